@@ -1,0 +1,46 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"runtime"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/im2im/im2im/ml/backend"
+)
+
+func init() {
+	rootCmd.AddCommand(&cobra.Command{
+		Use:   "version",
+		Short: "Print im2im, Go and GoMLX versions and which training backend would be used",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			writeVersion(cmd.OutOrStdout())
+			return nil
+		},
+	})
+}
+
+// writeVersion prints one "key: value" line per fact.
+func writeVersion(w io.Writer) {
+	mainVersion, gomlxVersion := "(unknown)", "(not linked)"
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		mainVersion = bi.Main.Version
+		for _, s := range bi.Settings {
+			if s.Key == "vcs.revision" {
+				mainVersion += " " + s.Value
+			}
+		}
+		for _, d := range bi.Deps {
+			if d.Path == "github.com/gomlx/gomlx" {
+				gomlxVersion = d.Version
+			}
+		}
+	}
+	fmt.Fprintf(w, "im2im:   %s\n", mainVersion)
+	fmt.Fprintf(w, "go:      %s %s/%s\n", runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	fmt.Fprintf(w, "gomlx:   %s\n", gomlxVersion)
+	fmt.Fprintf(w, "backend: %s\n", backend.Choose())
+}

@@ -1,0 +1,42 @@
+// Command im2im is the command-line entry point of im2im: the Jupyter kernel, the
+// headless notebook runner, training and inference from configs, image tools and
+// version information. Each subcommand lives in its own cmd_*.go file and registers
+// itself on the root command.
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+)
+
+// rootCmd is the im2im command; subcommands add themselves in init functions.
+var rootCmd = &cobra.Command{
+	Use:   "im2im",
+	Short: "Biomedical image-to-image deep learning in Go: Jupyter kernel, DSL, training and inference",
+	Long: `im2im trains and applies image-to-image models (segmentation, label-free prediction,
+denoising, modality transfer) on 2D/3D microscopy images. Use it from Jupyter through
+its kernel, headless on notebooks, or directly on config files.`,
+	SilenceUsage:  true,
+	SilenceErrors: true,
+}
+
+// exitError carries a process exit code through cobra's error return.
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string { return e.err.Error() }
+func (e *exitError) Unwrap() error { return e.err }
+
+func main() {
+	if err := rootCmd.Execute(); err != nil {
+		fmt.Fprintln(os.Stderr, "im2im:", err)
+		if ee, ok := err.(*exitError); ok {
+			os.Exit(ee.code)
+		}
+		os.Exit(1)
+	}
+}

@@ -1,0 +1,26 @@
+package backend
+
+import (
+	"testing"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+)
+
+// TestNewPureGoComputes builds the pure-Go backend through New and runs a tiny graph on it.
+func TestNewPureGoComputes(t *testing.T) {
+	t.Setenv(EnvVar, PureGo)
+	b, c, err := New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	if c.Config != PureGo {
+		t.Fatalf("choice = %v, want %s", c, PureGo)
+	}
+	got := graph.MustExecOnce(b, func(x *graph.Node) *graph.Node {
+		return graph.ReduceAllSum(graph.Mul(x, x))
+	}, []float32{1, 2, 3})
+	if v := got.Value().(float32); v != 14 {
+		t.Fatalf("sum of squares = %v, want 14", v)
+	}
+}
