@@ -1,0 +1,187 @@
+package infer
+
+import (
+	"math"
+)
+
+// starts returns the window start positions along one axis of length n (n >= w):
+// evenly spaced by w×(1-overlap) (at least 1), the last one flush with the end.
+func starts(n, w int, overlap float64) []int {
+	if n <= w {
+		return []int{0}
+	}
+	stride := int(float64(w) * (1 - overlap))
+	if stride < 1 {
+		stride = 1
+	}
+	count := (n-w+stride-1)/stride + 1
+	out := make([]int, count)
+	for i := range out {
+		out[i] = i * stride
+	}
+	out[count-1] = n - w
+	return out
+}
+
+// windowStarts returns every combination of per-axis starts, first axis outermost.
+func windowStarts(spatial, window []int, overlap float64) [][]int {
+	per := make([][]int, len(spatial))
+	for i := range spatial {
+		per[i] = starts(spatial[i], window[i], overlap)
+	}
+	var out [][]int
+	cur := make([]int, len(spatial))
+	var rec func(axis int)
+	rec = func(axis int) {
+		if axis == len(spatial) {
+			out = append(out, append([]int(nil), cur...))
+			return
+		}
+		for _, s := range per[axis] {
+			cur[axis] = s
+			rec(axis + 1)
+		}
+	}
+	rec(0)
+	return out
+}
+
+// importance returns the blending weights of one window (prod(window) values).
+// The gaussian is normalised to a maximum of 1 and clamped below at 1e-4 so that
+// every voxel keeps a positive weight.
+func importance(window []int, blend Blend, sigmaScale float64) []float64 {
+	n := prod(window)
+	w := make([]float64, n)
+	if blend == Constant {
+		for i := range w {
+			w[i] = 1
+		}
+		return w
+	}
+	if sigmaScale == 0 {
+		sigmaScale = 0.125
+	}
+	axes := make([][]float64, len(window))
+	for a, size := range window {
+		sigma := sigmaScale * float64(size)
+		centre := float64(size-1) / 2
+		axes[a] = make([]float64, size)
+		for i := range axes[a] {
+			d := float64(i) - centre
+			axes[a][i] = math.Exp(-d * d / (2 * sigma * sigma))
+		}
+	}
+	idx := make([]int, len(window))
+	maxW := 0.0
+	for i := range w {
+		v := 1.0
+		for a := range window {
+			v *= axes[a][idx[a]]
+		}
+		w[i] = v
+		maxW = math.Max(maxW, v)
+		increment(idx, window)
+	}
+	for i := range w {
+		w[i] = math.Max(w[i]/maxW, 1e-4)
+	}
+	return w
+}
+
+// increment advances a row-major multi-index over shape.
+func increment(idx, shape []int) {
+	for a := len(shape) - 1; a >= 0; a-- {
+		idx[a]++
+		if idx[a] < shape[a] {
+			return
+		}
+		idx[a] = 0
+	}
+}
+
+func prod(v []int) int {
+	n := 1
+	for _, x := range v {
+		n *= x
+	}
+	return n
+}
+
+// strides returns row-major strides of shape.
+func strides(shape []int) []int {
+	s := make([]int, len(shape))
+	st := 1
+	for i := len(shape) - 1; i >= 0; i-- {
+		s[i] = st
+		st *= shape[i]
+	}
+	return s
+}
+
+// forEachRow calls fn for every innermost row of a box of extent size placed at start
+// inside an array of the given shape: boxOff is the row's offset inside the box
+// (row-major over size), arrOff its offset in the array. Rows have size[last] values.
+func forEachRow(shape, start, size []int, fn func(boxOff, arrOff int)) {
+	nd := len(shape)
+	st := strides(shape)
+	outer := append([]int(nil), size[:nd-1]...)
+	rows := prod(outer)
+	idx := make([]int, nd-1)
+	rowLen := size[nd-1]
+	for r := 0; r < rows; r++ {
+		arrOff := start[nd-1]
+		for a := 0; a < nd-1; a++ {
+			arrOff += (start[a] + idx[a]) * st[a]
+		}
+		fn(r*rowLen, arrOff)
+		increment(idx, outer)
+	}
+}
+
+// reflectIndex maps i into [0, n) by mirroring at the borders without repeating the
+// edge element (… 2 1 | 0 1 2 … n-1 | n-2 …); n == 1 maps everything to 0.
+func reflectIndex(i, n int) int {
+	if n == 1 {
+		return 0
+	}
+	period := 2 * (n - 1)
+	i %= period
+	if i < 0 {
+		i += period
+	}
+	if i >= n {
+		i = period - i
+	}
+	return i
+}
+
+// pad extends the channel-first array x (shape [C, spatial...]) to the spatial extents
+// target (each >= the original), appending at the end of every axis.
+func pad(x []float32, shape []int, target []int, mode Padding) []float32 {
+	c := shape[0]
+	src := shape[1:]
+	dst := make([]float32, c*prod(target))
+	srcSt := strides(src)
+	srcN, dstN := prod(src), prod(target)
+	idx := make([]int, len(target))
+	for i := 0; i < dstN; i++ {
+		off, inside := 0, true
+		for a := range target {
+			j := idx[a]
+			if j >= src[a] {
+				inside = false
+				if mode == PadReflect {
+					j = reflectIndex(j, src[a])
+				}
+			}
+			off += j * srcSt[a]
+		}
+		if inside || mode == PadReflect {
+			for ch := 0; ch < c; ch++ {
+				dst[ch*dstN+i] = x[ch*srcN+off]
+			}
+		}
+		increment(idx, target)
+	}
+	return dst
+}
