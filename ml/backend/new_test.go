@@ -3,6 +3,7 @@ package backend
 import (
 	"testing"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
 
@@ -22,5 +23,11 @@ func TestNewPureGoComputes(t *testing.T) {
 	}, []float32{1, 2, 3})
 	if v := got.Value().(float32); v != 14 {
 		t.Fatalf("sum of squares = %v, want 14", v)
+	}
+	if b.String() != Name {
+		t.Fatalf("backend = %q, want %q", b.String(), Name)
+	}
+	if !b.Capabilities().Operations[backends.OpTypeReverse] {
+		t.Fatal("capabilities do not list Reverse")
 	}
 }

@@ -21,8 +21,13 @@ const EnvVar = "GOMLX_BACKEND"
 // PluginPathEnvVar lists extra directories (colon-separated) searched for PJRT plugins.
 const PluginPathEnvVar = "PJRT_PLUGIN_LIBRARY_PATH"
 
-// PureGo is the configuration of the pure-Go backend used when no PJRT plugin exists.
-const PureGo = "go"
+// PureGo is the configuration of the pure-Go backend used when no PJRT plugin exists:
+// im2im's completed backend (see Backend), which trains CNNs, unlike plain simplego.
+const PureGo = Name
+
+// SimpleGo is the configuration of GoMLX's own pure-Go backend as shipped ("go"); it
+// lacks the ops conv/pool gradients need and is only used when asked for by GOMLX_BACKEND.
+const SimpleGo = "go"
 
 // Choice is the decision of which backend to use, with the reason in words.
 type Choice struct {
@@ -60,8 +65,8 @@ func Choose() Choice {
 	}
 	return Choice{
 		Config: PureGo,
-		Reason: fmt.Sprintf("no PJRT plugin found in %s or $%s; using the pure-Go backend",
-			strings.Join(PluginDirs(), ", "), PluginPathEnvVar),
+		Reason: fmt.Sprintf("no PJRT plugin found in %s or $%s; using the completed pure-Go backend %q",
+			strings.Join(PluginDirs(), ", "), PluginPathEnvVar, PureGo),
 	}
 }
 
