@@ -1,0 +1,179 @@
+package kernels
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// naiveConv evaluates the ConvSpec definition directly, in float64.
+func naiveConv(s *ConvSpec, in, kernel, out []float32) {
+	n := len(s.OutSpatial)
+	K, P := prod(s.KernelSpatial), prod(s.OutSpatial)
+	inStr := make([]int, n)
+	st := 1
+	for d := n - 1; d >= 0; d-- {
+		inStr[d] = st
+		st *= s.InSpatial[d]
+	}
+	q := make([]int, n)
+	k := make([]int, n)
+	for b := 0; b < s.Batch; b++ {
+		for o := 0; o < s.OutChannels; o++ {
+			clear(q)
+			for qi := 0; qi < P; qi++ {
+				var sum float64
+				for c := 0; c < s.InChannels; c++ {
+					clear(k)
+					for ki := 0; ki < K; ki++ {
+						off, ok := 0, true
+						for d := 0; d < n; d++ {
+							xp := q[d]*at(s.Strides, d) + k[d]*at(s.KernelDilations, d)
+							if len(s.PadLow) > 0 {
+								xp -= s.PadLow[d]
+							}
+							id := at(s.InputDilations, d)
+							if xp < 0 || xp%id != 0 || xp/id >= s.InSpatial[d] {
+								ok = false
+								break
+							}
+							off += xp / id * inStr[d]
+						}
+						if ok {
+							sum += float64(in[b*s.InBatchStride+c*s.InChanStride+off]) *
+								float64(kernel[o*s.KernelOutStride+c*s.KernelInStride+ki])
+						}
+						incIndex(k, s.KernelSpatial)
+					}
+				}
+				out[b*s.OutBatchStride+o*s.OutChanStride+qi] = float32(sum)
+				incIndex(q, s.OutSpatial)
+			}
+		}
+	}
+}
+
+// outSize is XLA's output size for one spatial axis given both paddings.
+func outSize(in, k, stride, kdil, idil, lo, hi int) int {
+	dilIn := (in-1)*idil + 1
+	eff := (k-1)*kdil + 1
+	return (dilIn+lo+hi-eff)/stride + 1
+}
+
+type convCase struct {
+	name              string
+	batch, cin, cout  int
+	in, k             []int
+	stride, kdil, idl []int
+	padLo, padHi      []int
+	swapBatchChannel  bool // input stored [C][B][S], as in the kernel-gradient convolution
+	swapKernel        bool // kernel stored [C][O][K], as in the input-gradient convolution
+}
+
+func (tc convCase) spec() *ConvSpec {
+	n := len(tc.in)
+	s := &ConvSpec{Batch: tc.batch, InChannels: tc.cin, OutChannels: tc.cout,
+		InSpatial: tc.in, KernelSpatial: tc.k, Strides: tc.stride, KernelDilations: tc.kdil,
+		InputDilations: tc.idl, PadLow: tc.padLo}
+	s.OutSpatial = make([]int, n)
+	for d := 0; d < n; d++ {
+		s.OutSpatial[d] = outSize(tc.in[d], tc.k[d], at(tc.stride, d), at(tc.kdil, d), at(tc.idl, d), tc.padLo[d], tc.padHi[d])
+	}
+	S, K, P := prod(tc.in), prod(tc.k), prod(s.OutSpatial)
+	s.InBatchStride, s.InChanStride = tc.cin*S, S
+	if tc.swapBatchChannel {
+		s.InBatchStride, s.InChanStride = S, tc.batch*S
+	}
+	s.KernelOutStride, s.KernelInStride = tc.cin*K, K
+	if tc.swapKernel {
+		s.KernelOutStride, s.KernelInStride = K, tc.cout*K
+	}
+	s.OutBatchStride, s.OutChanStride = tc.cout*P, P
+	return s
+}
+
+var convCases = []convCase{
+	{name: "2d-3x3-same", batch: 2, cin: 3, cout: 5, in: []int{9, 11}, k: []int{3, 3}, padLo: []int{1, 1}, padHi: []int{1, 1}},
+	{name: "2d-1x1", batch: 3, cin: 4, cout: 1, in: []int{6, 7}, k: []int{1, 1}, padLo: []int{0, 0}, padHi: []int{0, 0}},
+	{name: "2d-stride2-valid", batch: 1, cin: 2, cout: 3, in: []int{10, 9}, k: []int{3, 2}, stride: []int{2, 2}, padLo: []int{0, 0}, padHi: []int{0, 0}},
+	{name: "2d-dilated-kernel", batch: 2, cin: 2, cout: 2, in: []int{12, 10}, k: []int{3, 3}, kdil: []int{2, 1}, padLo: []int{2, 1}, padHi: []int{2, 1}},
+	{name: "2d-input-dilation", batch: 2, cin: 3, cout: 2, in: []int{5, 6}, k: []int{3, 3}, idl: []int{2, 2}, padLo: []int{2, 2}, padHi: []int{2, 1}},
+	{name: "2d-asymmetric-pad", batch: 1, cin: 1, cout: 40, in: []int{13, 37}, k: []int{3, 5}, padLo: []int{0, 3}, padHi: []int{2, 1}},
+	{name: "2d-swapped-kernel", batch: 2, cin: 6, cout: 4, in: []int{8, 8}, k: []int{3, 3}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapKernel: true},
+	// Kernel-gradient shaped: the "kernel" (output gradient) is image-sized, the output is 3×3.
+	{name: "2d-taps-kernel-grad", batch: 4, cin: 3, cout: 5, in: []int{12, 14}, k: []int{12, 14}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
+	{name: "2d-taps-strided", batch: 2, cin: 2, cout: 3, in: []int{11, 9}, k: []int{5, 4}, kdil: []int{2, 2}, padLo: []int{0, 0}, padHi: []int{1, 0}, swapBatchChannel: true},
+	{name: "3d-3x3x3-same", batch: 2, cin: 2, cout: 3, in: []int{5, 6, 7}, k: []int{3, 3, 3}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
+	{name: "3d-stride", batch: 1, cin: 3, cout: 2, in: []int{7, 6, 9}, k: []int{2, 3, 3}, stride: []int{2, 1, 3}, padLo: []int{0, 1, 1}, padHi: []int{1, 1, 1}},
+	{name: "3d-taps-kernel-grad", batch: 2, cin: 3, cout: 4, in: []int{6, 7, 8}, k: []int{6, 7, 8}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true},
+	{name: "1d", batch: 2, cin: 3, cout: 2, in: []int{50}, k: []int{5}, padLo: []int{2}, padHi: []int{2}},
+}
+
+func TestConvAgainstNaive(t *testing.T) {
+	for _, p := range paths() {
+		for _, tc := range convCases {
+			t.Run(fmt.Sprintf("%s/%s", p, tc.name), func(t *testing.T) {
+				withPath(t, p)
+				s := tc.spec()
+				r := rand.New(rand.NewPCG(3, uint64(len(tc.name))))
+				in := randSlice(r, tc.batch*tc.cin*prod(tc.in))
+				kernel := randSlice(r, tc.cout*tc.cin*prod(tc.k))
+				P := prod(s.OutSpatial)
+				got := randSlice(r, tc.batch*tc.cout*P) // must be fully overwritten
+				want := make([]float32, len(got))
+				if err := Conv(s, in, kernel, got); err != nil {
+					t.Fatal(err)
+				}
+				naiveConv(s, in, kernel, want)
+				closeEnough(t, tc.name, got, want, 1e-5*math.Sqrt(float64(tc.cin*prod(tc.k))))
+			})
+		}
+	}
+}
+
+func TestConvRejectsBadSpecs(t *testing.T) {
+	good := convCases[0].spec()
+	in, k, out := make([]float32, 2*3*99), make([]float32, 5*3*9), make([]float32, 2*5*99)
+	if err := Conv(good, in, k, out); err != nil {
+		t.Fatalf("good spec rejected: %v", err)
+	}
+	bad := *good
+	bad.KernelSpatial = []int{3}
+	if err := Conv(&bad, in, k, out); err == nil {
+		t.Error("mismatched spatial ranks accepted")
+	}
+	if err := Conv(good, in[:10], k, out); err == nil {
+		t.Error("short input accepted")
+	}
+	if err := Conv(good, in, k, out[:5]); err == nil {
+		t.Error("short output accepted")
+	}
+}
+
+func TestReverse(t *testing.T) {
+	src := []float32{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11} // dims 2×2×3
+	cases := []struct {
+		axes []int
+		want []float32
+	}{
+		{nil, src},
+		{[]int{2}, []float32{2, 1, 0, 5, 4, 3, 8, 7, 6, 11, 10, 9}},
+		{[]int{0}, []float32{6, 7, 8, 9, 10, 11, 0, 1, 2, 3, 4, 5}},
+		{[]int{1, 2}, []float32{5, 4, 3, 2, 1, 0, 11, 10, 9, 8, 7, 6}},
+	}
+	for _, tc := range cases {
+		dst := make([]float32, 12)
+		if err := Reverse(dst, src, []int{2, 2, 3}, tc.axes); err != nil {
+			t.Fatal(err)
+		}
+		for i := range dst {
+			if dst[i] != tc.want[i] {
+				t.Fatalf("axes %v: got %v, want %v", tc.axes, dst, tc.want)
+			}
+		}
+	}
+	if err := Reverse(make([]float32, 12), src, []int{2, 2, 3}, []int{3}); err == nil {
+		t.Error("axis 3 of a rank-3 array accepted")
+	}
+}

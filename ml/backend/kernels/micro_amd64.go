@@ -1,0 +1,27 @@
+package kernels
+
+// Assembly micro-kernels (micro_amd64.s). a points to a packed kc×MR panel, b to a packed
+// kc×NR panel, c to an MR×NR row-major tile that is overwritten.
+
+//go:noescape
+func microAVX512Asm(kc int, a, b, c *float32)
+
+//go:noescape
+func microAVX2Asm4x16(kc int, a, b, c *float32)
+
+func microAVX512(kc int, a, b []float32, tile *[MR * NR]float32) {
+	_ = a[kc*MR-1]
+	_ = b[kc*NR-1]
+	microAVX512Asm(kc, &a[0], &b[0], &tile[0])
+}
+
+// microAVX2 covers the 8×32 tile with four 4×16 calls (AVX2 has 16 vector registers).
+func microAVX2(kc int, a, b []float32, tile *[MR * NR]float32) {
+	_ = a[kc*MR-1]
+	_ = b[kc*NR-1]
+	for i := 0; i < MR; i += 4 {
+		for j := 0; j < NR; j += 16 {
+			microAVX2Asm4x16(kc, &a[i], &b[j], &tile[i*NR+j])
+		}
+	}
+}

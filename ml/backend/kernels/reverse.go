@@ -1,0 +1,61 @@
+package kernels
+
+import "fmt"
+
+// Reverse copies src (row-major with dimensions dims) into dst with the given axes
+// reversed. dst and src must both have prod(dims) elements and must not overlap.
+func Reverse(dst, src []float32, dims, axes []int) error {
+	n := prod(dims)
+	if len(dst) != n || len(src) != n {
+		return fmt.Errorf("kernels.Reverse: dims %v need %d elements, got src %d, dst %d", dims, n, len(src), len(dst))
+	}
+	rev := make([]bool, len(dims))
+	for _, a := range axes {
+		if a < 0 || a >= len(dims) {
+			return fmt.Errorf("kernels.Reverse: axis %d out of range for rank %d", a, len(dims))
+		}
+		rev[a] = true
+	}
+	if n == 0 {
+		return nil
+	}
+	strides := make([]int, len(dims))
+	st := 1
+	for d := len(dims) - 1; d >= 0; d-- {
+		strides[d] = st
+		st *= dims[d]
+	}
+	last := len(dims) - 1
+	if last < 0 {
+		dst[0] = src[0]
+		return nil
+	}
+	idx := make([]int, len(dims))
+	inner := dims[last]
+	for o := 0; o < n; o += inner {
+		// Source offset of the outer axes.
+		off := 0
+		for d := 0; d < last; d++ {
+			i := idx[d]
+			if rev[d] {
+				i = dims[d] - 1 - i
+			}
+			off += i * strides[d]
+		}
+		if rev[last] {
+			for t := 0; t < inner; t++ {
+				dst[o+t] = src[off+inner-1-t]
+			}
+		} else {
+			copy(dst[o:o+inner], src[off:off+inner])
+		}
+		for d := last - 1; d >= 0; d-- {
+			idx[d]++
+			if idx[d] < dims[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+	return nil
+}
