@@ -1,0 +1,314 @@
+package train
+
+import (
+	"fmt"
+	"sort"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// ModelFn builds the network: x is the input batch [N, C, spatial...] and the result
+// the prediction (logits for segmentation). ctx.IsTraining(x.Graph()) tells
+// training graphs (dropout, batch statistics) from evaluation graphs.
+type ModelFn func(ctx *context.Context, x *graph.Node) *graph.Node
+
+// LossFn returns the loss of a prediction against its target; a non-scalar result
+// is averaged.
+type LossFn func(pred, target *graph.Node) *graph.Node
+
+// Metric is a validation measure computed per batch in the graph and averaged over
+// the validation set (weighted by batch size).
+type Metric struct {
+	// Name identifies the metric in results, progress and Config.Monitor.
+	Name string
+	// Fn returns a scalar from a prediction and its target.
+	Fn func(pred, target *graph.Node) *graph.Node
+	// HigherIsBetter selects the direction used for the best checkpoint and early stopping.
+	HigherIsBetter bool
+}
+
+// Trainer holds a model's variables (in a GoMLX context) and the compiled train,
+// evaluation and prediction graphs.
+type Trainer struct {
+	backend backends.Backend
+	ctx     *context.Context
+	model   ModelFn
+	loss    LossFn
+	metrics []Metric
+	cfg     Config
+	state   State
+	ready   bool // variables exist and hold values
+	// frozen lists variables saved as not trainable in a checkpoint being resumed
+	// (GoMLX marks variables it loads as trainable).
+	frozen map[string]bool
+
+	trainExec, evalExec, predExec *context.Exec
+}
+
+// New returns a trainer for model and loss with the given validation metrics. The
+// configuration is checked (every problem reported at once); the model's variables
+// are created on first use.
+func New(backend backends.Backend, model ModelFn, loss LossFn, metrics []Metric, cfg Config) (*Trainer, error) {
+	if backend == nil || model == nil || loss == nil {
+		return nil, fmt.Errorf("train: New needs a backend, a model and a loss")
+	}
+	names := map[string]bool{"loss": true}
+	var metricNames []string
+	for i, m := range metrics {
+		if m.Name == "" || m.Fn == nil {
+			return nil, fmt.Errorf("train: metric %d needs a name and a function", i)
+		}
+		if names[m.Name] {
+			return nil, fmt.Errorf("train: metric name %q used twice (\"loss\" is reserved)", m.Name)
+		}
+		names[m.Name] = true
+		metricNames = append(metricNames, m.Name)
+	}
+	if err := cfg.Validate(metricNames); err != nil {
+		return nil, err
+	}
+	t := &Trainer{backend: backend, model: model, loss: loss, metrics: metrics, cfg: cfg.withDefaults()}
+	t.ctx = context.New()
+	t.state.Seed = t.cfg.Seed
+	if err := t.ctx.SetRNGStateFromSeed(t.cfg.Seed); err != nil {
+		return nil, fmt.Errorf("train: seeding: %w", err)
+	}
+	var err error
+	build := t.ctx.Checked(false)
+	if t.trainExec, err = context.NewExec(backend, build, t.trainGraph); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if t.evalExec, err = context.NewExec(backend, build, t.evalGraph); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	if t.predExec, err = context.NewExec(backend, build, t.predictGraph); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	return t, nil
+}
+
+// Context returns the GoMLX context holding the model's variables.
+func (t *Trainer) Context() *context.Context { return t.ctx }
+
+// State returns the trainer's progress (a copy).
+func (t *Trainer) State() State {
+	s := t.state
+	s.History = append([]EpochRecord(nil), s.History...)
+	s.StepLosses = append([]float64(nil), s.StepLosses...)
+	return s
+}
+
+// MetricNames lists the validation values in result order: "loss", then the metrics.
+func (t *Trainer) MetricNames() []string {
+	names := []string{"loss"}
+	for _, m := range t.metrics {
+		names = append(names, m.Name)
+	}
+	return names
+}
+
+func scalarLoss(l *graph.Node) *graph.Node {
+	if !l.Shape().IsScalar() {
+		l = graph.ReduceAllMean(l)
+	}
+	return l
+}
+
+// trainGraph: one optimizer step; returns the loss and the global gradient norm.
+func (t *Trainer) trainGraph(ctx *context.Context, x, y, lr, step *graph.Node) (*graph.Node, *graph.Node) {
+	g := x.Graph()
+	ctx.SetTraining(g, true)
+	pred := t.model(ctx, x)
+	loss := scalarLoss(t.loss(pred, y))
+	vars := trainableVars(ctx, g, t.frozen)
+	if len(vars) == 0 {
+		panic(fmt.Errorf("train: the model has no trainable variables"))
+	}
+	nodes := make([]*graph.Node, len(vars))
+	for i, v := range vars {
+		nodes[i] = v.ValueGraph(g)
+	}
+	grads := graph.Gradient(loss, nodes...)
+	norm := globalNorm(grads)
+	ok := graph.LogicalAnd(graph.IsFinite(loss), graph.IsFinite(norm))
+	if t.cfg.ClipNorm > 0 {
+		scale := graph.Min(graph.ScalarOne(g, norm.DType()),
+			graph.Div(graph.Scalar(g, norm.DType(), t.cfg.ClipNorm), graph.AddScalar(norm, 1e-6)))
+		for i := range grads {
+			grads[i] = graph.Mul(grads[i], graph.ConvertDType(scale, grads[i].DType()))
+		}
+	}
+	applyUpdates(ctx, t.cfg.Optimizer, vars, grads, lr, step, ok)
+	return graph.ConvertDType(loss, lr.DType()), graph.ConvertDType(norm, lr.DType())
+}
+
+// evalGraph returns the loss and every metric of one batch.
+func (t *Trainer) evalGraph(ctx *context.Context, x, y *graph.Node) []*graph.Node {
+	ctx.SetTraining(x.Graph(), false)
+	pred := t.model(ctx, x)
+	out := []*graph.Node{scalarLoss(t.loss(pred, y))}
+	for _, m := range t.metrics {
+		out = append(out, scalarLoss(m.Fn(pred, y)))
+	}
+	return out
+}
+
+func (t *Trainer) predictGraph(ctx *context.Context, x *graph.Node) *graph.Node {
+	ctx.SetTraining(x.Graph(), false)
+	return t.model(ctx, x)
+}
+
+func toTensor(x Tensor) *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(x.Data, x.Shape...)
+}
+
+func scalarOf(t *tensors.Tensor) float64 {
+	switch v := t.Value().(type) {
+	case float32:
+		return float64(v)
+	case float64:
+		return v
+	}
+	panic(fmt.Sprintf("train: scalar of dtype %s", t.DType()))
+}
+
+// prepare makes sure the model's variables exist and hold values: it builds the
+// prediction graph for the shape of x (creating the model's variables), then
+// initialises new variables from the seeded random state. (Optimizer state is
+// created by the first training step. The training graph itself cannot be
+// pre-compiled: GoMLX would hand its variables' buffers over to a run that never
+// happens.)
+func (t *Trainer) prepare(x *tensors.Tensor) error {
+	if err := t.predExec.PreCompile(x); err != nil {
+		return fmt.Errorf("train: building the model for input %s: %w", x.Shape(), err)
+	}
+	if t.ctx.NeedsInitialization() {
+		if err := t.ctx.InitializeVariables(t.backend, nil); err != nil {
+			return fmt.Errorf("train: initialising variables: %w", err)
+		}
+	}
+	t.ready = true
+	return nil
+}
+
+// Predict runs the model in evaluation mode on a batch x ([N, C, spatial...]) and
+// returns the prediction and its shape.
+func (t *Trainer) Predict(x Tensor) (Tensor, error) {
+	if err := x.Check(); err != nil {
+		return Tensor{}, fmt.Errorf("train: predict input: %w", err)
+	}
+	in := toTensor(x)
+	if err := t.prepare(in); err != nil {
+		return Tensor{}, err
+	}
+	out, err := t.predExec.Exec(in)
+	if err != nil {
+		return Tensor{}, fmt.Errorf("train: predict: %w", err)
+	}
+	res := Tensor{Shape: out[0].Shape().Dimensions}
+	if res.Data, err = tensors.CopyFlatData[float32](out[0]); err != nil {
+		return Tensor{}, fmt.Errorf("train: predict output: %w", err)
+	}
+	return res, nil
+}
+
+// Evaluate runs the model in evaluation mode over every batch of data and returns
+// the mean loss ("loss") and metrics, weighted by batch size.
+func (t *Trainer) Evaluate(data Dataset) (map[string]float64, error) {
+	if data == nil || data.Len() == 0 {
+		return nil, fmt.Errorf("train: evaluate: no validation batches")
+	}
+	names := t.MetricNames()
+	sums := make([]float64, len(names))
+	total := 0
+	for i := 0; i < data.Len(); i++ {
+		b, err := data.Batch(0, i)
+		if err != nil {
+			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
+		}
+		if err := checkBatch(b); err != nil {
+			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
+		}
+		x, y := toTensor(b.X), toTensor(b.Y)
+		if err := t.prepare(x); err != nil {
+			return nil, err
+		}
+		out, err := t.evalExec.Exec(x, y)
+		if err != nil {
+			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
+		}
+		n := b.X.Shape[0]
+		for k := range names {
+			sums[k] += scalarOf(out[k]) * float64(n)
+		}
+		total += n
+	}
+	res := map[string]float64{}
+	for k, name := range names {
+		res[name] = sums[k] / float64(total)
+	}
+	return res, nil
+}
+
+func checkBatch(b Batch) error {
+	if err := b.X.Check(); err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
+	if err := b.Y.Check(); err != nil {
+		return fmt.Errorf("target: %w", err)
+	}
+	if len(b.X.Shape) < 2 || b.X.Shape[0] != b.Y.Shape[0] {
+		return fmt.Errorf("input %v and target %v must be [N, C, ...] with the same N", b.X.Shape, b.Y.Shape)
+	}
+	return nil
+}
+
+// Save writes the model, optimizer state and progress to path atomically.
+func (t *Trainer) Save(path string) error {
+	if !t.ready {
+		return fmt.Errorf("train: save %s: the model has no weights yet (train or load first)", path)
+	}
+	return writeCheckpoint(path, t.ctx, t.State())
+}
+
+// LoadWeights loads the model's weights (not optimizer state) from a checkpoint for
+// prediction or evaluation. example is a batch input with the shape the model
+// expects ([N, C, spatial...]); it is used to create the variables. Every model
+// variable must be in the checkpoint with the same shape.
+func (t *Trainer) LoadWeights(path string, example Tensor) error {
+	_, err := t.loadFile(path, example, loadWeights)
+	return err
+}
+
+// LoadMatching loads the weights whose name and shape match from a checkpoint
+// (fine-tuning) and reports what was loaded and skipped.
+func (t *Trainer) LoadMatching(path string, example Tensor) (LoadReport, error) {
+	return t.loadFile(path, example, loadMatching)
+}
+
+func (t *Trainer) loadFile(path string, example Tensor, mode loadMode) (LoadReport, error) {
+	c, err := ReadCheckpoint(path)
+	if err != nil {
+		return LoadReport{}, err
+	}
+	if err := example.Check(); err != nil {
+		return LoadReport{}, fmt.Errorf("train: example input: %w", err)
+	}
+	if err := t.prepare(toTensor(example)); err != nil {
+		return LoadReport{}, err
+	}
+	return c.loadInto(t.ctx, mode, path)
+}
+
+// sortedKeys returns the keys of m in order.
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
