@@ -1,0 +1,85 @@
+package nn
+
+import (
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+)
+
+// BlockConfig configures the normalization, activation and dropout of conv blocks.
+// Zero values mean instance norm, PReLU (MONAI's defaults) and no dropout.
+type BlockConfig struct {
+	Norm    string  // one of NormKinds; "" = instance
+	Act     string  // one of ActNames; "" = prelu
+	Dropout float64 // dropout rate after the activation, 0 = none
+}
+
+func (c BlockConfig) act() string {
+	if c.Act == "" {
+		return ActPReLU
+	}
+	return c.Act
+}
+
+// ConvBlock is conv(kernel, stride) → norm → act → dropout, each in its own sub-scope
+// of ctx ("conv", "norm", "act"). The conv has a bias only when Norm is "none".
+func ConvBlock(ctx *context.Context, x *graph.Node, out, kernel, stride int, cfg BlockConfig) *graph.Node {
+	checkSpatial("ConvBlock", x)
+	x = Conv(ctx.In("conv"), x, out, kernel, stride, cfg.Norm == NormNone)
+	x = Norm(ctx.In("norm"), x, cfg.Norm)
+	x = Act(ctx.In("act"), x, cfg.act())
+	return Dropout(ctx, x, cfg.Dropout)
+}
+
+// ResidualUnit is MONAI's residual unit: subunits (≥1) ConvBlocks with kernel 3, the
+// first with the given stride, added to a residual path that is the identity when
+// shapes match, else a conv (kernel 3 when strided, 1 otherwise) with that stride.
+func ResidualUnit(ctx *context.Context, x *graph.Node, out, stride, subunits int, cfg BlockConfig) *graph.Node {
+	checkSpatial("ResidualUnit", x)
+	in := x.Shape().Dimensions[1]
+	res := x
+	if stride != 1 || in != out {
+		k := 1
+		if stride != 1 {
+			k = 3
+		}
+		res = Conv(ctx.In("residual"), x, out, k, stride, true)
+	}
+	y := x
+	for i := range max(subunits, 1) {
+		s := 1
+		if i == 0 {
+			s = stride
+		}
+		y = ConvBlock(ctx.Inf("unit%d", i), y, out, 3, s, cfg)
+	}
+	return graph.Add(y, res)
+}
+
+// AttentionGate weights the skip features x [B, Cx, S...] by a gate computed from g
+// [B, Cg, S...] (same spatial size, e.g. after UpConv): psi = sigmoid(norm(conv1×1(
+// relu(norm(conv1×1(g)) + norm(conv1×1(x)))))) with inter channels, returns x·psi.
+func AttentionGate(ctx *context.Context, g, x *graph.Node, inter int, norm string) *graph.Node {
+	checkSpatial("AttentionGate", x)
+	if !sameSpatial(g, x) {
+		panicf("AttentionGate: gate %s and skip %s must have the same spatial size", g.Shape(), x.Shape())
+	}
+	g1 := Norm(ctx.In("g_norm"), Conv(ctx.In("g_conv"), g, inter, 1, 1, true), norm)
+	x1 := Norm(ctx.In("x_norm"), Conv(ctx.In("x_conv"), x, inter, 1, 1, true), norm)
+	psi := Activate(graph.Add(g1, x1), ActReLU)
+	psi = Norm(ctx.In("psi_norm"), Conv(ctx.In("psi_conv"), psi, 1, 1, 1, true), norm)
+	psi = graph.Sigmoid(psi)
+	return graph.Mul(x, psi)
+}
+
+func sameSpatial(a, b *graph.Node) bool {
+	da, db := a.Shape().Dimensions, b.Shape().Dimensions
+	if len(da) != len(db) || da[0] != db[0] {
+		return false
+	}
+	for i := 2; i < len(da); i++ {
+		if da[i] != db[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,164 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+	"slices"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+)
+
+// ChannelsFirstAxes returns the convolution axes for input/output [B, C, S...] and
+// kernel [Cout, Cin, K...] with the given number of spatial axes.
+func ChannelsFirstAxes(spatial int) graph.ConvolveAxesConfig {
+	sp := make([]int, spatial)
+	for i := range sp {
+		sp[i] = i + 2
+	}
+	return graph.ConvolveAxesConfig{
+		InputBatch: 0, InputChannels: 1, InputSpatial: sp,
+		KernelOutputChannels: 0, KernelInputChannels: 1, KernelSpatial: slices.Clone(sp),
+		OutputBatch: 0, OutputChannels: 1, OutputSpatial: slices.Clone(sp),
+	}
+}
+
+// SamePadding returns the paddings that keep the spatial size for stride 1 (and give
+// ceil(n/stride) for larger strides): (k-1)/2 before and k/2 after on each axis.
+func SamePadding(kernel []int) [][2]int {
+	p := make([][2]int, len(kernel))
+	for i, k := range kernel {
+		p[i] = [2]int{(k - 1) / 2, k / 2}
+	}
+	return p
+}
+
+// ConvND convolves x [B, Cin, S...] with w [Cout, Cin, K...], with the given strides
+// and paddings per spatial axis, and adds bias [Cout] when not nil.
+//
+// A kernel axis of even size is embedded in an odd one (a zero appended, one more
+// padding at the end): the result is identical and GoMLX's input gradient, wrong for
+// even kernels, is then right. 1×1 kernels with stride 1 and no padding become a
+// DotGeneral (exact, and faster on the pure-Go backend).
+func ConvND(x, w, bias *graph.Node, strides []int, paddings [][2]int) *graph.Node {
+	spatial := x.Rank() - 2
+	if spatial < 1 || w.Rank() != x.Rank() {
+		panicf("ConvND: input %s and kernel %s must both be [B/Cout, C, spatial...]", x.Shape(), w.Shape())
+	}
+	if w.Shape().Dimensions[1] != x.Shape().Dimensions[1] {
+		panicf("ConvND: kernel %s expects %d input channels, input %s has %d",
+			w.Shape(), w.Shape().Dimensions[1], x.Shape(), x.Shape().Dimensions[1])
+	}
+	if strides == nil {
+		strides = ones(spatial)
+	}
+	if paddings == nil {
+		paddings = make([][2]int, spatial)
+	}
+	if len(strides) != spatial || len(paddings) != spatial {
+		panicf("ConvND: %d spatial axes but strides %v, paddings %v", spatial, strides, paddings)
+	}
+	kernel := w.Shape().Dimensions[2:]
+	pointwise := true
+	for i, k := range kernel {
+		if k != 1 || strides[i] != 1 || paddings[i] != [2]int{} {
+			pointwise = false
+		}
+	}
+	var y *graph.Node
+	if pointwise {
+		y = PointwiseConv(x, graph.Reshape(w, w.Shape().Dimensions[0], w.Shape().Dimensions[1]))
+	} else {
+		paddings = slices.Clone(paddings)
+		for i, k := range kernel {
+			if k%2 == 0 {
+				w = appendZero(w, i+2)
+				paddings[i][1]++
+			}
+		}
+		y = graph.Convolve(x, w).AxesConfig(ChannelsFirstAxes(spatial)).StridePerAxis(strides...).
+			PaddingPerDim(paddings).Done()
+	}
+	if bias != nil {
+		y = graph.Add(y, channelVector(bias, y))
+	}
+	return y
+}
+
+// expandDims returns [1, n, 1, …] with spatial trailing ones, for broadcasting a
+// per-channel vector over [B, C, S...].
+func expandDims(n, spatial int) []int {
+	d := []int{1, n}
+	for range spatial {
+		d = append(d, 1)
+	}
+	return d
+}
+
+func ones(n int) []int {
+	o := make([]int, n)
+	for i := range o {
+		o[i] = 1
+	}
+	return o
+}
+
+// appendZero appends one slice of zeros at the end of axis (a Concatenate, whose
+// gradient is exact; graph.Pad has none).
+func appendZero(x *graph.Node, axis int) *graph.Node {
+	dims := append([]int(nil), x.Shape().Dimensions...)
+	dims[axis] = 1
+	return graph.Concatenate([]*graph.Node{x, graph.Zeros(x.Graph(), shapeOf(x, dims...))}, axis)
+}
+
+// PointwiseConv applies a 1×1 convolution: w [Cout, Cin] mixes the channels of x
+// [B, Cin, S...] at every voxel, as one DotGeneral.
+func PointwiseConv(x, w *graph.Node) *graph.Node {
+	if w.Rank() != 2 || w.Shape().Dimensions[1] != x.Shape().Dimensions[1] {
+		panicf("PointwiseConv: weights %s do not match input %s", w.Shape(), x.Shape())
+	}
+	// DotGeneral output: batch axes, then lhs free axes, then rhs free axes.
+	// lhs = w [Cout, Cin] contracting 1; rhs = x [B, Cin, S...] contracting 1.
+	y := graph.DotGeneral(w, []int{1}, nil, x, []int{1}, nil) // [Cout, B, S...]
+	perm := make([]int, y.Rank())
+	perm[0], perm[1] = 1, 0
+	for i := 2; i < len(perm); i++ {
+		perm[i] = i
+	}
+	return graph.TransposeAllDims(y, perm...)
+}
+
+// Conv is a convolution layer with its kernel (and bias) as variables "weights"
+// [out, in, k...] and "bias" [out] in ctx's scope. Padding is SamePadding; with stride
+// s the output has ceil(n/s) voxels per axis. Weights start He-uniform (bound
+// sqrt(6/fan_in)), bias at zero.
+func Conv(ctx *context.Context, x *graph.Node, out, kernel, stride int, useBias bool) *graph.Node {
+	spatial := x.Rank() - 2
+	in := x.Shape().Dimensions[1]
+	ks := make([]int, spatial)
+	st := make([]int, spatial)
+	for i := range ks {
+		ks[i], st[i] = kernel, stride
+	}
+	wDims := append([]int{out, in}, ks...)
+	fanIn := in
+	for _, k := range ks {
+		fanIn *= k
+	}
+	bound := math.Sqrt(6 / float64(fanIn))
+	w := ctx.WithInitializer(initializers.RandomUniformFn(ctx, -bound, bound)).
+		VariableWithShape("weights", shapeOf(x, wDims...)).ValueGraph(x.Graph())
+	var b *graph.Node
+	if useBias {
+		b = ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, out)).ValueGraph(x.Graph())
+	}
+	return ConvND(x, w, b, st, SamePadding(ks))
+}
+
+// checkSpatial panics with a clear message unless x is [B, C, S...] with 2 or 3 spatial axes.
+func checkSpatial(op string, x *graph.Node) {
+	if r := x.Rank(); r != 4 && r != 5 {
+		panic(fmt.Errorf("%s: input %s must be [batch, channels, y, x] or [batch, channels, z, y, x]", op, x.Shape()))
+	}
+}
