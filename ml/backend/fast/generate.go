@@ -1,0 +1,3 @@
+package fast
+
+//go:generate go run ./internal/genops gen_ops.go
