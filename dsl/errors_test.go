@@ -1,0 +1,44 @@
+package dsl
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+func TestErrorPositions(t *testing.T) {
+	s := newSession(t)
+	cases := []struct {
+		cell      string
+		name      string
+		line, col int
+		msg       string
+	}{
+		{"undefinedVar + 1", ErrCompile, 1, 1, "undefined: undefinedVar"},
+		{"a := 1\n_ = a\nprintln(a + nope)", ErrCompile, 3, 13, "undefined: nope"},
+		{"import \"fmt\"\n\nfunc f() int {\n\treturn \"s\"\n}\nfmt.Println(f())", ErrCompile, 4, 9, ""},
+		{"x := 1\nx +", ErrCompile, 2, 1, ""},
+		{"var q int = \"text\"", ErrCompile, 1, 13, "cannot convert"},
+		{"panic(\"boom\")", ErrPanic, 0, 0, "boom"},
+		{"import \"strings\"\n_ = strings.Repeat(\"x\", -1)", ErrPanic, 0, 0, "strings: negative Repeat count"},
+		{"var arr []int\n_ = arr[3]", ErrPanic, 0, 0, "index out of range"},
+	}
+	for _, c := range cases {
+		_, _, err := run(t, s, c.cell)
+		var e *Error
+		if !errors.As(err, &e) {
+			t.Errorf("cell %q: error %v (%T), want *Error", c.cell, err, err)
+			continue
+		}
+		if e.Name != c.name || (c.line != 0 && e.Line != c.line) || (c.col != 0 && e.Col != c.col) ||
+			!strings.Contains(e.Msg, c.msg) {
+			t.Errorf("cell %q: got %s %d:%d %q, want %s %d:%d containing %q", c.cell, e.Name, e.Line, e.Col, e.Msg,
+				c.name, c.line, c.col, c.msg)
+		}
+	}
+	// The session survives all of the above.
+	res, _, err := run(t, s, "1 + 1")
+	if err != nil || plain(res) != "2" {
+		t.Fatalf("after errors: %v %v", plain(res), err)
+	}
+}
