@@ -188,6 +188,16 @@ func ReadCheckpoint(path string) (*Checkpoint, error) {
 		if err != nil {
 			return nil, bad("variable %s: dtype %q: %v", vi.Name, vi.DType, err)
 		}
+		if dt == dtypes.InvalidDType || dt.Size() == 0 {
+			return nil, bad("variable %s: unsupported dtype %s", vi.Name, vi.DType)
+		}
+		n := int64(1)
+		for _, d := range vi.Shape {
+			if d < 0 || (d > 0 && n > int64(len(data))/int64(d)) {
+				return nil, bad("variable %s: shape %v does not fit in %d data bytes", vi.Name, vi.Shape, len(data))
+			}
+			n *= int64(d)
+		}
 		shape := shapes.Make(dt, vi.Shape...)
 		if vi.Offset < 0 || vi.Size != int64(shape.Memory()) || vi.Offset+vi.Size > int64(len(data)) {
 			return nil, bad("variable %s: %d bytes at %d do not fit shape %s in %d data bytes",

@@ -80,6 +80,8 @@ func (c *Checkpoint) loadInto(ctx *context.Context, mode loadMode, path string) 
 		}
 		rep.Loaded = append(rep.Loaded, name)
 	}
+	sort.Strings(rep.Loaded)
+	sort.Strings(rep.Skipped)
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return rep, fmt.Errorf("train: checkpoint %s does not fit the model:\n  %s", path, strings.Join(problems, "\n  "))
