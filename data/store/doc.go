@@ -1,0 +1,22 @@
+// Package store is the persistent patch store: preprocessed samples (the output
+// of a chain's deterministic prefix) kept in a Pebble database so that later
+// epochs, runs and the validation set read them instead of decoding and
+// normalizing images again — im2im's counterpart of MONAI's PersistentDataset.
+//
+// Keys are content hashes of (every source file's path, size and modification
+// time; the deterministic transform chain with all its parameters; the store
+// format version), so any change misses the cache; Collect removes entries no
+// longer referenced. Arrays larger than Options.WholeBelow are stored in chunks
+// (64³ voxels in 3D, 256² pixels in 2D, all channels together) so that reading a
+// random patch touches only the chunks it overlaps. Each chunk may be compressed
+// with zstd (fastest level) by this package; Pebble's own block compression is
+// off, as is its write-ahead log: the store is rebuildable, and each sample gets
+// a completion marker written after all its data, so a build killed at any
+// moment reopens cleanly and Build finishes only the missing samples.
+//
+// One store serves train and val. A Store is safe for concurrent use by many
+// goroutines of one process (Pebble allows one process per directory).
+//
+// Layering: store imports data/array, Pebble and klauspost/compress; it never
+// imports GoMLX or layers above data.
+package store
