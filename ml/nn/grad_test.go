@@ -144,6 +144,8 @@ func TestLayerGradients(t *testing.T) {
 			f: func(x []*graph.Node) *graph.Node {
 				return graph.Slice(x[0], graph.AxisRange(), graph.AxisRange(), graph.AxisRange(1, 6).Stride(2), graph.AxisRange(0, 5).Stride(3))
 			}},
+		{name: "repeat upsample 3D", inputs: []gradcheck.Input{in("x", 1, 1, 2, 2, 3, 2)},
+			f: func(x []*graph.Node) *graph.Node { return RepeatUpsample(x[0], 2) }},
 		{name: "pointwise conv", inputs: []gradcheck.Input{in("x", 1, 2, 3, 2, 3), in("w", 2, 4, 3)},
 			f: func(x []*graph.Node) *graph.Node { return PointwiseConv(x[0], x[1]) }},
 	}

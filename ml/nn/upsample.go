@@ -63,3 +63,23 @@ func UpConv(ctx *context.Context, x *graph.Node, out int) *graph.Node {
 	b := ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, out)).ValueGraph(x.Graph())
 	return UpSample2(x, w, b)
 }
+
+// RepeatUpsample repeats every voxel of x [B, C, S...] factor times along each spatial
+// axis (nearest-neighbour up-sampling by broadcast and reshape; its gradient is the
+// exact block sum, unlike graph.Interpolate's).
+func RepeatUpsample(x *graph.Node, factor int) *graph.Node {
+	if factor == 1 {
+		return x
+	}
+	dims := x.Shape().Dimensions
+	d := len(dims) - 2
+	withOnes := []int{dims[0], dims[1]}
+	bcast := []int{dims[0], dims[1]}
+	out := []int{dims[0], dims[1]}
+	for i := range d {
+		withOnes = append(withOnes, dims[2+i], 1)
+		bcast = append(bcast, dims[2+i], factor)
+		out = append(out, dims[2+i]*factor)
+	}
+	return graph.Reshape(graph.BroadcastToDims(graph.Reshape(x, withOnes...), bcast...), out...)
+}

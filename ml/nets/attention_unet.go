@@ -1,0 +1,51 @@
+package nets
+
+import (
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/im2im/im2im/ml/nn"
+)
+
+// AttentionUNet is UNet with an attention gate on every skip connection: the
+// up-sampled decoder features gate the encoder features before concatenation
+// (Oktay et al. 2018, as MONAI's AttentionUnet). Fields mean what they mean in UNet.
+type AttentionUNet struct {
+	Dims                    int
+	InChannels, OutChannels int
+	Channels, Strides       []int
+	NumResUnits             int
+	Norm, Act               string
+	Dropout                 float64
+	Down                    string
+}
+
+func (u AttentionUNet) common() common {
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down}
+}
+
+// Validate implements Net.
+func (u AttentionUNet) Validate() error { return u.common().validate("attention_unet") }
+
+// Divisor implements Net.
+func (u AttentionUNet) Divisor() int { return u.common().divisor() }
+
+// CheckInput implements Net.
+func (u AttentionUNet) CheckInput(dims []int) error {
+	return u.common().checkInput("attention_unet", dims)
+}
+
+// Build implements Net (and train.ModelFn).
+func (u AttentionUNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
+	c := u.common()
+	c.mustBuildable("attention_unet", x)
+	feats := c.encode(ctx, x)
+	h := feats[len(feats)-1]
+	for i := len(feats) - 2; i >= 0; i-- {
+		lctx := ctx.Inf("dec%d", i)
+		ch := c.channels()[i]
+		up := c.upTo(lctx.In("up"), h, i)
+		skip := nn.AttentionGate(lctx.In("gate"), up, feats[i], max(ch/2, 1), c.Norm)
+		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, skip}, 1), ch, 1)
+	}
+	return c.head(ctx.In("head"), h)
+}

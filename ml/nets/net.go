@@ -1,0 +1,194 @@
+package nets
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/im2im/im2im/ml/nn"
+)
+
+// Net is a network built from its configuration.
+type Net interface {
+	// Build adds the network to x's graph under ctx's scope and returns its prediction.
+	// It panics (GoMLX's convention for graph building) with an error naming the
+	// problem when the config is invalid or x has the wrong shape; call Validate and
+	// CheckInput first to get errors instead.
+	Build(ctx *context.Context, x *graph.Node) *graph.Node
+	// Validate returns every configuration problem at once, joined (nil when valid).
+	Validate() error
+	// Divisor is the factor every spatial size of the input must be a multiple of.
+	Divisor() int
+	// CheckInput reports whether an input of dims [batch, channels, spatial...] fits.
+	CheckInput(dims []int) error
+}
+
+// Default channels and norm of the U-Nets when left zero.
+var (
+	DefaultChannels = []int{16, 32, 64, 128}
+)
+
+// common holds the settings the U-Nets share; see UNet for their meaning.
+type common struct {
+	Dims, InChannels, OutChannels int
+	Channels, Strides             []int
+	NumResUnits                   int
+	Norm, Act                     string
+	Dropout                       float64
+	Down                          string
+}
+
+// Down-sampling modes.
+const (
+	DownConv    = "conv"    // strided convolution (MONAI's UNet)
+	DownMaxPool = "maxpool" // 2×2(×2) max-pool, then stride-1 convolutions
+)
+
+func (c common) channels() []int {
+	if len(c.Channels) == 0 {
+		return DefaultChannels
+	}
+	return c.Channels
+}
+
+func (c common) strides() []int {
+	if len(c.Strides) > 0 {
+		return c.Strides
+	}
+	s := make([]int, len(c.channels())-1)
+	for i := range s {
+		s[i] = 2
+	}
+	return s
+}
+
+func (c common) block() nn.BlockConfig {
+	return nn.BlockConfig{Norm: c.Norm, Act: c.Act, Dropout: c.Dropout}
+}
+
+// validate checks the shared fields; name prefixes messages ("unet").
+func (c common) validate(name string) error {
+	var errs []error
+	add := func(format string, args ...any) { errs = append(errs, fmt.Errorf(name+"."+format, args...)) }
+	if c.Dims != 2 && c.Dims != 3 {
+		add("dims: want 2 or 3, got %d", c.Dims)
+	}
+	if c.InChannels < 0 {
+		add("in_channels: must be ≥ 0 (0 = any), got %d", c.InChannels)
+	}
+	if c.OutChannels < 1 {
+		add("out_channels: must be ≥ 1, got %d", c.OutChannels)
+	}
+	ch := c.channels()
+	if len(ch) < 2 {
+		add("channels: want at least 2 levels, got %v", ch)
+	}
+	for i, v := range ch {
+		if v < 1 {
+			add("channels[%d]: must be ≥ 1, got %d", i, v)
+		}
+	}
+	if len(c.Strides) > 0 && len(c.Strides) != len(ch)-1 {
+		add("strides: want %d values (one per level below the first), got %v", len(ch)-1, c.Strides)
+	}
+	for i, s := range c.Strides {
+		if s != 1 && s != 2 {
+			add("strides[%d]: only 1 or 2 are supported, got %d", i, s)
+		}
+	}
+	if c.NumResUnits < 0 {
+		add("num_res_units: must be ≥ 0, got %d", c.NumResUnits)
+	}
+	if c.Norm != "" && !slices.Contains(nn.NormKinds, c.Norm) {
+		add("norm: want one of %v, got %q", nn.NormKinds, c.Norm)
+	}
+	if c.Act != "" && !slices.Contains(nn.ActNames, c.Act) {
+		add("act: want one of %v, got %q", nn.ActNames, c.Act)
+	}
+	if c.Dropout < 0 || c.Dropout >= 1 {
+		add("dropout: want a rate in [0, 1), got %g", c.Dropout)
+	}
+	if c.Down != "" && c.Down != DownConv && c.Down != DownMaxPool {
+		add("down: want %q or %q, got %q", DownConv, DownMaxPool, c.Down)
+	}
+	return errors.Join(errs...)
+}
+
+func (c common) divisor() int {
+	d := 1
+	for _, s := range c.strides() {
+		d *= s
+	}
+	return d
+}
+
+func (c common) checkInput(name string, dims []int) error {
+	if len(dims) != c.Dims+2 {
+		return fmt.Errorf("%s: input dims %v: want [batch, channels, %d spatial axes]", name, dims, c.Dims)
+	}
+	if c.InChannels > 0 && dims[1] != c.InChannels {
+		return fmt.Errorf("%s: input has %d channels, in_channels is %d", name, dims[1], c.InChannels)
+	}
+	d := c.divisor()
+	for i, s := range dims[2:] {
+		if s%d != 0 {
+			return fmt.Errorf("%s: spatial size %d (axis %d of %v) is not a multiple of %d (the product of the strides)",
+				name, s, i+2, dims, d)
+		}
+	}
+	return nil
+}
+
+// mustBuildable panics with the validation or input error, if any.
+func (c common) mustBuildable(name string, x *graph.Node) {
+	if err := c.validate(name); err != nil {
+		panic(err)
+	}
+	if err := c.checkInput(name, x.Shape().Dimensions); err != nil {
+		panic(err)
+	}
+}
+
+// unit is one encoder/decoder stage: residual units when NumResUnits > 0 (with that
+// many subunits), else two ConvBlocks (kernel 3); the first conv has the stride.
+func (c common) unit(ctx *context.Context, x *graph.Node, out, stride int) *graph.Node {
+	if c.NumResUnits > 0 {
+		return nn.ResidualUnit(ctx, x, out, stride, c.NumResUnits, c.block())
+	}
+	x = nn.ConvBlock(ctx.In("block0"), x, out, 3, stride, c.block())
+	return nn.ConvBlock(ctx.In("block1"), x, out, 3, 1, c.block())
+}
+
+// encode runs the encoder and returns the features of every level (the last is the
+// bottom).
+func (c common) encode(ctx *context.Context, x *graph.Node) []*graph.Node {
+	ch, st := c.channels(), c.strides()
+	feats := []*graph.Node{c.unit(ctx.In("enc0"), x, ch[0], 1)}
+	for i := 1; i < len(ch); i++ {
+		lctx := ctx.Inf("enc%d", i)
+		h := feats[i-1]
+		stride := st[i-1]
+		if c.Down == DownMaxPool && stride > 1 {
+			h = nn.MaxPool(h, stride, stride)
+			stride = 1
+		}
+		feats = append(feats, c.unit(lctx, h, ch[i], stride))
+	}
+	return feats
+}
+
+// upTo brings h to level i: ConvTranspose-k2s2 when level i was down-sampled, else a
+// 1×1 convolution, to ch[i] channels.
+func (c common) upTo(ctx *context.Context, h *graph.Node, i int) *graph.Node {
+	if c.strides()[i] == 2 {
+		return nn.UpConv(ctx, h, c.channels()[i])
+	}
+	return nn.Conv(ctx, h, c.channels()[i], 1, 1, true)
+}
+
+// head is the final 1×1 convolution to OutChannels logits.
+func (c common) head(ctx *context.Context, h *graph.Node) *graph.Node {
+	return nn.Conv(ctx, h, c.OutChannels, 1, 1, true)
+}
