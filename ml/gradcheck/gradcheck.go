@@ -5,9 +5,10 @@
 // perturbs input elements by ±Eps and re-runs f. An element passes when
 // |analytic − numeric| ≤ Tol·max(1, |analytic|, |numeric|). Tests in ml/nn and ml/loss
 // use it for every layer and loss im2im trains with; keep shapes tiny (each checked
-// element costs two executions).
+// element costs two executions). CheckContext does the same for functions that own
+// context variables (layers, whole networks), differentiating w.r.t. the inputs.
 //
-// Imports: GoMLX (graph, tensors, backends) only.
+// Imports: GoMLX (graph, tensors, context, backends) only.
 package gradcheck
 
 import (
@@ -18,6 +19,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
 )
 
 // Input is one float64 input of the function checked.
@@ -56,12 +58,55 @@ func (m Mismatch) String() string {
 // It returns the worst element per input, and an error naming the first input whose
 // worst element exceeds the tolerance (or what failed to build or run).
 func Check(b backends.Backend, f func(x []*graph.Node) *graph.Node, inputs []Input, opt Options) ([]Mismatch, error) {
-	if opt.Eps == 0 {
-		opt.Eps = 1e-6
+	value, err := graph.NewExec(b, func(x []*graph.Node) *graph.Node { return mustScalar(f(x)) })
+	if err != nil {
+		return nil, err
 	}
-	if opt.Tol == 0 {
-		opt.Tol = 1e-5
+	defer value.Finalize()
+	grad, err := graph.NewExec(b, func(x []*graph.Node) []*graph.Node { return graph.Gradient(f(x), x...) })
+	if err != nil {
+		return nil, err
 	}
+	defer grad.Finalize()
+	return compare(value.Exec, grad.Exec, inputs, opt)
+}
+
+// CheckContext is Check for functions that use context variables (layers, whole
+// networks): the variables are created and initialized by the first evaluation and
+// then held fixed; the gradient is taken with respect to the inputs only, through
+// every layer. Use training graphs without dropout (randomness breaks the check).
+func CheckContext(b backends.Backend, ctx *context.Context, f func(ctx *context.Context, x []*graph.Node) *graph.Node,
+	inputs []Input, opt Options) ([]Mismatch, error) {
+	value, err := context.NewExec(b, ctx, func(ctx *context.Context, x []*graph.Node) *graph.Node { return mustScalar(f(ctx, x)) })
+	if err != nil {
+		return nil, err
+	}
+	defer value.Finalize()
+	args, err := tensorsOf(inputs)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := value.Exec(args...); err != nil { // creates and initializes the variables
+		return nil, fmt.Errorf("gradcheck: value: %w", err)
+	}
+	grad, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x []*graph.Node) []*graph.Node {
+		return graph.Gradient(f(ctx, x), x...)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer grad.Finalize()
+	return compare(value.Exec, grad.Exec, inputs, opt)
+}
+
+func mustScalar(y *graph.Node) *graph.Node {
+	if !y.Shape().IsScalar() {
+		panic(fmt.Errorf("gradcheck: function must return a scalar, got %s", y.Shape()))
+	}
+	return y
+}
+
+func tensorsOf(inputs []Input) ([]any, error) {
 	args := make([]any, len(inputs))
 	for i, in := range inputs {
 		n := 1
@@ -73,30 +118,31 @@ func Check(b backends.Backend, f func(x []*graph.Node) *graph.Node, inputs []Inp
 		}
 		args[i] = tensors.FromFlatDataAndDimensions(append([]float64(nil), in.Values...), in.Dims...)
 	}
-	value, err := graph.NewExec(b, func(x []*graph.Node) *graph.Node {
-		y := f(x)
-		if !y.Shape().IsScalar() {
-			panic(fmt.Errorf("gradcheck: function must return a scalar, got %s", y.Shape()))
-		}
-		return y
-	})
+	return args, nil
+}
+
+type execFn func(args ...any) ([]*tensors.Tensor, error)
+
+// compare runs the analytic gradient once and the finite differences per element.
+func compare(value, grad execFn, inputs []Input, opt Options) ([]Mismatch, error) {
+	if opt.Eps == 0 {
+		opt.Eps = 1e-6
+	}
+	if opt.Tol == 0 {
+		opt.Tol = 1e-5
+	}
+	args, err := tensorsOf(inputs)
 	if err != nil {
 		return nil, err
 	}
-	defer value.Finalize()
-	grad, err := graph.NewExec(b, func(x []*graph.Node) []*graph.Node { return graph.Gradient(f(x), x...) })
-	if err != nil {
-		return nil, err
-	}
-	defer grad.Finalize()
-	grads, err := grad.Exec(args...)
+	grads, err := grad(args...)
 	if err != nil {
 		return nil, fmt.Errorf("gradcheck: gradient: %w", err)
 	}
 	eval := func(i int, vals []float64) (float64, error) {
 		a := append([]any(nil), args...)
 		a[i] = tensors.FromFlatDataAndDimensions(vals, inputs[i].Dims...)
-		out, err := value.Exec(a...)
+		out, err := value(a...)
 		if err != nil {
 			return 0, err
 		}
