@@ -1,0 +1,53 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/im2im/im2im/kernel"
+)
+
+func init() {
+	var user, sysPrefix bool
+	var prefix string
+	cmd := &cobra.Command{
+		Use:   "install [--user | --sys-prefix | --prefix DIR]",
+		Short: `Install the Jupyter kernelspec "im2im" (kernel.json and logos) pointing at this binary`,
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			n := 0
+			for _, b := range []bool{user, sysPrefix, prefix != ""} {
+				if b {
+					n++
+				}
+			}
+			if n > 1 {
+				return &exitError{code: 2, err: fmt.Errorf("install: use only one of --user, --sys-prefix, --prefix")}
+			}
+			exe, err := os.Executable()
+			if err != nil {
+				return fmt.Errorf("install: locating this binary: %w", err)
+			}
+			if exe, err = filepath.EvalSymlinks(exe); err != nil {
+				return fmt.Errorf("install: %w", err)
+			}
+			dir, err := kernel.KernelsDir(prefix, sysPrefix)
+			if err != nil {
+				return err
+			}
+			spec, err := kernel.Install(dir, exe)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "installed kernelspec %q in %s\n", kernel.SpecName, spec)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&user, "user", false, "install for the current user (the default)")
+	cmd.Flags().BoolVar(&sysPrefix, "sys-prefix", false, "install into the Python environment's prefix (VIRTUAL_ENV, CONDA_PREFIX or python3's sys.prefix)")
+	cmd.Flags().StringVar(&prefix, "prefix", "", "install into DIR/share/jupyter/kernels")
+	rootCmd.AddCommand(cmd)
+}

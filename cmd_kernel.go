@@ -1,0 +1,48 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"runtime/debug"
+
+	"github.com/spf13/cobra"
+
+	"github.com/im2im/im2im/kernel"
+)
+
+func init() {
+	var connFile string
+	cmd := &cobra.Command{
+		Use:   "kernel --connection-file FILE",
+		Short: "Run the im2im Jupyter kernel (started by Jupyter through the installed kernelspec)",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if connFile == "" {
+				return &exitError{code: 2, err: fmt.Errorf("kernel: --connection-file is required")}
+			}
+			info, err := kernel.ReadConnectionFile(connFile)
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			kernel.Version = buildVersion()
+			logger := log.New(kernel.LogWriter(), "im2im kernel: ", log.LstdFlags)
+			kernel.ServeGonbPipe(logger)
+			k, err := kernel.New(info, logger)
+			if err != nil {
+				return err
+			}
+			return k.Run(context.Background())
+		},
+	}
+	cmd.Flags().StringVar(&connFile, "connection-file", "", "Jupyter connection file (JSON with ports and key)")
+	rootCmd.AddCommand(cmd)
+}
+
+// buildVersion is the module version of this binary (e.g. "(devel)").
+func buildVersion() string {
+	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
+		return bi.Main.Version
+	}
+	return "dev"
+}

@@ -1,0 +1,90 @@
+package dsl
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestCompleteAndInspect(t *testing.T) {
+	s := newSession(t)
+	if _, _, err := run(t, s, "import \"fmt\"\ntype Cfg struct{ Epochs, Batch int }\ncfg := Cfg{Epochs: 3}\nh := display.NewHandle()\nfunc helper() int { return 1 }\ncount := 12"); err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		code      string
+		want      []string
+		notWant   string
+		start     int
+		wantExact bool
+	}{
+		{"fmt.Prin", []string{"Print", "Printf", "Println"}, "Sprint", 4, true},
+		{"display.Mar", []string{"Markdown"}, "", 8, true},
+		{"h.Te", []string{"Text"}, "", 2, true},
+		{"cfg.Ep", []string{"Epochs"}, "", 4, true},
+		{"x := cou", []string{"count"}, "", 5, false},
+		{"hel", []string{"helper"}, "", 0, false},
+		{"disp", []string{"display"}, "", 0, false},
+		{"retu", []string{"return"}, "", 0, false},
+	}
+	for _, c := range cases {
+		m, start, end := s.Complete(c.code, len([]rune(c.code)))
+		for _, w := range c.want {
+			if !slices.Contains(m, w) {
+				t.Errorf("Complete(%q) = %v, missing %q", c.code, m, w)
+			}
+		}
+		if c.notWant != "" && slices.Contains(m, c.notWant) {
+			t.Errorf("Complete(%q) = %v, has %q", c.code, m, c.notWant)
+		}
+		if c.wantExact && len(m) != len(c.want) {
+			t.Errorf("Complete(%q) = %v, want exactly %v", c.code, m, c.want)
+		}
+		if start != c.start || end != len([]rune(c.code)) {
+			t.Errorf("Complete(%q) range %d..%d, want %d..%d", c.code, start, end, c.start, len(c.code))
+		}
+	}
+
+	inspects := []struct {
+		code   string
+		cursor int
+		want   []string
+	}{
+		{"display.PNG(b)", 9, []string{"func PNG(b []byte) error", "PNG-encoded"}},
+		{"h.Markdown(\"x\")", 4, []string{"Markdown", "replaces the handle's output"}},
+		{"count + 1", 2, []string{"count int = 12"}},
+		{"cfg", 1, []string{"Epochs:3"}},
+		{"fmt.Println(1)", 6, []string{"fmt.Println: func(...interface {}) (int, error)"}},
+	}
+	for _, c := range inspects {
+		text, found := s.Inspect(c.code, c.cursor)
+		if !found {
+			t.Errorf("Inspect(%q, %d): not found", c.code, c.cursor)
+			continue
+		}
+		for _, w := range c.want {
+			if !strings.Contains(text, w) {
+				t.Errorf("Inspect(%q, %d) = %q, missing %q", c.code, c.cursor, text, w)
+			}
+		}
+	}
+	if _, found := s.Inspect("nosuchname", 3); found {
+		t.Error("Inspect of an unknown name found something")
+	}
+}
+
+func TestIsComplete(t *testing.T) {
+	cases := map[string]string{
+		"x := 1":               "complete",
+		"func f() {":           "incomplete",
+		"s := `raw":            "incomplete",
+		"x := (1 + 2))":        "invalid",
+		"if x {\n\tfor {\n\t}": "incomplete",
+		"":                     "complete",
+	}
+	for code, want := range cases {
+		if got, _ := IsComplete(code); got != want {
+			t.Errorf("IsComplete(%q) = %s, want %s", code, got, want)
+		}
+	}
+}

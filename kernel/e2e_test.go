@@ -1,0 +1,121 @@
+package kernel_test
+
+import (
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const python = "/usr/bin/python3"
+
+// kernelEnv builds the im2im binary, installs its kernelspec into a temporary
+// Jupyter path and returns the environment that selects it. It skips when the
+// Debian Jupyter client is missing (CI installs python3-jupyter-client,
+// python3-nbclient and jupyter-nbconvert) or with -short.
+func kernelEnv(t *testing.T) []string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("end-to-end kernel test skipped with -short")
+	}
+	if err := exec.Command(python, "-c", "import jupyter_client, nbclient, nbconvert").Run(); err != nil {
+		t.Skipf("%s lacks jupyter_client/nbclient/nbconvert (apt install python3-jupyter-client python3-nbclient jupyter-nbconvert): %v", python, err)
+	}
+	dir := t.TempDir()
+	bin := filepath.Join(dir, "im2im")
+	build := exec.Command("go", "build", "-o", bin, "github.com/im2im/im2im")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	prefix := filepath.Join(dir, "prefix")
+	if out, err := exec.Command(bin, "install", "--prefix", prefix).CombinedOutput(); err != nil {
+		t.Fatalf("im2im install: %v\n%s", err, out)
+	}
+	return append(os.Environ(),
+		"JUPYTER_PATH="+filepath.Join(prefix, "share", "jupyter"),
+		"JUPYTER_RUNTIME_DIR="+filepath.Join(dir, "runtime"),
+		"JUPYTER_DATA_DIR="+filepath.Join(dir, "data"),
+		"JUPYTER_CONFIG_DIR="+filepath.Join(dir, "config"),
+		"JUPYTER_PLATFORM_DIRS=1",
+		"IPYTHONDIR="+filepath.Join(dir, "ipython"),
+	)
+}
+
+// TestKernelWithJupyterClient drives the kernel through every protocol feature
+// with the real jupyter_client (testdata/drive.py): state, error positions,
+// streams from compiled code, displays, completion, inspection, stdin,
+// interrupts, panics, a rejected bad signature and shutdown.
+func TestKernelWithJupyterClient(t *testing.T) {
+	env := kernelEnv(t)
+	cmd := exec.Command(python, "testdata/drive.py")
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	t.Logf("drive.py:\n%s", out)
+	if err != nil || !strings.Contains(string(out), "ALL OK") {
+		t.Fatalf("drive.py failed: %v", err)
+	}
+}
+
+// TestNbconvertExecute runs `jupyter nbconvert --to notebook --execute` on a small
+// notebook and checks the outputs it stored.
+func TestNbconvertExecute(t *testing.T) {
+	env := kernelEnv(t)
+	outDir := t.TempDir()
+	cmd := exec.Command(python, "-m", "nbconvert", "--to", "notebook", "--execute",
+		"--ExecutePreprocessor.timeout=60", "--output-dir", outDir, "--output", "small.out", "testdata/small.ipynb")
+	cmd.Env = env
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("nbconvert: %v\n%s", err, out)
+	}
+	b, err := os.ReadFile(filepath.Join(outDir, "small.out.ipynb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var nb struct {
+		Cells []struct {
+			Outputs []struct {
+				OutputType string         `json:"output_type"`
+				Name       string         `json:"name"`
+				Text       any            `json:"text"`
+				Data       map[string]any `json:"data"`
+			} `json:"outputs"`
+		} `json:"cells"`
+		Metadata struct {
+			LanguageInfo map[string]any `json:"language_info"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(b, &nb); err != nil {
+		t.Fatal(err)
+	}
+	if len(nb.Cells) != 3 {
+		t.Fatalf("%d cells", len(nb.Cells))
+	}
+	text := func(v any) string {
+		switch x := v.(type) {
+		case string:
+			return x
+		case []any:
+			var s strings.Builder
+			for _, p := range x {
+				s.WriteString(p.(string))
+			}
+			return s.String()
+		}
+		return ""
+	}
+	c1, c2, c3 := nb.Cells[0].Outputs, nb.Cells[1].Outputs, nb.Cells[2].Outputs
+	if len(c1) != 1 || c1[0].OutputType != "stream" || text(c1[0].Text) != "n is 6\n" {
+		t.Errorf("cell 1 outputs %+v", c1)
+	}
+	if len(c2) != 1 || c2[0].OutputType != "execute_result" || text(c2[0].Data["text/plain"]) != "36" {
+		t.Errorf("cell 2 outputs %+v", c2)
+	}
+	if len(c3) != 1 || c3[0].OutputType != "display_data" || text(c3[0].Data["text/markdown"]) != "**done**" {
+		t.Errorf("cell 3 outputs %+v", c3)
+	}
+	if nb.Metadata.LanguageInfo["name"] != "go" {
+		t.Errorf("language_info %v", nb.Metadata.LanguageInfo)
+	}
+}

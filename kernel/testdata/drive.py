@@ -1,0 +1,187 @@
+"""Drives the im2im kernel with Debian's jupyter_client, checking each protocol
+feature; exits non-zero with a message naming the first failed check.
+
+Run by kernel_test.go with JUPYTER_PATH pointing at a temporary kernelspec.
+"""
+import sys
+import time
+
+from jupyter_client.manager import start_new_kernel
+
+
+def fail(what, detail):
+    print("FAIL:", what, "--", detail, flush=True)
+    sys.exit(1)
+
+
+def check(cond, what, detail=""):
+    if not cond:
+        fail(what, detail)
+    print("ok:", what, flush=True)
+
+
+def run(kc, code, timeout=30, allow_stdin=False, reply_timeout=None):
+    """Executes code, returns (reply content, list of iopub messages for it)."""
+    msg_id = kc.execute(code, allow_stdin=allow_stdin)
+    reply = kc.get_shell_msg(timeout=reply_timeout or timeout)
+    if reply["parent_header"].get("msg_id") != msg_id:
+        fail("reply parent", reply)
+    outputs = collect(kc, msg_id, timeout)
+    return reply["content"], outputs
+
+
+def collect(kc, msg_id, timeout=30):
+    out = []
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        msg = kc.get_iopub_msg(timeout=timeout)
+        if msg["parent_header"].get("msg_id") != msg_id:
+            continue
+        out.append(msg)
+        if msg["msg_type"] == "status" and msg["content"]["execution_state"] == "idle":
+            return out
+    fail("idle status", "no idle for " + msg_id)
+
+
+def of_type(outputs, t):
+    return [m["content"] for m in outputs if m["msg_type"] == t]
+
+
+def result_text(outputs):
+    r = of_type(outputs, "execute_result")
+    return r[0]["data"]["text/plain"] if r else None
+
+
+def stream_text(outputs, name="stdout"):
+    return "".join(c["text"] for c in of_type(outputs, "stream") if c["name"] == name)
+
+
+def main():
+    km, kc = start_new_kernel(kernel_name="im2im", startup_timeout=60)
+    try:
+        kc.kernel_info()
+        info = kc.get_shell_msg(timeout=10)["content"]
+        li = info["language_info"]
+        check(li["name"] == "go" and li["file_extension"] == ".go" and li["pygments_lexer"] == "go"
+              and li["codemirror_mode"] == "go" and info["protocol_version"] == "5.3", "kernel_info", info)
+
+        # State across cells; busy/execute_input/idle around the result.
+        run(kc, "x := 20")
+        reply, out = run(kc, "x * 2")
+        types = [m["msg_type"] for m in out]
+        check(reply["status"] == "ok" and result_text(out) == "40", "state across cells", out)
+        check(types[0] == "status" and "execute_input" in types and types[-1] == "status", "message order", types)
+        check(of_type(out, "execute_result")[0]["execution_count"] == reply["execution_count"], "execution_count", reply)
+
+        # Error with cell position.
+        reply, out = run(kc, "y := 1\nprintln(y + nope)")
+        err = of_type(out, "error")
+        check(reply["status"] == "error" and reply["ename"] == "CompileError" and err
+              and "undefined: nope" in err[0]["evalue"] and "cell:2:13" in err[0]["traceback"][0],
+              "error position", (reply, err))
+
+        # Streams from interpreted and compiled code, in order.
+        reply, out = run(kc, 'import (\n\t"fmt"\n\t"os"\n)\nfmt.Println("interp-1")\n'
+                             'os.Stdout.WriteString("compiled-2\\n")\nfmt.Println("interp-3")\n'
+                             'os.Stderr.WriteString("compiled-err\\n")')
+        check(stream_text(out) == "interp-1\ncompiled-2\ninterp-3\n" and stream_text(out, "stderr") == "compiled-err\n",
+              "streams from compiled code", of_type(out, "stream"))
+        reply, out = run(kc, "!echo from-shell")
+        check(stream_text(out) == "from-shell\n", "shell command output", out)
+
+        # Displays and updatable handles.
+        reply, out = run(kc, 'h := display.NewHandle()\nh.Markdown("step 1")\nh.Markdown("step 2")\ndisplay.HTML("<b>x</b>")')
+        dd, ud = of_type(out, "display_data"), of_type(out, "update_display_data")
+        check(len(dd) == 2 and len(ud) == 1 and dd[0]["transient"]["display_id"] == ud[0]["transient"]["display_id"]
+              and ud[0]["data"]["text/markdown"] == "step 2" and dd[1]["data"]["text/html"] == "<b>x</b>",
+              "display_data / update_display_data", (dd, ud))
+
+        # Completion and inspection.
+        kc.complete("fmt.Prin", 8)
+        c = kc.get_shell_msg(timeout=10)["content"]
+        check(c["status"] == "ok" and "Println" in c["matches"] and c["cursor_start"] == 4 and c["cursor_end"] == 8,
+              "complete", c)
+        kc.inspect("display.PNG(b)", 9)
+        c = kc.get_shell_msg(timeout=10)["content"]
+        check(c["found"] and "func PNG(b []byte) error" in c["data"]["text/plain"], "inspect stdlib symbol", c)
+        kc.inspect("x", 1)
+        c = kc.get_shell_msg(timeout=10)["content"]
+        check(c["found"] and "x int = 20" in c["data"]["text/plain"], "inspect variable", c)
+        kc.is_complete("func f() {")
+        c = kc.get_shell_msg(timeout=10)["content"]
+        check(c["status"] == "incomplete", "is_complete", c)
+        kc.comm_info()
+        c = kc.get_shell_msg(timeout=10)["content"]
+        check(c["status"] == "ok" and c["comms"] == {}, "comm_info", c)
+        kc.history()
+        c = kc.get_shell_msg(timeout=10)["content"]
+        check(c["status"] == "ok", "history", c)
+
+        # stdin.
+        msg_id = kc.execute('var name string\nfmt.Scanln(&name)\n"hello " + name', allow_stdin=True)
+        req = kc.get_stdin_msg(timeout=10)
+        check(req["msg_type"] == "input_request", "input_request", req)
+        kc.input("ada")
+        reply = kc.get_shell_msg(timeout=10)["content"]
+        out = collect(kc, msg_id)
+        check(reply["status"] == "ok" and result_text(out) == '"hello ada"', "stdin input", (reply, out))
+
+        # Interrupt an infinite interpreted loop; state is kept.
+        msg_id = kc.execute("for { x++ }")
+        time.sleep(0.5)
+        km.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=20)["content"]
+        collect(kc, msg_id)
+        check(reply["status"] == "error" and reply["ename"] == "Interrupted", "interrupt interpreted loop", reply)
+        reply, out = run(kc, "x > 20")
+        check(result_text(out) == "true", "state after interrupt", out)
+
+        # Interrupt a long compiled call that watches the cell context.
+        t0 = time.time()
+        msg_id = kc.execute('import "os/exec"\nerr := exec.CommandContext(display.Context(), "/bin/sleep", "60").Run()')
+        time.sleep(0.5)
+        km.interrupt_kernel()
+        reply = kc.get_shell_msg(timeout=30)["content"]
+        collect(kc, msg_id)
+        check(reply["status"] == "error" and reply["ename"] == "Interrupted" and time.time() - t0 < 20,
+              "interrupt compiled call", reply)
+        reply, out = run(kc, "x > 20")
+        check(result_text(out) == "true", "state after compiled interrupt", out)
+
+        # Panics (interpreted and compiled) become errors; the kernel lives on.
+        reply, out = run(kc, 'panic("boom")')
+        check(reply["status"] == "error" and reply["ename"] == "Panic" and reply["evalue"] == "boom", "interpreted panic", reply)
+        reply, out = run(kc, 'import "strings"\n_ = strings.Repeat("x", -1)')
+        check(reply["status"] == "error" and reply["ename"] == "Panic", "compiled panic", reply)
+        reply, out = run(kc, "1 + 1")
+        check(result_text(out) == "2", "alive after panics", out)
+
+        # A message with a bad signature is dropped, never executed.
+        good = kc.session.key
+        kc.session.key = b"not-the-key"
+        kc.execute("x = 999")
+        try:
+            got = kc.get_shell_msg(timeout=2)
+            fail("bad signature rejected", got)
+        except Exception as e:  # queue.Empty
+            if type(e).__name__ != "Empty":
+                raise
+        kc.session.key = good
+        reply, out = run(kc, "x == 999")
+        check(result_text(out) == "false", "bad signature rejected", out)
+    finally:
+        # Shutdown via shutdown_request; the process must exit by itself.
+        kc.shutdown()
+        deadline = time.time() + 10
+        while km.is_alive() and time.time() < deadline:
+            time.sleep(0.1)
+        alive = km.is_alive()
+        kc.stop_channels()
+        if alive:
+            km.shutdown_kernel(now=True)
+    check(not alive, "shutdown")
+    print("ALL OK")
+
+
+if __name__ == "__main__":
+    main()
