@@ -1,0 +1,134 @@
+package framework
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/im2im/im2im/ml/infer"
+	"github.com/im2im/im2im/ml/train"
+)
+
+// Net is a network: Build adds it to x's graph ([N, C, spatial...] in, prediction
+// out). ml/nets' networks implement it; when a Net also has Validate() error or
+// CheckInput(dims []int) error, FCN uses them.
+type Net interface {
+	Build(ctx *context.Context, x *graph.Node) *graph.Node
+}
+
+// Loss is a training loss (ml/loss's losses implement it).
+type Loss interface {
+	Loss(pred, target *graph.Node) *graph.Node
+}
+
+type validator interface{ Validate() error }
+type inputChecker interface{ CheckInput(dims []int) error }
+
+// Prediction outputs.
+const (
+	// OutputRaw returns the network output as is (logits, or regression values).
+	OutputRaw = "raw"
+	// OutputProb returns probabilities: sigmoid for one channel, softmax over channels otherwise.
+	OutputProb = "prob"
+	// OutputLabels returns one channel of class labels: argmax over channels, or
+	// sigmoid > Threshold for one channel.
+	OutputLabels = "labels"
+)
+
+// Predict configures FCN prediction on whole images.
+type Predict struct {
+	// Window is the sliding-window size per spatial axis; empty means the spatial
+	// size of the training patches.
+	Window []int
+	// Overlap of neighbouring windows (default 0.25) and BatchSize windows per run
+	// (default 4). Blend is gaussian unless set to infer.Constant.
+	Overlap   float64
+	BatchSize int
+	Blend     infer.Blend
+	// Output is "raw" (default), "prob" or "labels".
+	Output string
+	// Threshold for one-channel labels (default 0.5).
+	Threshold float64
+	// MinSize removes connected foreground components smaller than this many
+	// voxels from labels (0: keep all).
+	MinSize int
+}
+
+// FCN declares a fully-convolutional model: network, loss, validation metrics,
+// optimizer and schedule (inside Trainer) and how it predicts.
+type FCN struct {
+	Net     Net
+	Loss    Loss
+	Metrics []train.Metric
+	Trainer train.Config
+	Predict Predict
+}
+
+// Validate reports every problem of the declaration at once, each with its path.
+func (f FCN) Validate() error {
+	var errs []string
+	if f.Net == nil {
+		errs = append(errs, "model.net: missing")
+	} else if v, ok := f.Net.(validator); ok {
+		if err := v.Validate(); err != nil {
+			for _, line := range strings.Split(err.Error(), "\n") {
+				errs = append(errs, "model.net: "+line)
+			}
+		}
+	}
+	if f.Loss == nil {
+		errs = append(errs, "model.loss: missing")
+	}
+	var names []string
+	for _, m := range f.Metrics {
+		names = append(names, m.Name)
+	}
+	if err := f.Trainer.Validate(names); err != nil {
+		lines := strings.Split(err.Error(), "\n")
+		for _, l := range lines[1:] {
+			errs = append(errs, strings.TrimSpace(l))
+		}
+	}
+	p := f.Predict
+	switch p.Output {
+	case "", OutputRaw, OutputProb, OutputLabels:
+	default:
+		errs = append(errs, fmt.Sprintf("model.predict.output: want raw, prob or labels, got %q", p.Output))
+	}
+	if p.Overlap < 0 || p.Overlap >= 1 {
+		errs = append(errs, fmt.Sprintf("model.predict.overlap: must be in [0, 1), got %v", p.Overlap))
+	}
+	if p.BatchSize < 0 {
+		errs = append(errs, fmt.Sprintf("model.predict.batch_size: must not be negative, got %d", p.BatchSize))
+	}
+	for i, w := range p.Window {
+		if w <= 0 {
+			errs = append(errs, fmt.Sprintf("model.predict.window[%d]: must be positive, got %d", i, w))
+		}
+	}
+	if p.MinSize < 0 {
+		errs = append(errs, fmt.Sprintf("model.predict.min_size: must not be negative, got %d", p.MinSize))
+	}
+	if len(errs) > 0 {
+		return errors.New("invalid FCN model:\n  " + strings.Join(errs, "\n  "))
+	}
+	return nil
+}
+
+func (p Predict) withDefaults() Predict {
+	if p.Output == "" {
+		p.Output = OutputRaw
+	}
+	if p.Overlap == 0 {
+		p.Overlap = 0.25
+	}
+	if p.BatchSize == 0 {
+		p.BatchSize = 4
+	}
+	if p.Threshold == 0 {
+		p.Threshold = 0.5
+	}
+	return p
+}
