@@ -8,6 +8,7 @@ import (
 	"os"
 	"sync"
 	"syscall"
+	"time"
 	"unicode/utf8"
 )
 
@@ -23,6 +24,7 @@ var syncMarker = []byte("\x00\x01im2im-sync\x01\x00")
 // emits what arrives, in order per stream, as "stdout"/"stderr" text.
 type capture struct {
 	saved   [2]int
+	pipes   [2]*os.File // read ends
 	readers sync.WaitGroup
 	synced  [2]chan struct{}
 	mu      sync.Mutex // serialises sync calls
@@ -45,6 +47,7 @@ func startCapture(emit func(stream, text string)) (*capture, error) {
 			c.stop()
 			return nil, fmt.Errorf("capture %s: dup: %w", names[i], err)
 		}
+		syscall.CloseOnExec(saved) // children get the pipe as fd 1/2, not the real stream
 		if i == 0 {
 			os.Stdout.Sync()
 		} else {
@@ -59,6 +62,7 @@ func startCapture(emit func(stream, text string)) (*capture, error) {
 		}
 		w.Close() // fd 1/2 now hold the only write end
 		c.saved[i] = saved
+		c.pipes[i] = r
 		c.synced[i] = make(chan struct{}, 1)
 		c.readers.Add(1)
 		go c.read(r, names[i], c.synced[i], emit)
@@ -144,8 +148,14 @@ func (c *capture) sync() {
 	}
 }
 
+// drainTimeout bounds how long stop waits for the pipes to reach end of file: a
+// background process started by the cell (`!cmd &`) may keep a write end open.
+const drainTimeout = 2 * time.Second
+
 // stop restores fd 1 and 2 and waits until the pipes are drained.
 func (c *capture) stop() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	for i, fd := range []int{1, 2} {
 		if c.saved[i] < 0 {
 			continue
@@ -159,5 +169,19 @@ func (c *capture) stop() {
 		syscall.Close(c.saved[i])
 		c.saved[i] = -1
 	}
-	c.readers.Wait()
+	done := make(chan struct{})
+	go func() {
+		c.readers.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-time.After(drainTimeout):
+		for _, r := range c.pipes {
+			if r != nil {
+				r.Close() // unblocks the reader; later output is lost
+			}
+		}
+		<-done
+	}
 }

@@ -94,11 +94,33 @@ func (s *Session) runCell(ctx context.Context, cell string, sink Sink) (Result, 
 	return Result{Data: bundle(last)}, nil
 }
 
-// recordDecls notes the top-level funcs and types of a declaration chunk (for
-// completion and %who).
-func recordDecls(text string, into map[string]string) {
-	f, err := parser.ParseFile(token.NewFileSet(), "", "package p\n"+text, parser.SkipObjectResolution)
+// recordDecls notes the top-level names a successful chunk declared: "func",
+// "type" or "var" (vars and consts, also from := statements), for completion,
+// %who and undefined-name detection.
+func recordDecls(c chunk, into map[string]string) {
+	src := "package p\n" + c.text
+	if !c.decl {
+		src = "package p\nfunc _() {\n" + c.text + "\n}"
+	}
+	f, err := parser.ParseFile(token.NewFileSet(), "", src, parser.SkipObjectResolution)
 	if err != nil {
+		return
+	}
+	if !c.decl {
+		for _, st := range f.Decls[0].(*ast.FuncDecl).Body.List {
+			switch st := st.(type) {
+			case *ast.AssignStmt:
+				if st.Tok == token.DEFINE {
+					for _, l := range st.Lhs {
+						if id, ok := l.(*ast.Ident); ok && id.Name != "_" {
+							into[id.Name] = "var"
+						}
+					}
+				}
+			case *ast.DeclStmt:
+				recordGenDecl(st.Decl, into)
+			}
+		}
 		return
 	}
 	for _, d := range f.Decls {
@@ -108,9 +130,24 @@ func recordDecls(text string, into map[string]string) {
 				into[d.Name.Name] = "func"
 			}
 		case *ast.GenDecl:
-			for _, sp := range d.Specs {
-				if ts, ok := sp.(*ast.TypeSpec); ok {
-					into[ts.Name.Name] = "type"
+			recordGenDecl(d, into)
+		}
+	}
+}
+
+func recordGenDecl(d ast.Decl, into map[string]string) {
+	gd, ok := d.(*ast.GenDecl)
+	if !ok {
+		return
+	}
+	for _, sp := range gd.Specs {
+		switch sp := sp.(type) {
+		case *ast.TypeSpec:
+			into[sp.Name.Name] = "type"
+		case *ast.ValueSpec:
+			for _, id := range sp.Names {
+				if id.Name != "_" {
+					into[id.Name] = "var"
 				}
 			}
 		}

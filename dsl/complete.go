@@ -120,7 +120,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 			set[n] = true
 		}
 	} else {
-		for n := range s.in.Globals() {
+		for n := range s.globals() {
 			set[n] = true
 		}
 		for n := range s.declared {
@@ -146,7 +146,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 // the variable qual.
 func (s *Session) members(qual string) []string {
 	var out []string
-	if v, ok := s.in.Globals()[qual]; ok && v.IsValid() {
+	if v, ok := s.globals()[qual]; ok && v.IsValid() {
 		t := v.Type()
 		if v.Kind() == reflect.Interface && !v.IsNil() {
 			t = v.Elem().Type()

@@ -8,6 +8,7 @@
 //
 //	s, err := dsl.New()                          // Go stdlib + os/exec + stdlib/* ("display", later "im2im", "plot")
 //	res, err := s.Execute(ctx, cell, sink)       // one cell; res.Data is the MIME bundle of a final expression
+//	s.Complete(code, cursor) / s.Inspect(code, cursor) / dsl.IsComplete(code)
 //	s.Reset()                                    // fresh interpreter (the %reset magic)
 //
 // A Sink receives, while the cell runs and serialised: Stream("stdout"|"stderr",
@@ -22,7 +23,8 @@
 // A cell may mix imports, types, funcs, vars, consts and statements in any order:
 // it is split at top-level line starts into runs of declarations and runs of
 // statements, each evaluated separately (yaegi parses a chunk as one or the other),
-// padded so error positions are cell lines. The value of the last expression
+// padded so error positions are cell lines. yaegi's "constant definition loop"
+// (an assignment from an undefined name) is reported as "undefined: NAME". The value of the last expression
 // statement is the result, except for calls returning nothing, (n int, err error)
 // (the fmt printers) or a nil error. Lines starting with % or ! in column 0 are
 // magics (see HelpText); %%writefile must be the first line.

@@ -28,7 +28,7 @@ func (s *Session) Inspect(code string, cursor int) (text string, found bool) {
 	if word == "" {
 		return "", false
 	}
-	globals := s.in.Globals()
+	globals := s.globals()
 	if qual != "" {
 		if v, ok := globals[qual]; ok && v.IsValid() {
 			return memberDoc(qual, v, word)

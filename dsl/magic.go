@@ -112,7 +112,7 @@ func (s *Session) stdStreams() (stdout, stderr io.Writer) {
 // who lists cell-defined variables with their types, then functions and types.
 func (s *Session) who() string {
 	var b strings.Builder
-	g := s.in.Globals()
+	g := s.globals()
 	names := make([]string, 0, len(g))
 	for n := range g {
 		names = append(names, n)
@@ -127,6 +127,9 @@ func (s *Session) who() string {
 	}
 	decl := make([]string, 0, len(s.declared))
 	for n, kind := range s.declared {
+		if kind == "var" {
+			continue // listed above with their types
+		}
 		decl = append(decl, kind+" "+n)
 	}
 	sort.Strings(decl)

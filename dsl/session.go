@@ -184,12 +184,16 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 	src := strings.Repeat("\n", c.startLine-1) + c.text
 	v, err := s.evalWait(ctx, src, sink)
 	if err != nil {
-		return v, cellError(err, c, cellLines)
+		e := cellError(err, c, cellLines)
+		if e.Name == ErrCompile && e.Msg == yaegiLoopMsg {
+			s.findUndefined(e, c)
+		}
+		return v, e
 	}
+	recordDecls(c, s.declared)
 	if !c.decl {
 		return v, nil
 	}
-	recordDecls(c.text, s.declared)
 	return reflect.Value{}, nil
 }
 
@@ -281,4 +285,23 @@ func (w sinkWriter) Write(p []byte) (int, error) {
 		return os.Stderr.Write(p)
 	}
 	return os.Stdout.Write(p)
+}
+
+// globals returns the session's variables and constants. yaegi's Globals can panic
+// after a failed compilation left a placeholder without storage; those names are
+// then reported from a safe subset (none) until the next evaluation resizes the
+// frame.
+func (s *Session) globals() map[string]reflect.Value {
+	g, _ := s.globalsOK()
+	return g
+}
+
+// globalsOK is globals, with ok false when yaegi's Globals panicked.
+func (s *Session) globalsOK() (g map[string]reflect.Value, ok bool) {
+	defer func() {
+		if recover() != nil {
+			g, ok = map[string]reflect.Value{}, false
+		}
+	}()
+	return s.in.Globals(), true
 }

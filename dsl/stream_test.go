@@ -204,3 +204,18 @@ func TestDisplayHandleUpdates(t *testing.T) {
 		t.Errorf("displays %+v", d)
 	}
 }
+
+func TestBackgroundProcessDoesNotHangCell(t *testing.T) {
+	s := newSession(t)
+	start := time.Now()
+	_, sink, err := run(t, s, "!echo before; (sleep 6 &)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if el := time.Since(start); el > 5*time.Second {
+		t.Errorf("cell waited %v for a background process holding its stdout", el)
+	}
+	if got := sink.stream("stdout"); got != "before\n" {
+		t.Errorf("stdout %q", got)
+	}
+}
