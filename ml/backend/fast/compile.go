@@ -3,6 +3,8 @@ package fast
 import (
 	"fmt"
 
+	"github.com/im2im/im2im/ml/backend/kernels"
+
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
@@ -16,6 +18,7 @@ type step struct {
 	outs   []int               // value ids written
 	donate []bool              // segment: inputs the inner executable may consume
 	free   []int               // value ids whose buffers are finalized after this step
+	nodes  []*node             // segment: its nodes (for tracing)
 }
 
 // Compile implements backends.Builder: it splits the recorded graph into native steps and
@@ -51,6 +54,7 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 			}
 		}
 	}
+	fuseMulReduce(b.nodes, nodeLive, outs)
 	// Group consecutive inner nodes into segments.
 	var groups [][]*node
 	var cur []*node
@@ -152,6 +156,7 @@ func (b *Builder) buildStep(gi int, g []*node, producer, lastUse []int, isOutput
 		}
 		return s, nil
 	}
+	s.nodes = g
 	ib := b.backend.Backend.Builder(fmt.Sprintf("%s#%d", b.name, gi))
 	ops := map[int]backends.Op{}
 	for _, n := range g {
@@ -194,4 +199,34 @@ func (b *Builder) buildStep(gi int, g []*node, producer, lastUse []int, isOutput
 	}
 	s.exe = exe
 	return s, nil
+}
+
+// fuseMulReduce turns ReduceSum(Mul(a, b)) into one native node when the product feeds
+// nothing else: GoMLX's DotGeneral gradient is written as such a broadcast product, which
+// would otherwise be materialized in full (hundreds of MB for a 1×1 convolution).
+func fuseMulReduce(nodes []*node, live map[*node]bool, outs []*value) {
+	uses := map[*value]int{}
+	for _, n := range nodes {
+		if live[n] {
+			for _, in := range n.inputs {
+				uses[in]++
+			}
+		}
+	}
+	for _, o := range outs {
+		uses[o]++
+	}
+	for _, n := range nodes {
+		if !live[n] || n.kind != kindReduce || n.redOp != kernels.ReduceSum {
+			continue
+		}
+		p := n.inputs[0]
+		if p.node.kind != kindBinary || p.node.binOp != kernels.Mul || uses[p] != 1 {
+			continue
+		}
+		n.kind = kindMulReduce
+		n.product = p.shape
+		n.inputs = p.node.inputs
+		live[p.node] = false
+	}
 }

@@ -64,9 +64,17 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, dev backen
 			}
 		}
 	}
+	var prof *profile
+	if traceEnabled {
+		prof = newProfile()
+		defer prof.print(e.builder.name)
+	}
 	for si, s := range e.steps {
 		var outs []backends.Buffer
 		var err error
+		if prof != nil {
+			prof.start()
+		}
 		if s.native != nil {
 			outs, err = e.runNative(s.native, s, bufs, dev)
 		} else {
@@ -84,6 +92,9 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, dev backen
 		if err != nil {
 			cleanup()
 			return nil, fmt.Errorf("%s: step %d of %q: %w", Name, si, e.builder.name, err)
+		}
+		if prof != nil {
+			prof.stop(s, bufs, inner)
 		}
 		for i, id := range s.outs {
 			bufs[id], owned[id] = outs[i], true
@@ -151,8 +162,10 @@ func (e *Executable) runNative(n *node, s *step, bufs []backends.Buffer, dev bac
 		err = n.conv.run(ins[0], ins[1], out)
 	case kindReverse:
 		err = kernels.Reverse(out, ins[0], outShape.Dimensions, n.revAxes)
+	case kindBinary, kindReduce, kindBroadcast, kindTranspose, kindMulReduce:
+		err = runElementwise(n, ins, out)
 	default:
-		err = fmt.Errorf("unknown native node kind %d", n.kind)
+		err = runMore(n, ins, out)
 	}
 	if err != nil {
 		_ = inner.BufferFinalize(buf)

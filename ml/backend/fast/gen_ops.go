@@ -13,38 +13,6 @@ var (
 	_ shapes.Shape
 )
 
-// Abs records the Abs operation; see backends.StandardOps.
-func (b *Builder) Abs(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Abs", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Abs(in[xAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Add records the Add operation; see backends.StandardOps.
-func (b *Builder) Add(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("Add", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Add(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // ArgMinMax records the ArgMinMax operation; see backends.StandardOps.
 func (b *Builder) ArgMinMax(x backends.Op, axis int, outputDType dtypes.DType, isMin bool) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -221,21 +189,6 @@ func (b *Builder) BitwiseXor(lhs backends.Op, rhs backends.Op) (backends.Op, err
 	return outs[0], nil
 }
 
-// BroadcastInDim records the BroadcastInDim operation; see backends.StandardOps.
-func (b *Builder) BroadcastInDim(x backends.Op, outputShape shapes.Shape, broadcastAxes []int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("BroadcastInDim", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.BroadcastInDim(in[xAt], outputShape, broadcastAxes)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Ceil records the Ceil operation; see backends.StandardOps.
 func (b *Builder) Ceil(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -363,23 +316,6 @@ func (b *Builder) Cos(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// Div records the Div operation; see backends.StandardOps.
-func (b *Builder) Div(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("Div", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Div(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Dot records the Dot operation; see backends.StandardOps.
 func (b *Builder) Dot(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -389,23 +325,6 @@ func (b *Builder) Dot(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins = append(ins, rhs)
 	outs, err := b.record("Dot", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.Dot(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// DotGeneral records the DotGeneral operation; see backends.StandardOps.
-func (b *Builder) DotGeneral(lhs backends.Op, lhsContractingAxes []int, lhsBatchAxes []int, rhs backends.Op, rhsContractingAxes []int, rhsBatchAxes []int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("DotGeneral", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.DotGeneral(in[lhsAt], lhsContractingAxes, lhsBatchAxes, in[rhsAt], rhsContractingAxes, rhsBatchAxes)
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -493,21 +412,6 @@ func (b *Builder) Erf(x backends.Op) (backends.Op, error) {
 	ins = append(ins, x)
 	outs, err := b.record("Erf", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.Erf(in[xAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Exp records the Exp operation; see backends.StandardOps.
-func (b *Builder) Exp(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Exp", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Exp(in[xAt])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -787,21 +691,6 @@ func (b *Builder) LessThanTotalOrder(lhs backends.Op, rhs backends.Op) (backends
 	return outs[0], nil
 }
 
-// Log records the Log operation; see backends.StandardOps.
-func (b *Builder) Log(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Log", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Log(in[xAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Log1p records the Log1p operation; see backends.StandardOps.
 func (b *Builder) Log1p(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -890,72 +779,6 @@ func (b *Builder) Logistic(x backends.Op) (backends.Op, error) {
 	ins = append(ins, x)
 	outs, err := b.record("Logistic", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.Logistic(in[xAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Max records the Max operation; see backends.StandardOps.
-func (b *Builder) Max(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("Max", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Max(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Min records the Min operation; see backends.StandardOps.
-func (b *Builder) Min(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("Min", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Min(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Mul records the Mul operation; see backends.StandardOps.
-func (b *Builder) Mul(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("Mul", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Mul(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Neg records the Neg operation; see backends.StandardOps.
-func (b *Builder) Neg(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Neg", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Neg(in[xAt])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -1152,21 +975,6 @@ func (b *Builder) ReduceLogicalXor(x backends.Op, axes ...int) (backends.Op, err
 	return outs[0], nil
 }
 
-// ReduceMax records the ReduceMax operation; see backends.StandardOps.
-func (b *Builder) ReduceMax(x backends.Op, axes ...int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("ReduceMax", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.ReduceMax(in[xAt], axes...)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // ReduceMin records the ReduceMin operation; see backends.StandardOps.
 func (b *Builder) ReduceMin(x backends.Op, axes ...int) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -1189,36 +997,6 @@ func (b *Builder) ReduceProduct(x backends.Op, axes ...int) (backends.Op, error)
 	ins = append(ins, x)
 	outs, err := b.record("ReduceProduct", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.ReduceProduct(in[xAt], axes...)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// ReduceSum records the ReduceSum operation; see backends.StandardOps.
-func (b *Builder) ReduceSum(x backends.Op, axes ...int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("ReduceSum", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.ReduceSum(in[xAt], axes...)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// ReduceWindow records the ReduceWindow operation; see backends.StandardOps.
-func (b *Builder) ReduceWindow(x backends.Op, reductionType backends.ReduceOpType, windowDimensions []int, strides []int, baseDilations []int, windowDilations []int, paddings [][2]int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("ReduceWindow", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.ReduceWindow(in[xAt], reductionType, windowDimensions, strides, baseDilations, windowDilations, paddings)
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -1266,21 +1044,6 @@ func (b *Builder) Round(x backends.Op) (backends.Op, error) {
 	ins = append(ins, x)
 	outs, err := b.record("Round", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.Round(in[xAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Rsqrt records the Rsqrt operation; see backends.StandardOps.
-func (b *Builder) Rsqrt(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Rsqrt", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Rsqrt(in[xAt])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -1338,23 +1101,6 @@ func (b *Builder) ScatterSum(operand backends.Op, scatterIndices backends.Op, up
 	ins = append(ins, updates)
 	outs, err := b.record("ScatterSum", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.ScatterSum(in[operandAt], in[scatterIndicesAt], in[updatesAt], indexVectorAxis, updateWindowAxes, insertedWindowAxes, scatterAxesToOperandAxes, indicesAreSorted, uniqueIndices)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// SelectAndScatterMax records the SelectAndScatterMax operation; see backends.StandardOps.
-func (b *Builder) SelectAndScatterMax(operand backends.Op, source backends.Op, windowDimensions []int, windowStrides []int, paddings [][2]int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	operandAt := len(ins)
-	ins = append(ins, operand)
-	sourceAt := len(ins)
-	ins = append(ins, source)
-	outs, err := b.record("SelectAndScatterMax", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.SelectAndScatterMax(in[operandAt], in[sourceAt], windowDimensions, windowStrides, paddings)
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -1431,21 +1177,6 @@ func (b *Builder) ShiftRightLogical(lhs backends.Op, rhs backends.Op) (backends.
 	return outs[0], nil
 }
 
-// Sign records the Sign operation; see backends.StandardOps.
-func (b *Builder) Sign(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Sign", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Sign(in[xAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Sin records the Sin operation; see backends.StandardOps.
 func (b *Builder) Sin(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -1476,38 +1207,6 @@ func (b *Builder) Slice(x backends.Op, starts []int, limits []int, strides []int
 	return outs[0], nil
 }
 
-// Sqrt records the Sqrt operation; see backends.StandardOps.
-func (b *Builder) Sqrt(x backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Sqrt", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Sqrt(in[xAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Sub records the Sub operation; see backends.StandardOps.
-func (b *Builder) Sub(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("Sub", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Sub(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Tanh records the Tanh operation; see backends.StandardOps.
 func (b *Builder) Tanh(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -1515,21 +1214,6 @@ func (b *Builder) Tanh(x backends.Op) (backends.Op, error) {
 	ins = append(ins, x)
 	outs, err := b.record("Tanh", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.Tanh(in[xAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Transpose records the Transpose operation; see backends.StandardOps.
-func (b *Builder) Transpose(x backends.Op, permutation ...int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Transpose", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Transpose(in[xAt], permutation...)
 		return []backends.Op{o0}, err
 	})
 	if err != nil {

@@ -3,16 +3,26 @@ package fast
 import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
+	"github.com/im2im/im2im/ml/backend/kernels"
 )
 
 // nodeKind says how a recorded node is executed.
 type nodeKind int
 
 const (
-	kindParameter nodeKind = iota // a graph input
-	kindInner                     // replayed on the inner backend, inside a segment
-	kindConv                      // native ConvGeneral
-	kindReverse                   // native Reverse
+	kindParameter     nodeKind = iota // a graph input
+	kindInner                         // replayed on the inner backend, inside a segment
+	kindConv                          // native ConvGeneral
+	kindReverse                       // native Reverse
+	kindBinary                        // native float32 element-wise binary op (with size-1 broadcasting)
+	kindReduce                        // native float32 ReduceSum / ReduceMax
+	kindBroadcast                     // native float32 BroadcastInDim
+	kindTranspose                     // native float32 Transpose
+	kindMulReduce                     // native ReduceSum(Mul(a, b)) fused at compile time
+	kindUnary                         // native float32 element-wise unary op
+	kindReduceWindow                  // native float32 max/sum pooling
+	kindSelectScatter                 // native float32 SelectAndScatterMax (max-pool gradient)
+	kindDot                           // native float32 DotGeneral
 )
 
 // replayFn re-creates a recorded op on another builder from its (re-created) inputs.
@@ -28,6 +38,13 @@ type node struct {
 	param   int // kindParameter: index among the graph's parameters
 	conv    *convOp
 	revAxes []int
+	axes    []int // kindReduce: reduced axes; kindBroadcast: broadcast axes; kindTranspose: permutation
+	binOp   kernels.BinaryOp
+	redOp   kernels.ReduceOp
+	product shapes.Shape // kindMulReduce: shape of the (never materialized) product
+	unOp    kernels.UnaryOp
+	window  *kernels.Window // kindReduceWindow, kindSelectScatter
+	dot     [4][]int        // kindDot: lhs contracting, lhs batch, rhs contracting, rhs batch
 }
 
 // value is one output of a node; it is the backends.Op handed to GoMLX.

@@ -23,7 +23,13 @@ import (
 )
 
 // handWritten lists the operations the fast backend defines by hand (native kernels).
-var handWritten = map[string]bool{"ConvGeneral": true, "Reverse": true}
+var handWritten = map[string]bool{
+	"ConvGeneral": true, "Reverse": true,
+	"Add": true, "Sub": true, "Mul": true, "Div": true, "Max": true, "Min": true,
+	"ReduceSum": true, "ReduceMax": true, "BroadcastInDim": true, "Transpose": true,
+	"Sign": true, "Neg": true, "Abs": true, "Sqrt": true, "Rsqrt": true, "Exp": true, "Log": true,
+	"ReduceWindow": true, "SelectAndScatterMax": true, "DotGeneral": true,
+}
 
 func main() {
 	out := "gen_ops.go"

@@ -1,0 +1,69 @@
+package fast
+
+import (
+	"fmt"
+	"os"
+	"sort"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+)
+
+// TraceEnvVar, when set to 1, makes every Execute print the time spent per op kind to
+// stderr (native ops by name and output size, inner segments by their op count).
+const TraceEnvVar = "IM2IM_FAST_TRACE"
+
+var traceEnabled = os.Getenv(TraceEnvVar) == "1"
+
+type profile struct {
+	t0    time.Time
+	total map[string]time.Duration
+	count map[string]int
+}
+
+func newProfile() *profile {
+	return &profile{total: map[string]time.Duration{}, count: map[string]int{}}
+}
+
+func (p *profile) start() { p.t0 = time.Now() }
+
+func (p *profile) stop(s *step, _ []backends.Buffer, _ backends.Backend) {
+	key := "inner segment"
+	if s.native == nil {
+		seen := map[string]bool{}
+		for _, n := range s.nodes {
+			seen[n.opName] = true
+		}
+		var names []string
+		for k := range seen {
+			names = append(names, k)
+		}
+		sort.Strings(names)
+		key = fmt.Sprintf("segment%v", names)
+	}
+	if s.native != nil {
+		key = s.native.opName
+		if s.native.kind == kindBinary || s.native.kind == kindMulReduce || s.native.kind == kindConv {
+			key += fmt.Sprintf("%v", s.native.outputs[0].shape.Dimensions)
+		}
+	}
+	p.total[key] += time.Since(p.t0)
+	p.count[key]++
+}
+
+func (p *profile) print(name string) {
+	keys := make([]string, 0, len(p.total))
+	var sum time.Duration
+	for k, v := range p.total {
+		keys = append(keys, k)
+		sum += v
+	}
+	sort.Slice(keys, func(i, j int) bool { return p.total[keys[i]] > p.total[keys[j]] })
+	fmt.Fprintf(os.Stderr, "%s trace of %q: %.3fs\n", Name, name, sum.Seconds())
+	for i, k := range keys {
+		if i == 25 {
+			break
+		}
+		fmt.Fprintf(os.Stderr, "  %8.1fms %5d× %s\n", float64(p.total[k].Microseconds())/1000, p.count[k], k)
+	}
+}

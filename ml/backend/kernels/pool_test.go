@@ -1,0 +1,128 @@
+package kernels
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+func TestReduceWindowAndSelectScatter(t *testing.T) {
+	cases := []struct {
+		name string
+		w    Window
+	}{
+		{"2x2-pool", Window{Dims: []int{2, 3, 8, 6}, Size: []int{1, 1, 2, 2}, Strides: []int{1, 1, 2, 2}, PadLow: []int{0, 0, 0, 0}, Out: []int{2, 3, 4, 3}}},
+		{"3d-pool", Window{Dims: []int{1, 2, 4, 4, 6}, Size: []int{1, 1, 2, 2, 2}, Strides: []int{1, 1, 2, 2, 2}, PadLow: []int{0, 0, 0, 0, 0}, Out: []int{1, 2, 2, 2, 3}}},
+		{"overlap-padded", Window{Dims: []int{5, 7}, Size: []int{3, 3}, Strides: []int{1, 2}, PadLow: []int{1, 1}, Out: []int{5, 4}}},
+	}
+	r := rand.New(rand.NewPCG(9, 9))
+	for _, tc := range cases {
+		w := tc.w
+		src := randSlice(r, prod(w.Dims))
+		st := RowMajorStrides(w.Dims)
+		// Naive window enumeration.
+		windows := make([][]int, prod(w.Out))
+		q := make([]int, len(w.Dims))
+		for qi := range windows {
+			k := make([]int, len(w.Dims))
+			for t := 0; t < prod(w.Size); t++ {
+				off, ok := 0, true
+				for d := range w.Dims {
+					x := q[d]*w.Strides[d] - w.PadLow[d] + k[d]
+					if x < 0 || x >= w.Dims[d] {
+						ok = false
+					}
+					off += x * st[d]
+				}
+				if ok {
+					windows[qi] = append(windows[qi], off)
+				}
+				incIndex(k, w.Size)
+			}
+			incIndex(q, w.Out)
+		}
+		gotMax, gotSum := make([]float32, prod(w.Out)), make([]float32, prod(w.Out))
+		if err := ReduceWindow(ReduceMax, gotMax, src, &w); err != nil {
+			t.Fatal(err)
+		}
+		if err := ReduceWindow(ReduceSum, gotSum, src, &w); err != nil {
+			t.Fatal(err)
+		}
+		source := randSlice(r, prod(w.Out))
+		wantScatter := make([]float32, len(src))
+		for qi, offs := range windows {
+			m, s, best := math.Inf(-1), 0.0, offs[0]
+			for _, o := range offs {
+				if float64(src[o]) > m {
+					m, best = float64(src[o]), o
+				}
+				s += float64(src[o])
+			}
+			if gotMax[qi] != float32(m) || math.Abs(float64(gotSum[qi])-s) > 1e-5 {
+				t.Fatalf("%s window %d: max %v sum %v, want %v %v", tc.name, qi, gotMax[qi], gotSum[qi], m, s)
+			}
+			wantScatter[best] += source[qi]
+		}
+		gotScatter := randSlice(r, len(src))
+		if err := SelectAndScatterMax(gotScatter, src, source, &w); err != nil {
+			t.Fatal(err)
+		}
+		closeEnough(t, tc.name+" scatter", gotScatter, wantScatter, 1e-6)
+	}
+}
+
+func TestUnary(t *testing.T) {
+	src := []float32{-2, -0.5, 0, 0.25, 4, float32(math.Inf(1))}
+	ref := map[UnaryOp]func(float64) float64{
+		Neg: func(x float64) float64 { return -x }, Abs: math.Abs,
+		Sign: func(x float64) float64 {
+			if x == 0 {
+				return 0
+			}
+			return math.Copysign(1, x)
+		},
+		Sqrt: math.Sqrt, Rsqrt: func(x float64) float64 { return 1 / math.Sqrt(x) }, Exp: math.Exp, Log: math.Log,
+	}
+	for op, f := range ref {
+		got := make([]float32, len(src))
+		Unary(op, got, src)
+		for i, v := range src {
+			want := float32(f(float64(v)))
+			if got[i] != want && !(math.IsNaN(float64(got[i])) && math.IsNaN(float64(want))) {
+				t.Errorf("op %d (%v) = %v, want %v", op, v, got[i], want)
+			}
+		}
+	}
+	nan := float32(math.NaN())
+	got := []float32{nan}
+	Unary(Sign, got, got)
+	if !math.IsNaN(float64(got[0])) {
+		t.Errorf("Sign(NaN) = %v, want NaN", got[0])
+	}
+}
+
+func TestDotGeneral(t *testing.T) {
+	r := rand.New(rand.NewPCG(10, 10))
+	// lhs [2(batch), 5(k), 3(m)], rhs [4(n), 2(batch), 5(k)] → out [2, 3, 4].
+	lhs, rhs := randSlice(r, 2*5*3), randSlice(r, 4*2*5)
+	out := make([]float32, 2*3*4)
+	if err := DotGeneral(out, lhs, []int{2, 5, 3}, []int{1}, []int{0}, rhs, []int{4, 2, 5}, []int{2}, []int{1}); err != nil {
+		t.Fatal(err)
+	}
+	want := make([]float32, len(out))
+	for b := 0; b < 2; b++ {
+		for m := 0; m < 3; m++ {
+			for n := 0; n < 4; n++ {
+				var s float64
+				for k := 0; k < 5; k++ {
+					s += float64(lhs[b*15+k*3+m]) * float64(rhs[n*10+b*5+k])
+				}
+				want[b*12+m*4+n] = float32(s)
+			}
+		}
+	}
+	closeEnough(t, "dot", out, want, 1e-5)
+	if err := DotGeneral(out, lhs, []int{2, 5, 3}, []int{1}, nil, rhs, []int{4, 2, 5}, []int{0}, nil); err == nil {
+		t.Error("mismatched contracting sizes accepted")
+	}
+}
