@@ -22,6 +22,34 @@ func (b *Builder) Pad(x, fillValue backends.Op, axesConfig ...backends.PadAxis) 
 	if fs := c.shape(fillValue); c.err == nil && (!fs.IsScalar() || fs.DType != s.DType) {
 		return nil, fmt.Errorf("Pad: fill value must be a %s scalar, got %s", s.DType, fs)
 	}
+	// The result's dims; when the operand contributes nothing (an empty operand, or an
+	// axis trimmed away), the result is only fill: simplego cannot concatenate empty arrays.
+	final := slices.Clone(s.Dimensions)
+	empty := false
+	for axis, p := range axesConfig {
+		n := final[axis]
+		if n == 0 {
+			empty = true
+			final[axis] = max(p.Start+p.End, 0)
+			continue
+		}
+		grown := n + (n-1)*max(p.Interior, 0)
+		if kept := grown - max(-p.Start, 0) - max(-p.End, 0); kept <= 0 {
+			empty = true
+		}
+		final[axis] = grown + p.Start + p.End
+	}
+	for axis := len(axesConfig); axis < len(final); axis++ {
+		empty = empty || final[axis] == 0
+	}
+	if empty {
+		for axis, d := range final {
+			if d < 0 {
+				return nil, fmt.Errorf("Pad: padding %+v leaves a negative size on axis %d of %s", axesConfig[axis], axis, s)
+			}
+		}
+		return c.broadcast(fillValue, final), c.err
+	}
 	dims := slices.Clone(s.Dimensions)
 	for axis, p := range axesConfig {
 		if p.Interior < 0 {

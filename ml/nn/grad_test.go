@@ -112,6 +112,22 @@ func TestGoMLXEvenKernelGradientIsWrong(t *testing.T) {
 	t.Logf("as expected: %v", err)
 }
 
+// TestGoMLXBilinearGradientIsWrong documents why nn never up-samples with
+// graph.Interpolate: its bilinear gradient disagrees with finite differences (for
+// 4×4 → 8×8 here; for 3×3 → 6×6 it does not even build). Nearest mode is right on the
+// im2im backend, but RepeatUpsample does the same without Gather.
+func TestGoMLXBilinearGradientIsWrong(t *testing.T) {
+	b := newBackend(t)
+	f := func(x []*graph.Node) *graph.Node {
+		return project(graph.Interpolate(x[0], 1, 1, 8, 8).Bilinear().Done())
+	}
+	_, err := gradcheck.Check(b, f, []gradcheck.Input{in("x", 1, 1, 1, 4, 4)}, gradcheck.Options{})
+	if err == nil {
+		t.Fatal("GoMLX's bilinear Interpolate gradient now matches finite differences: it could be used again")
+	}
+	t.Logf("as expected: %v", err)
+}
+
 func TestLayerGradients(t *testing.T) {
 	cases := []gradCase{
 		{name: "maxpool 2D k2s2", inputs: []gradcheck.Input{in("x", 1, 2, 2, 6, 6)},
