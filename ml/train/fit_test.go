@@ -234,3 +234,27 @@ func TestValEvery(t *testing.T) {
 		t.Errorf("history %+v", res.History)
 	}
 }
+
+// TestPlateauScheduleInFit: a monitored value that never improves halves the rate
+// every Patience+1 validations.
+func TestPlateauScheduleInFit(t *testing.T) {
+	flat := Metric{Name: "flat", Fn: func(p, _ *graph.Node) *graph.Node { return graph.ScalarOne(p.Graph(), p.DType()) }}
+	tr, err := New(testBackend(t), mlp(4, 1), mse, []Metric{flat}, Config{Epochs: 6, Monitor: "flat",
+		Optimizer: Optimizer{Kind: "sgd", LR: 0.1}, Schedule: Schedule{Kind: "plateau", Patience: 1, Factor: 0.5}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := tr.Fit(stdctx.Background(), regressionData(16, 8, 1), &Samples{Items: regression(8, 2), BatchSize: 8})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float64{0.1, 0.1, 0.1, 0.05, 0.05, 0.025}
+	for i, r := range res.History {
+		if math.Abs(r.LR-want[i]) > 1e-12 {
+			t.Fatalf("epoch %d ran at lr %v, want %v (history %+v)", i+1, r.LR, want[i], res.History)
+		}
+	}
+	if s := tr.State().Plateau; s.Scale != 0.25 {
+		t.Errorf("plateau scale after 6 flat validations = %v, want 0.25", s.Scale)
+	}
+}
