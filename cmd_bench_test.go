@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"math"
+	"os/exec"
+	"strings"
+	"testing"
+)
+
+func TestBenchOptionsResolve(t *testing.T) {
+	cases := []struct {
+		name    string
+		o       benchOptions
+		want    []int
+		wantErr string
+	}{
+		{name: "2d defaults", o: benchOptions{dims: 2, warmup: -1, threads: 2}, want: []int{128, 128}},
+		{name: "3d defaults", o: benchOptions{dims: 3, warmup: -1, threads: 2}, want: []int{32, 64, 64}},
+		{name: "bad dims", o: benchOptions{dims: 4, threads: 2}, wantErr: "--dims"},
+		{name: "size rank", o: benchOptions{dims: 3, size: "32,32", threads: 2}, wantErr: "want 3 values"},
+		{name: "size not multiple of 4", o: benchOptions{dims: 2, size: "30,32", threads: 2}, wantErr: "multiples of 4"},
+		{name: "size junk", o: benchOptions{dims: 2, size: "a,b", threads: 2}, wantErr: "--size"},
+		{name: "no threads", o: benchOptions{dims: 2, threads: 0}, wantErr: "--threads"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			o := tc.o
+			got, err := o.resolve()
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("err = %v, want it to mention %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(got) != len(tc.want) || got[0] != tc.want[0] || got[len(got)-1] != tc.want[len(got)-1] {
+				t.Fatalf("size = %v, want %v", got, tc.want)
+			}
+			if o.batch < 1 || o.steps < 1 || o.warmup < 0 {
+				t.Fatalf("defaults not filled: %+v", o)
+			}
+		})
+	}
+}
+
+func TestParseTorchResult(t *testing.T) {
+	out := "step 0: 1.0s loss=1\nRESULT torch 1.13.0a0 threads=2 dims=2 median_step_s=0.492 min=0.480 max=0.530 n=5\nmaxrss_MB 300\n"
+	r, version, err := parseTorchResult(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if version != "1.13.0a0" || r.median != 0.492 || r.min != 0.480 || r.max != 0.530 || r.n != 5 {
+		t.Fatalf("parsed %+v, version %q", r, version)
+	}
+	if _, _, err := parseTorchResult("Traceback: no module named torch\n"); err == nil || !strings.Contains(err.Error(), "no RESULT") {
+		t.Fatalf("err = %v, want a missing-RESULT error", err)
+	}
+}
+
+// TestUnetConvFLOPs checks the 2D reference case against the issue's ~19 GFLOP per step
+// and the 3D/2D ratio implied by the network (same channels, 2·64·64/(128·128)·... voxels).
+func TestUnetConvFLOPs(t *testing.T) {
+	f2 := unetConvFLOPs(8, []int{128, 128})
+	if math.Abs(f2/1e9-19.05) > 0.05 {
+		t.Fatalf("2D step = %.3f GFLOP, want ≈ 19.05", f2/1e9)
+	}
+	// One 3×3 conv 1→16 on a 4×4 image, batch 1: 2·16·16·9 = 4608 forward FLOPs; the total
+	// must exceed three times that.
+	if f := unetConvFLOPs(1, []int{4, 4}); f < 3*4608 {
+		t.Fatalf("tiny step = %v FLOPs, want > %v", f, 3*4608)
+	}
+	if f3 := unetConvFLOPs(2, []int{32, 64, 64}); f3 <= f2 {
+		t.Fatalf("3D step %.2f GFLOP should exceed the 2D step %.2f", f3/1e9, f2/1e9)
+	}
+}
+
+func TestSummarize(t *testing.T) {
+	r := summarize([]float64{3, 1, 2, 10})
+	if r.median != 2.5 || r.min != 1 || r.max != 10 || r.n != 4 {
+		t.Fatalf("summarize = %+v", r)
+	}
+}
+
+// TestBenchUNetOursTiny trains the reference U-Net for one step on a tiny 2D and 3D input
+// with the fast backend, through the same code path as the command.
+func TestBenchUNetOursTiny(t *testing.T) {
+	for _, tc := range []struct {
+		dims int
+		size string
+	}{{2, "8,12"}, {3, "4,8,8"}} {
+		var buf bytes.Buffer
+		o := &benchOptions{dims: tc.dims, batch: 2, size: tc.size, warmup: 0, steps: 1, threads: 2,
+			backend: "im2im-fast", noTorch: true}
+		if err := runBenchUNet(&buf, o); err != nil {
+			t.Fatalf("%dD: %v\n%s", tc.dims, err, buf.String())
+		}
+		out := buf.String()
+		if !strings.Contains(out, "RESULT ours backend=im2im-fast") || strings.Contains(out, "NaN") {
+			t.Fatalf("%dD output:\n%s", tc.dims, out)
+		}
+	}
+}
+
+// TestBenchUNetAgainstTorch runs both sides on a small shape; it needs Debian's
+// python3-torch and ../shared/bench/torch_unet.py, and is skipped with -short.
+func TestBenchUNetAgainstTorch(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs PyTorch")
+	}
+	o := &benchOptions{dims: 2, batch: 1, size: "16,16", warmup: 0, steps: 1, threads: 1,
+		backend: "im2im-fast", python: "/usr/bin/python3"}
+	if _, err := torchScript(o); err != nil {
+		t.Skip(err)
+	}
+	if err := exec.Command(o.python, "-c", "import torch").Run(); err != nil {
+		t.Skip("no PyTorch in /usr/bin/python3 (Debian package python3-torch)")
+	}
+	var buf bytes.Buffer
+	if err := runBenchUNet(&buf, o); err != nil {
+		t.Fatalf("%v\n%s", err, buf.String())
+	}
+	if !strings.Contains(buf.String(), "RATIO ours/torch = ") {
+		t.Fatalf("no ratio in output:\n%s", buf.String())
+	}
+}
