@@ -1,0 +1,84 @@
+package fast
+
+import (
+	"math/rand/v2"
+	"testing"
+
+	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/core/tensors/images"
+)
+
+// nativeOpsGraph exercises every native element-wise, reduction, layout, pooling and dot
+// op, and the Mul+ReduceSum fusion through DotGeneral's gradient.
+func nativeOpsGraph(x, y, w, r *Node) []*Node {
+	s := Scalar(x.Graph(), x.DType(), 0.5)
+	pos := AddScalar(Abs(x), 1)
+	dot := DotGeneral(w, []int{1}, nil, x, []int{1}, nil) // [4, 2, 8, 6]
+	loss := ReduceAllSum(Mul(r, dot))
+	grads := Gradient(loss, w, x)
+	return []*Node{
+		Add(x, y), Sub(y, x), Mul(x, s), Div(x, AddScalar(Abs(y), 1)), Max(x, y), Min(x, ZerosLike(x)),
+		ReduceSum(x, 0, 2, 3), ReduceMax(x, 1), ReduceAllSum(x), ReduceSum(x, 0),
+		TransposeAllDims(x, 0, 2, 3, 1), BroadcastToDims(y, 2, 3, 8, 6),
+		Neg(x), Abs(x), Sign(x), Sqrt(pos), Rsqrt(pos), Exp(x), Log(pos),
+		MaxPool(x).ChannelsAxis(images.ChannelsFirst).Window(2).Strides(2).NoPadding().Done(),
+		dot, grads[0], grads[1],
+	}
+}
+
+func TestNativeOpsMatchInnerBackend(t *testing.T) {
+	b := newBackend(t)
+	rng := rand.New(rand.NewPCG(4, 4))
+	x, y, w, r := randTensor(rng, 2, 3, 8, 6), randTensor(rng, 1, 3, 1, 1), randTensor(rng, 4, 3), randTensor(rng, 4, 2, 8, 6)
+	got := MustNewExec(b, nativeOpsGraph).MustExec(x, y, w, r)
+	nativeElementwise = false
+	want := MustNewExec(b, nativeOpsGraph).MustExec(x, y, w, r)
+	nativeElementwise = true
+	for i := range want {
+		if !got[i].Shape().Equal(want[i].Shape()) {
+			t.Fatalf("output %d: shape %s, want %s", i, got[i].Shape(), want[i].Shape())
+		}
+		assertClose(t, "output "+string(rune('A'+i)), flat(got[i]), flat(want[i]), 1e-5)
+	}
+}
+
+// TestMaxPoolGradient checks the native SelectAndScatterMax (which plain simplego lacks)
+// against the max-pool gradient written out by hand.
+func TestMaxPoolGradient(t *testing.T) {
+	b := newBackend(t)
+	rng := rand.New(rand.NewPCG(5, 5))
+	x, r := randTensor(rng, 2, 2, 6, 4), randTensor(rng, 2, 2, 3, 2)
+	got := MustExecOnce(b, func(x, r *Node) *Node {
+		p := MaxPool(x).ChannelsAxis(images.ChannelsFirst).Window(2).Strides(2).NoPadding().Done()
+		return Gradient(ReduceAllSum(Mul(r, p)), x)[0]
+	}, x, r)
+	xs, rs := flat(x), flat(r)
+	want := make([]float32, len(xs))
+	for bc := 0; bc < 4; bc++ {
+		for i := 0; i < 3; i++ {
+			for j := 0; j < 2; j++ {
+				best := -1
+				for di := 0; di < 2; di++ {
+					for dj := 0; dj < 2; dj++ {
+						o := bc*24 + (2*i+di)*4 + 2*j + dj
+						if best < 0 || xs[o] > xs[best] {
+							best = o
+						}
+					}
+				}
+				want[best] += rs[bc*6+i*2+j]
+			}
+		}
+	}
+	assertClose(t, "max-pool gradient", flat(got), want, 1e-6)
+}
+
+// TestNonFloat32FallsBack runs int32 ops, which go to the inner backend.
+func TestNonFloat32FallsBack(t *testing.T) {
+	b := newBackend(t)
+	got := MustExecOnce(b, func(x *Node) *Node { return ReduceSum(Mul(x, x), 0) }, tensors.FromValue([]int32{1, 2, 3}))
+	if v := got.Value().(int32); v != 14 {
+		t.Fatalf("sum of squares = %d, want 14", v)
+	}
+}
