@@ -141,12 +141,12 @@ func (img *tiffImage) mapImageJ(ij imagejMeta) error {
 	if ij.images > 0 && c*z*t == 1 {
 		z = ij.images
 	}
-	if ij.images > 0 && ij.images != c*z*t {
-		return fmt.Errorf("ImageJ description: images=%d but channels*slices*frames=%d", ij.images, c*z*t)
+	n, ok := boundedProduct(maxPages, c, z, t)
+	if !ok {
+		return fmt.Errorf("ImageJ description: %d channels, %d slices and %d frames are too many", c, z, t)
 	}
-	n := c * z * t
-	if n > maxPages {
-		return fmt.Errorf("ImageJ description: %d images is too many", n)
+	if ij.images > 0 && ij.images != n {
+		return fmt.Errorf("ImageJ description: images=%d but channels*slices*frames=%d", ij.images, n)
 	}
 	if len(img.pages) < n {
 		if err := img.synthesizeContiguous(n); err != nil {
@@ -225,28 +225,30 @@ func (img *tiffImage) mapOME(desc string) error {
 	if p0.spp > 1 && px.SizeC == p0.spp {
 		cPlanes = 1
 	}
-	n := px.SizeZ * cPlanes * px.SizeT
-	if n > maxPages {
-		return fmt.Errorf("OME-XML describes %d planes, too many", n)
+	n, ok := boundedProduct(len(img.pages), px.SizeZ, cPlanes, px.SizeT)
+	if !ok {
+		return fmt.Errorf("OME-XML describes SizeZ=%d × SizeC=%d × SizeT=%d planes, more than the file's %d pages (multi-file OME-TIFF is not supported)",
+			px.SizeZ, px.SizeC, px.SizeT, len(img.pages))
 	}
-	// sizes in DimensionOrder order, fastest first.
-	order := px.DimensionOrder[2:]
-	size := map[byte]int{'Z': px.SizeZ, 'C': cPlanes, 'T': px.SizeT}
+	order := px.DimensionOrder[2:] // fastest first
+	axis := func(d byte) int { return strings.IndexByte("ZCT", d) }
+	sizes := [3]int{px.SizeZ, cPlanes, px.SizeT}
 	ourIndex := func(ome int) int {
-		idx := map[byte]int{}
+		var idx [3]int // Z, C, T
 		for i := 0; i < 3; i++ {
-			d := order[i]
-			idx[d] = ome % size[d]
-			ome /= size[d]
+			a := axis(order[i])
+			idx[a] = ome % sizes[a]
+			ome /= sizes[a]
 		}
-		return (idx['T']*cPlanes+idx['C'])*px.SizeZ + idx['Z']
+		return (idx[2]*cPlanes+idx[1])*px.SizeZ + idx[0]
 	}
 	omeIndex := func(z, c, t int) int {
-		idx := map[byte]int{'Z': z, 'C': c, 'T': t}
+		idx := [3]int{z, c, t}
 		o, mul := 0, 1
 		for i := 0; i < 3; i++ {
-			o += idx[order[i]] * mul
-			mul *= size[order[i]]
+			a := axis(order[i])
+			o += idx[a] * mul
+			mul *= sizes[a]
 		}
 		return o
 	}
@@ -327,4 +329,17 @@ func (img *tiffImage) Close() error {
 		return nil
 	}
 	return img.f.Close()
+}
+
+// boundedProduct multiplies positive factors; ok is false when the product
+// exceeds limit (checked without overflow) or a factor is not positive.
+func boundedProduct(limit int, factors ...int) (int, bool) {
+	n := 1
+	for _, f := range factors {
+		if f <= 0 || f > limit/n {
+			return n, false
+		}
+		n *= f
+	}
+	return n, true
 }

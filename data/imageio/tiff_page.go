@@ -33,6 +33,11 @@ var compressionNames = map[int]string{
 	1: "none", 5: "lzw", 8: "deflate", 32946: "deflate", 32773: "packbits", 50000: "zstd",
 }
 
+// maxRatio bounds the decoded/stored size ratio of each compression (a little
+// above what the format can reach), so that a small file cannot make the reader
+// allocate huge buffers.
+var maxRatio = map[int]uint64{5: 1 << 12, 8: 1040, 32946: 1040, 32773: 64, 50000: 1 << 15}
+
 // otherCompressionNames names common schemes imageio does not decode, for errors.
 var otherCompressionNames = map[int]string{
 	2: "CCITT RLE", 3: "CCITT G3", 4: "CCITT G4", 6: "old-style JPEG", 7: "JPEG", 34712: "JPEG 2000",
@@ -238,8 +243,9 @@ func (s *tiffSource) parsePage(d *ifd, i int) (*tiffPage, error) {
 		if stored > 0 && stored < decoded && !p.tiled {
 			return nil, fmt.Errorf("page %d: uncompressed strips hold %d bytes, the image needs %d", i, stored, decoded)
 		}
-	} else if decoded > stored*(1<<16)+(1<<24) {
-		return nil, fmt.Errorf("page %d: %dx%dx%d image from %d compressed bytes is implausible", i, p.width, p.height, p.spp, stored)
+	} else if decoded > stored*maxRatio[p.compression]+(1<<16) {
+		return nil, fmt.Errorf("page %d: %dx%dx%d %v image from %d %s-compressed bytes is implausible",
+			i, p.width, p.height, p.spp, p.dtype, stored, compressionNames[p.compression])
 	}
 	if e, ok := d.entries[tagXResolution]; ok {
 		if v, err := s.floats(e, i); err == nil && len(v) > 0 {
