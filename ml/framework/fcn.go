@@ -18,9 +18,16 @@ type Net interface {
 	Build(ctx *context.Context, x *graph.Node) *graph.Node
 }
 
-// Loss is a training loss (ml/loss's losses implement it).
+// Loss is a training loss (ml/loss's losses implement it). A loss that also has
+// WeightedLoss(pred, target, weight) is given the cost map of batches that have one.
 type Loss interface {
 	Loss(pred, target *graph.Node) *graph.Node
+}
+
+// weightedLoss is a Loss that can also weight voxels by a cost map; FCN uses it for
+// batches that carry one.
+type weightedLoss interface {
+	WeightedLoss(pred, target, weight *graph.Node) *graph.Node
 }
 
 type validator interface{ Validate() error }

@@ -10,13 +10,14 @@ import (
 )
 
 // LoaderDataset serves a data/loader.Loader's batches to the trainer: the input is
-// the batch array under In (e.g. "IM"), the target the one under GT. Batches are
+// the batch array under In (e.g. "IM"), the target the one under GT and, when CM is
+// set, the cost map the one under CM. Batches are
 // read in order; asking for another position (a resume, or validation at epoch 0)
 // restarts that epoch and skips forward, which the loader makes exact because its
 // batches depend only on (seed, epoch, position). Close releases the workers.
 type LoaderDataset struct {
-	Loader *loader.Loader
-	In, GT string
+	Loader     *loader.Loader
+	In, GT, CM string
 
 	mu    sync.Mutex
 	epoch int
@@ -63,10 +64,18 @@ func (d *LoaderDataset) Batch(epoch, i int) (train.Batch, error) {
 		if !ok {
 			return train.Batch{}, fmt.Errorf("fcn: loader batch has no %q array", d.GT)
 		}
-		return train.Batch{
+		out := train.Batch{
 			X: train.Tensor{Shape: x.Shape, Data: x.Data},
 			Y: train.Tensor{Shape: y.Shape, Data: y.Data},
-		}, nil
+		}
+		if d.CM != "" {
+			w, ok := b.Arrays[d.CM]
+			if !ok {
+				return train.Batch{}, fmt.Errorf("fcn: loader batch has no %q array", d.CM)
+			}
+			out.W = train.Tensor{Shape: w.Shape, Data: w.Data}
+		}
+		return out, nil
 	}
 }
 

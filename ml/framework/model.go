@@ -40,6 +40,9 @@ func New(backend backends.Backend, f FCN) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
+	if wl, ok := l.(weightedLoss); ok {
+		tr.WithWeightedLoss(wl.WeightedLoss)
+	}
 	return &Model{fcn: f, pred: f.Predict.withDefaults(), trainer: tr}, nil
 }
 

@@ -26,9 +26,12 @@ func (t Tensor) Check() error {
 	return nil
 }
 
-// Batch is one step's input and target, both shaped [N, C, spatial...].
+// Batch is one step's input and target, both shaped [N, C, spatial...], with an
+// optional per-voxel loss weight W (a cost map, [N, 1, spatial...]; nil Data when
+// absent) for losses that take one (see Trainer.WithWeightedLoss).
 type Batch struct {
 	X, Y Tensor
+	W    Tensor
 }
 
 // Dataset hands out batches by position, so that a run resumed at any step sees
@@ -41,9 +44,11 @@ type Dataset interface {
 	Batch(epoch, i int) (Batch, error)
 }
 
-// Sample is one (input, target) pair, each shaped [C, spatial...].
+// Sample is one (input, target) pair, each shaped [C, spatial...], with an
+// optional cost map W ([1, spatial...]; nil Data when absent).
 type Sample struct {
 	X, Y Tensor
+	W    Tensor
 }
 
 // Samples is an in-memory Dataset: it stacks BatchSize samples per batch, in an
@@ -109,12 +114,24 @@ func Stack(items []Sample) (Batch, error) {
 		return Batch{}, fmt.Errorf("train: no samples to stack")
 	}
 	var b Batch
+	weighted := items[0].W.Data != nil
 	for k, it := range items {
-		for _, p := range []struct {
+		parts := []struct {
 			name string
 			t    Tensor
 			dst  *Tensor
-		}{{"input", it.X, &b.X}, {"target", it.Y, &b.Y}} {
+		}{{"input", it.X, &b.X}, {"target", it.Y, &b.Y}}
+		if (it.W.Data != nil) != weighted {
+			return Batch{}, fmt.Errorf("train: sample %d: either every sample of a batch has a cost map or none has", k)
+		}
+		if weighted {
+			parts = append(parts, struct {
+				name string
+				t    Tensor
+				dst  *Tensor
+			}{"cost map", it.W, &b.W})
+		}
+		for _, p := range parts {
 			if err := p.t.Check(); err != nil {
 				return Batch{}, fmt.Errorf("train: sample %d %s: %w", k, p.name, err)
 			}

@@ -113,7 +113,7 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 	if err != nil {
 		return nil, fmt.Errorf("train: batch %d of epoch %d: %w", t.state.Step%steps, epoch0+1, err)
 	}
-	if err := checkBatch(first); err != nil {
+	if err := t.checkBatch(first); err != nil {
 		return nil, fmt.Errorf("train: batch %d of epoch %d: %w", t.state.Step%steps, epoch0+1, err)
 	}
 	freshStart := !t.ready
@@ -164,12 +164,17 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 		if err != nil {
 			return finish(), fmt.Errorf("train: batch %d of epoch %d: %w", i, epoch+1, err)
 		}
-		if err := checkBatch(b); err != nil {
+		if err := t.checkBatch(b); err != nil {
 			return finish(), fmt.Errorf("train: batch %d of epoch %d: %w", i, epoch+1, err)
 		}
 		lr = learningRate(t.cfg, t.state.Step, epoch, total, t.state.Plateau)
-		out, err := t.trainExec.Exec(toTensor(b.X), toTensor(b.Y),
-			tensors.FromScalar(float32(lr)), tensors.FromScalar(float32(t.state.Step+1)))
+		lrT, stepT := tensors.FromScalar(float32(lr)), tensors.FromScalar(float32(t.state.Step+1))
+		var out []*tensors.Tensor
+		if b.W.Data != nil {
+			out, err = t.trainWExec.Exec(toTensor(b.X), toTensor(b.Y), toTensor(b.W), lrT, stepT)
+		} else {
+			out, err = t.trainExec.Exec(toTensor(b.X), toTensor(b.Y), lrT, stepT)
+		}
 		if err != nil {
 			return finish(), fmt.Errorf("train: step %d (epoch %d, batch %d): %w", t.state.Step+1, epoch+1, i, err)
 		}

@@ -19,6 +19,9 @@ type ModelFn func(ctx *context.Context, x *graph.Node) *graph.Node
 // is averaged.
 type LossFn func(pred, target *graph.Node) *graph.Node
 
+// WeightedLossFn is a loss that also takes a per-voxel weight (cost map).
+type WeightedLossFn func(pred, target, weight *graph.Node) *graph.Node
+
 // Metric is a validation measure computed per batch in the graph and averaged over
 // the validation set (weighted by batch size).
 type Metric struct {
@@ -37,6 +40,7 @@ type Trainer struct {
 	ctx     *context.Context
 	model   ModelFn
 	loss    LossFn
+	wloss   WeightedLossFn
 	metrics []Metric
 	cfg     Config
 	state   State
@@ -46,6 +50,8 @@ type Trainer struct {
 	frozen map[string]bool
 
 	trainExec, evalExec, predExec *context.Exec
+	// trainWExec and evalWExec take a cost map as a third input.
+	trainWExec, evalWExec *context.Exec
 }
 
 // New returns a trainer for model and loss with the given validation metrics. The
@@ -78,16 +84,45 @@ func New(backend backends.Backend, model ModelFn, loss LossFn, metrics []Metric,
 	}
 	var err error
 	build := t.ctx.Checked(false)
-	if t.trainExec, err = context.NewExec(backend, build, t.trainGraph); err != nil {
+	train := func(ctx *context.Context, x, y, lr, step *graph.Node) (*graph.Node, *graph.Node) {
+		return t.trainGraph(ctx, x, y, nil, lr, step)
+	}
+	if t.trainExec, err = context.NewExec(backend, build, train); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	if t.evalExec, err = context.NewExec(backend, build, t.evalGraph); err != nil {
+	eval := func(ctx *context.Context, x, y *graph.Node) []*graph.Node { return t.evalGraph(ctx, x, y, nil) }
+	if t.evalExec, err = context.NewExec(backend, build, eval); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
 	if t.predExec, err = context.NewExec(backend, build, t.predictGraph); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
+	trainW := func(ctx *context.Context, x, y, w, lr, step *graph.Node) (*graph.Node, *graph.Node) {
+		return t.trainGraph(ctx, x, y, w, lr, step)
+	}
+	if t.trainWExec, err = context.NewExec(backend, build, trainW); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
+	evalW := func(ctx *context.Context, x, y, w *graph.Node) []*graph.Node { return t.evalGraph(ctx, x, y, w) }
+	if t.evalWExec, err = context.NewExec(backend, build, evalW); err != nil {
+		return nil, fmt.Errorf("train: %w", err)
+	}
 	return t, nil
+}
+
+// WithWeightedLoss sets the loss used for batches that carry a cost map (Batch.W);
+// batches without one keep using the plain loss. It returns the trainer.
+func (t *Trainer) WithWeightedLoss(fn WeightedLossFn) *Trainer {
+	t.wloss = fn
+	return t
+}
+
+// lossOf returns the loss of pred against y, weighted by w when w is not nil.
+func (t *Trainer) lossOf(pred, y, w *graph.Node) *graph.Node {
+	if w != nil {
+		return scalarLoss(t.wloss(pred, y, w))
+	}
+	return scalarLoss(t.loss(pred, y))
 }
 
 // Context returns the GoMLX context holding the model's variables.
@@ -118,11 +153,12 @@ func scalarLoss(l *graph.Node) *graph.Node {
 }
 
 // trainGraph: one optimizer step; returns the loss and the global gradient norm.
-func (t *Trainer) trainGraph(ctx *context.Context, x, y, lr, step *graph.Node) (*graph.Node, *graph.Node) {
+// w (the cost map) may be nil.
+func (t *Trainer) trainGraph(ctx *context.Context, x, y, w, lr, step *graph.Node) (*graph.Node, *graph.Node) {
 	g := x.Graph()
 	ctx.SetTraining(g, true)
 	pred := t.model(ctx, x)
-	loss := scalarLoss(t.loss(pred, y))
+	loss := t.lossOf(pred, y, w)
 	vars := trainableVars(ctx, g, t.frozen)
 	if len(vars) == 0 {
 		panic(fmt.Errorf("train: the model has no trainable variables"))
@@ -145,11 +181,12 @@ func (t *Trainer) trainGraph(ctx *context.Context, x, y, lr, step *graph.Node) (
 	return graph.ConvertDType(loss, lr.DType()), graph.ConvertDType(norm, lr.DType())
 }
 
-// evalGraph returns the loss and every metric of one batch.
-func (t *Trainer) evalGraph(ctx *context.Context, x, y *graph.Node) []*graph.Node {
+// evalGraph returns the loss (weighted by the cost map w unless nil) and every
+// metric of one batch.
+func (t *Trainer) evalGraph(ctx *context.Context, x, y, w *graph.Node) []*graph.Node {
 	ctx.SetTraining(x.Graph(), false)
 	pred := t.model(ctx, x)
-	out := []*graph.Node{scalarLoss(t.loss(pred, y))}
+	out := []*graph.Node{t.lossOf(pred, y, w)}
 	for _, m := range t.metrics {
 		out = append(out, scalarLoss(m.Fn(pred, y)))
 	}
@@ -229,14 +266,19 @@ func (t *Trainer) Evaluate(data Dataset) (map[string]float64, error) {
 		if err != nil {
 			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
 		}
-		if err := checkBatch(b); err != nil {
+		if err := t.checkBatch(b); err != nil {
 			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
 		}
 		x, y := toTensor(b.X), toTensor(b.Y)
 		if err := t.prepare(x); err != nil {
 			return nil, err
 		}
-		out, err := t.evalExec.Exec(x, y)
+		var out []*tensors.Tensor
+		if b.W.Data != nil {
+			out, err = t.evalWExec.Exec(x, y, toTensor(b.W))
+		} else {
+			out, err = t.evalExec.Exec(x, y)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
 		}
@@ -253,6 +295,16 @@ func (t *Trainer) Evaluate(data Dataset) (map[string]float64, error) {
 	return res, nil
 }
 
+func (t *Trainer) checkBatch(b Batch) error {
+	if err := checkBatch(b); err != nil {
+		return err
+	}
+	if b.W.Data != nil && t.wloss == nil {
+		return fmt.Errorf("the batch has a cost map but the loss takes none (no weighted loss set)")
+	}
+	return nil
+}
+
 func checkBatch(b Batch) error {
 	if err := b.X.Check(); err != nil {
 		return fmt.Errorf("input: %w", err)
@@ -262,6 +314,14 @@ func checkBatch(b Batch) error {
 	}
 	if len(b.X.Shape) < 2 || b.X.Shape[0] != b.Y.Shape[0] {
 		return fmt.Errorf("input %v and target %v must be [N, C, ...] with the same N", b.X.Shape, b.Y.Shape)
+	}
+	if b.W.Data != nil {
+		if err := b.W.Check(); err != nil {
+			return fmt.Errorf("cost map: %w", err)
+		}
+		if len(b.W.Shape) != len(b.X.Shape) || b.W.Shape[0] != b.X.Shape[0] {
+			return fmt.Errorf("cost map %v must be [N, 1, spatial...] like the input %v", b.W.Shape, b.X.Shape)
+		}
 	}
 	return nil
 }
