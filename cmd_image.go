@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/im2im/im2im/data/imageio"
+)
+
+func init() { rootCmd.AddCommand(newImageCmd()) }
+
+// newImageCmd builds `im2im image` with its info and convert subcommands.
+func newImageCmd() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "image",
+		Short: "Inspect and convert images (TIFF/OME-TIFF/ImageJ, NPY, PNG)",
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "info FILE",
+		Short: "Print an image's dims, shape, dtype, physical sizes, channel names, compression and pages as JSON",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			img, err := imageio.Open(args[0])
+			if err != nil {
+				return err
+			}
+			defer img.Close()
+			b, err := json.MarshalIndent(img.Meta(), "", "  ")
+			if err != nil {
+				return err
+			}
+			_, err = fmt.Fprintln(cmd.OutOrStdout(), string(b))
+			return err
+		},
+	})
+	var (
+		dims        string
+		t, c, z     int
+		compression string
+	)
+	convert := &cobra.Command{
+		Use:   "convert IN OUT",
+		Short: "Convert an image to the format OUT's extension names (.tif/.tiff OME-TIFF, .npy, .png)",
+		Long: `Convert reads IN (any supported format), optionally picks one time point, channel or
+Z slice, and writes OUT in the format its extension names. --dims sets the axis order of the
+output (default: every axis of size > 1, in TCZYX order, plus YX). PNG needs a YX or CYX result.`,
+		Args: cobra.ExactArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return convertImage(args[0], args[1], dims, t, c, z, compression)
+		},
+	}
+	convert.Flags().StringVar(&dims, "dims", "", "output axis order, e.g. ZYX or CZYX (default: non-singleton axes)")
+	convert.Flags().IntVar(&t, "T", -1, "time point to keep (default: all)")
+	convert.Flags().IntVar(&c, "C", -1, "channel to keep (default: all)")
+	convert.Flags().IntVar(&z, "Z", -1, "Z slice to keep (default: all)")
+	convert.Flags().StringVar(&compression, "compression", "deflate", "TIFF output compression: deflate, zstd or none")
+	cmd.AddCommand(convert)
+	return cmd
+}
+
+// convertImage reads in (with the optional T/C/Z picks) and writes out.
+func convertImage(in, out, dims string, t, c, z int, compression string) error {
+	img, err := imageio.Open(in)
+	if err != nil {
+		return err
+	}
+	defer img.Close()
+	m := img.Meta()
+	sel := imageio.Selection{Dims: strings.ToUpper(dims)}
+	for _, p := range []struct {
+		name string
+		v    int
+		span *imageio.Span
+		size int
+	}{{"T", t, &sel.T, m.Shape[0]}, {"C", c, &sel.C, m.Shape[1]}, {"Z", z, &sel.Z, m.Shape[2]}} {
+		if p.v < 0 {
+			continue
+		}
+		if p.v >= p.size {
+			return &exitError{code: 2, err: fmt.Errorf("--%s %d: %s has %d elements (0..%d)", p.name, p.v, in, p.size, p.size-1)}
+		}
+		*p.span = imageio.At(p.v)
+	}
+	if sel.Dims == "" {
+		sizes := [5]int{m.Shape[0], m.Shape[1], m.Shape[2], m.Shape[3], m.Shape[4]}
+		for i, v := range []int{t, c, z} {
+			if v >= 0 {
+				sizes[i] = 1
+			}
+		}
+		for i, d := range "TCZYX" {
+			if sizes[i] > 1 || d == 'Y' || d == 'X' {
+				sel.Dims += string(d)
+			}
+		}
+	}
+	a, err := img.Read(sel)
+	if err != nil {
+		return err
+	}
+	meta := imageio.WriteMeta{PhysicalSize: m.PhysicalSize, ChannelNames: m.ChannelNames}
+	if c >= 0 {
+		meta.ChannelNames = nil
+		if c < len(m.ChannelNames) {
+			meta.ChannelNames = []string{m.ChannelNames[c]}
+		}
+	}
+	return imageio.Write(out, a, meta, imageio.WriteOptions{Compression: compression})
+}

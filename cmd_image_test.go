@@ -1,0 +1,119 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/im2im/im2im/data/imageio"
+)
+
+const imageTestdata = "data/imageio/testdata"
+
+// runImage runs `im2im image ARGS...` on a fresh command and returns its output.
+func runImage(args ...string) (string, error) {
+	cmd := newImageCmd()
+	var out bytes.Buffer
+	cmd.SetOut(&out)
+	cmd.SetErr(&out)
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	return out.String(), err
+}
+
+func TestImageInfo(t *testing.T) {
+	out, err := runImage("info", filepath.Join(imageTestdata, "ome_5d.ome.tif"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("info output is not JSON: %v\n%s", err, out)
+	}
+	want := map[string]any{
+		"format": "ome-tiff", "dims": "TCZYX", "shape": []any{2.0, 3.0, 4.0, 24.0, 20.0}, "dtype": "uint16",
+		"compression": "deflate", "pages": 24.0,
+		"channel_names": []any{"DNA", "membrane", "bright field"},
+		"physical_size": map[string]any{"x": 0.2, "y": 0.3, "z": 1.5, "x_unit": "µm", "y_unit": "µm", "z_unit": "nm"},
+	}
+	for k, v := range want {
+		if !reflect.DeepEqual(got[k], v) {
+			t.Errorf("info %s = %v, want %v", k, got[k], v)
+		}
+	}
+	if _, err := runImage("info", filepath.Join(t.TempDir(), "missing.tif")); err == nil || !strings.Contains(err.Error(), "missing.tif") {
+		t.Errorf("info on a missing file: err = %v", err)
+	}
+}
+
+func TestImageConvert(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(imageTestdata, "ome_5d.ome.tif")
+	img, err := imageio.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	tests := []struct {
+		args []string
+		out  string
+		sel  imageio.Selection
+		dims string // dims of the re-read output
+	}{
+		{[]string{"--dims", "ZYX", "--T", "1", "--C", "2"}, "t1c2.npy", imageio.Selection{Dims: "ZYX", T: imageio.At(1), C: imageio.At(2)}, "ZYX"},
+		{[]string{"--T", "0", "--Z", "3"}, "t0z3.png", imageio.Selection{Dims: "CYX", T: imageio.At(0), Z: imageio.At(3)}, "CYX"},
+		{nil, "all.ome.tif", imageio.Selection{}, "TCZYX"},
+		{[]string{"--C", "1", "--compression", "zstd"}, "c1.tif", imageio.Selection{Dims: "TZYX", C: imageio.At(1)}, "TZYX"},
+	}
+	for _, tc := range tests {
+		out := filepath.Join(dir, tc.out)
+		if _, err := runImage(append([]string{"convert", src, out}, tc.args...)...); err != nil {
+			t.Fatalf("convert %v: %v", tc.args, err)
+		}
+		want, err := img.Read(tc.sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, m, err := imageio.ReadFile(out, imageio.Selection{Dims: tc.dims})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.out, err)
+		}
+		if !reflect.DeepEqual(got.Data, want.Data) || !reflect.DeepEqual(got.Shape, want.Shape) {
+			t.Errorf("%s: converted pixels differ (shape %v, want %v)", tc.out, got.Shape, want.Shape)
+		}
+		if strings.HasSuffix(tc.out, ".tif") && (m.PhysicalSize.Z != 1.5 || m.PhysicalSize.ZUnit != "nm") {
+			t.Errorf("%s: physical size not carried over: %+v", tc.out, m.PhysicalSize)
+		}
+		if tc.out == "c1.tif" && !reflect.DeepEqual(m.ChannelNames, []string{"membrane"}) {
+			t.Errorf("%s: channel names %q, want [membrane]", tc.out, m.ChannelNames)
+		}
+	}
+	for _, bad := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"convert", src, filepath.Join(dir, "x.npy"), "--dims", "ZYX", "--T", "0"}, "leave out C"},
+		{[]string{"convert", src, filepath.Join(dir, "x.npy"), "--C", "3"}, "--C 3"},
+		{[]string{"convert", src, filepath.Join(dir, "x.png"), "--T", "0"}, "PNG is 2D"},
+		{[]string{"convert", src, filepath.Join(dir, "x.jpg")}, "unknown extension"},
+	} {
+		if _, err := runImage(bad.args...); err == nil || !strings.Contains(err.Error(), bad.want) {
+			t.Errorf("%v: err = %v, want mention of %q", bad.args, err, bad.want)
+		}
+	}
+}
+
+func TestImageCommandRegistered(t *testing.T) {
+	var out bytes.Buffer
+	rootCmd.SetOut(&out)
+	rootCmd.SetArgs([]string{"image", "info", filepath.Join(imageTestdata, "gray8.png")})
+	if err := rootCmd.Execute(); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), `"format": "png"`) {
+		t.Errorf("im2im image info output:\n%s", out.String())
+	}
+}
