@@ -3,9 +3,17 @@ package main
 import (
 	"bytes"
 	"math"
+	"math/rand/v2"
 	"os/exec"
 	"strings"
 	"testing"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/losses"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
 )
 
 func TestBenchOptionsResolve(t *testing.T) {
@@ -124,5 +132,63 @@ func TestBenchUNetAgainstTorch(t *testing.T) {
 	}
 	if !strings.Contains(buf.String(), "RATIO ours/torch = ") {
 		t.Fatalf("no ratio in output:\n%s", buf.String())
+	}
+}
+
+// unetLosses trains the reference U-Net with plain SGD for a few steps on fixed data and
+// returns the loss of each step: after the first, every loss depends on all gradients.
+func unetLosses(t *testing.T, backendConfig string, dims []int, steps int) []float64 {
+	t.Helper()
+	be, err := backends.NewWithConfig(backendConfig)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer be.Finalize()
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	r := rand.New(rand.NewPCG(11, 12))
+	mk := func() *tensors.Tensor {
+		v := make([]float32, n)
+		for i := range v {
+			v[i] = float32(r.NormFloat64())
+		}
+		return tensors.FromFlatDataAndDimensions(v, dims...)
+	}
+	x, y := mk(), mk()
+	ctx := context.New()
+	if err := ctx.SetRNGStateFromSeed(5); err != nil {
+		t.Fatal(err)
+	}
+	opt := optimizers.StochasticGradientDescent().WithDecay(false).WithLearningRate(0.05).Done()
+	trainer := train.NewTrainer(be, ctx, referenceUNet, losses.MeanSquaredError, opt, nil, nil)
+	var out []float64
+	for i := 0; i < steps; i++ {
+		m, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y})
+		if err != nil {
+			t.Fatalf("%s step %d: %v", backendConfig, i, err)
+		}
+		out = append(out, float64(m[0].Value().(float32)))
+	}
+	return out
+}
+
+// TestFastBackendTrainsLikePureGo trains the reference U-Net (2D and 3D, tiny) on the fast
+// backend and on the plain pure-Go one from the same initial weights: the losses of every
+// step must agree to 1e-4 relative, so forward pass and all gradients agree.
+func TestFastBackendTrainsLikePureGo(t *testing.T) {
+	for _, dims := range [][]int{{2, 1, 8, 12}, {1, 1, 4, 8, 8}} {
+		fastL := unetLosses(t, "im2im-fast", dims, 3)
+		refL := unetLosses(t, "im2im", dims, 3)
+		for i := range refL {
+			if d := math.Abs(fastL[i] - refL[i]); d > 1e-4*math.Max(1e-3, math.Abs(refL[i])) {
+				t.Fatalf("dims %v step %d: loss %.7g on im2im-fast, %.7g on im2im", dims, i, fastL[i], refL[i])
+			}
+		}
+		if !(refL[2] < refL[0]) {
+			t.Errorf("dims %v: SGD did not lower the loss: %v", dims, refL)
+		}
+		t.Logf("dims %v: losses fast %v, pure Go %v", dims, fastL, refL)
 	}
 }

@@ -93,8 +93,8 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 	return nil
 }
 
-// maxScratch bounds the im2col buffer of one worker, in floats (4 MiB).
-const maxScratch = 1 << 20
+// maxScratch bounds the im2col buffer of one worker, in floats (1 MiB, about half an L2 cache).
+const maxScratch = 1 << 18
 
 type scratch struct {
 	mu   sync.Mutex
