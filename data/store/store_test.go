@@ -2,9 +2,7 @@ package store
 
 import (
 	"context"
-
 	"fmt"
-	"github.com/cockroachdb/pebble/v2"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -13,6 +11,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/cockroachdb/pebble/v2"
 
 	"github.com/im2im/im2im/data/array"
 )

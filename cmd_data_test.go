@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// runCLI runs a fresh data command (args after "data") and returns stdout,
+// stderr and the error.
+func runCLI(t *testing.T, args ...string) (string, string, error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	c := newDataCmd()
+	c.SetOut(&out)
+	c.SetErr(&errb)
+	c.SetArgs(args[1:])
+	c.SilenceUsage, c.SilenceErrors = true, true
+	err := c.Execute()
+	return out.String(), errb.String(), err
+}
+
+func TestDataSynthCacheInfo(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "nuclei")
+	out, _, err := runCLI(t, "data", "synth", "--kind", "semantic", "--out", data, "--n", "4", "--size", "4,24,24", "--seed", "3")
+	if err != nil || !strings.Contains(out, "wrote 4 pairs (8 files) of semantic [4 24 24]") {
+		t.Fatalf("synth: %q %v", out, err)
+	}
+	out, _, err = runCLI(t, "data", "info", data, "--dims", "3")
+	if err != nil || !strings.Contains(out, "4 subjects, roles [GT IM]") || !strings.Contains(out, "4 × GT TCZYX [1 1 4 24 24] uint16") {
+		t.Fatalf("info dataset: %q %v", out, err)
+	}
+	cfg := filepath.Join(dir, "train.yaml")
+	os.WriteFile(cfg, []byte(`data:
+  category: pair
+  data_path: nuclei
+  dims: 3
+  cache_path: cache
+  train_val_ratio: 0.25
+  preprocess:
+    - func_name: normalize_percentile
+      params: {lower: 1, upper: 99.8}
+    - name: rand_crop_samples
+      params: {size: [4, 16, 16], num_samples: 2}
+`), 0o644)
+	out, errOut, err := runCLI(t, "data", "cache", "--config", cfg)
+	if err != nil || !strings.Contains(out, "4 subjects (3 train, 1 val), 4 built now, 0 already stored") ||
+		!strings.Contains(out, "random steps from rand_crop_samples") || !strings.Contains(errOut, "4/4") {
+		t.Fatalf("cache: %q %q %v", out, errOut, err)
+	}
+	out, _, err = runCLI(t, "data", "cache", "--config", cfg)
+	if err != nil || !strings.Contains(out, "0 built now, 4 already stored") {
+		t.Fatalf("second cache: %q %v", out, err)
+	}
+	out, _, err = runCLI(t, "data", "info", filepath.Join(dir, "cache"))
+	if err != nil || !strings.Contains(out, "samples: 4 complete, 0 incomplete") || !strings.Contains(out, "4 × GT [1 4 24 24]") {
+		t.Fatalf("info store: %q %v", out, err)
+	}
+	// A changed chain misses the cache; --collect drops the old entries.
+	out, _, err = runCLI(t, "data", "cache", "--path", data, "--dims", "3", "--store", filepath.Join(dir, "cache"), "--preprocess", "normalize_zscore", "--collect")
+	if err != nil || !strings.Contains(out, "4 built now, 0 already stored, 4 stale removed") {
+		t.Fatalf("rebuild: %q %v", out, err)
+	}
+}
+
+func TestDataCommandErrors(t *testing.T) {
+	var ee *exitError
+	_, _, err := runCLI(t, "data", "synth", "--kind", "bogus", "--out", t.TempDir())
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "bogus") {
+		t.Errorf("bad kind: %v", err)
+	}
+	_, _, err = runCLI(t, "data", "synth", "--kind", "denoise", "--out", t.TempDir(), "--size", "64,x")
+	if !errors.As(err, &ee) || !strings.Contains(err.Error(), "--size") {
+		t.Errorf("bad size: %v", err)
+	}
+	dir := t.TempDir()
+	cfg := filepath.Join(dir, "c.yaml")
+	os.WriteFile(cfg, []byte("data:\n  path: .\n  dims: 2\n  preprocess:\n    - name: nope\n"), 0o644)
+	_, _, err = runCLI(t, "data", "cache", "--config", cfg)
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), `"nope": unknown`) {
+		t.Errorf("bad transform: %v", err)
+	}
+	_, _, err = runCLI(t, "data", "cache", "--path", dir)
+	if err == nil || !strings.Contains(err.Error(), "dims must be 2 or 3") {
+		t.Errorf("no dims: %v", err)
+	}
+	_, _, err = runCLI(t, "data", "info", filepath.Join(dir, "missing"))
+	if err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("info on a missing folder: %v", err)
+	}
+}

@@ -1,0 +1,264 @@
+package dataset
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/im2im/im2im/data/array"
+	"github.com/im2im/im2im/data/imageio"
+	"github.com/im2im/im2im/data/store"
+	"github.com/im2im/im2im/data/synth"
+	"github.com/im2im/im2im/data/transform"
+)
+
+// writeImg writes a float32 CZYX/CYX image of the given shape filled with v.
+func writeImg(t *testing.T, path string, v float32, shape ...int) {
+	t.Helper()
+	os.MkdirAll(filepath.Dir(path), 0o755)
+	a := array.New(shape...)
+	a.Fill(v)
+	dims := map[int]string{3: "CYX", 4: "CZYX"}[len(shape)]
+	img, err := imageio.FromFloat32(a.Data, dims, shape...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := imageio.Write(path, img, imageio.WriteMeta{}, imageio.WriteOptions{Compression: "none"}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ids(subs []Subject) []string {
+	var out []string
+	for _, s := range subs {
+		out = append(out, s.ID)
+	}
+	slices.Sort(out)
+	return out
+}
+
+func TestDiscoverTaggedFolder(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Write(dir, synth.Semantic, 10, synth.Options{Shape: []int{24, 24}, Seed: 1}); err != nil {
+		t.Fatal(err)
+	}
+	// A cost map for every subject, one as .npy: extensions do not matter.
+	for i := 0; i < 10; i++ {
+		name := filepath.Join(dir, "semantic_00"+string(rune('0'+i))+"_CM.tiff")
+		if i == 3 {
+			name = strings.Replace(name, ".tiff", ".npy", 1)
+		}
+		writeImg(t, name, 1, 1, 24, 24)
+	}
+	d, err := Discover(Spec{Path: dir, Dims: 2, ValRatio: 0.2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(d.Roles, []string{"CM", "GT", "IM"}) || len(d.Train) != 8 || len(d.Val) != 2 {
+		t.Fatalf("roles %v, %d train, %d val", d.Roles, len(d.Train), len(d.Val))
+	}
+	d2, _ := Discover(Spec{Path: dir, Dims: 2, ValRatio: 0.2, Seed: 3})
+	d3, _ := Discover(Spec{Path: dir, Dims: 2, ValRatio: 0.2, Seed: 4})
+	if !slices.Equal(ids(d.Val), ids(d2.Val)) {
+		t.Error("same seed, different split")
+	}
+	if slices.Equal(ids(d.Val), ids(d3.Val)) && slices.Equal(ids(d.Val), ids(d2.Val)) {
+		t.Log("seeds 3 and 4 happen to pick the same validation subjects")
+	}
+	infos, err := Check(d.All(), d.Category, 2)
+	if err != nil || len(infos) != 10 {
+		t.Fatalf("Check: %v", err)
+	}
+	s, err := Load(d.Train[0], 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.Arrays["IM"].Shape, []int{1, 24, 24}) || !slices.Equal(s.Keys(), []string{"CM", "GT", "IM"}) {
+		t.Errorf("Load: %v %v", s.Keys(), s.Arrays["IM"].Shape)
+	}
+	// Declared 3D: every file is a single plane.
+	_, err = Check(d.All(), d.Category, 3)
+	if err == nil || strings.Count(err.Error(), "declared 3D") != 30 {
+		t.Errorf("3D check should list all 30 files: %v", err)
+	}
+}
+
+func TestDiscoverErrorsListEveryProblem(t *testing.T) {
+	dir := t.TempDir()
+	writeImg(t, filepath.Join(dir, "a_IM.tiff"), 1, 1, 8, 8)
+	writeImg(t, filepath.Join(dir, "a_GT.tiff"), 1, 1, 8, 8)
+	writeImg(t, filepath.Join(dir, "b_IM.tiff"), 1, 1, 8, 8) // no GT
+	writeImg(t, filepath.Join(dir, "c_IM.tiff"), 1, 1, 8, 8)
+	writeImg(t, filepath.Join(dir, "c_GT.tiff"), 1, 1, 8, 9) // shape mismatch
+	writeImg(t, filepath.Join(dir, "stray_GT.tiff"), 1, 1, 8, 8)
+	_, err := Discover(Spec{Path: dir})
+	if err == nil {
+		t.Fatal("no error")
+	}
+	for _, want := range []string{"subject b has no b_GT file", "stray_GT.tiff matches no subject"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	os.Remove(filepath.Join(dir, "b_IM.tiff"))
+	os.Remove(filepath.Join(dir, "stray_GT.tiff"))
+	os.WriteFile(filepath.Join(dir, "d_IM.tiff"), []byte("not a tiff"), 0o644)
+	os.WriteFile(filepath.Join(dir, "d_GT.tiff"), []byte("II*\x00garbage"), 0o644)
+	d, err := Discover(Spec{Path: dir, ValRatio: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = Check(d.All(), d.Category, 2)
+	if err == nil {
+		t.Fatal("Check found nothing")
+	}
+	for _, want := range []string{"IM " + filepath.Join(dir, "c_IM.tiff") + " is ZYX [1 8 8] but GT " + filepath.Join(dir, "c_GT.tiff") + " is ZYX [1 8 9]",
+		"subject d, GT: unreadable", "subject d, IM: unreadable"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	empty := t.TempDir()
+	if _, err := Discover(Spec{Path: empty}); err == nil || !strings.Contains(err.Error(), "is empty") {
+		t.Errorf("empty folder: %v", err)
+	}
+	if _, err := Discover(Spec{Path: filepath.Join(empty, "nope")}); err == nil || !strings.Contains(err.Error(), "nope") {
+		t.Errorf("missing folder: %v", err)
+	}
+	if _, err := Discover(Spec{Path: dir, Category: "x"}); err == nil || !strings.Contains(err.Error(), `"x"`) {
+		t.Errorf("bad category: %v", err)
+	}
+}
+
+func TestDiscoverSubfoldersAndUnpair(t *testing.T) {
+	dir := t.TempDir()
+	for _, n := range []string{"x1", "x2", "x3"} {
+		writeImg(t, filepath.Join(dir, "IM", n+".tiff"), 1, 1, 4, 8, 8)
+		writeImg(t, filepath.Join(dir, "GT", n+".ome.tiff"), 2, 1, 4, 8, 8)
+	}
+	d, err := Discover(Spec{Path: dir, Dims: 3, ValRatio: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Train) != 3 || d.Train[1].Files["GT"] != filepath.Join(dir, "GT", "x2.ome.tiff") {
+		t.Fatalf("subjects %+v", d.Train)
+	}
+	if _, err := Check(d.All(), Pair, 3); err != nil {
+		t.Error(err)
+	}
+	writeImg(t, filepath.Join(dir, "GT", "x9.tiff"), 2, 1, 4, 8, 8)
+	writeImg(t, filepath.Join(dir, "CM", "x1.tiff"), 2, 1, 4, 8, 8)
+	_, err = Discover(Spec{Path: dir, ValRatio: -1})
+	if err == nil || !strings.Contains(err.Error(), "x9.tiff has no match in IM/") || !strings.Contains(err.Error(), `no file with stem "x2"`) {
+		t.Errorf("unmatched: %v", err)
+	}
+	os.RemoveAll(filepath.Join(dir, "CM"))
+	// Unpair: GT/ may differ in names and count; GT is shuffled onto IM subjects.
+	u, err := Discover(Spec{Path: dir, Category: Unpair, ValRatio: -1, Seed: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gts := map[string]bool{}
+	for _, s := range u.Train {
+		gts[s.Files["GT"]] = true
+	}
+	if len(u.Train) != 3 || len(gts) != 3 {
+		t.Errorf("unpair: %d subjects, %d distinct GT", len(u.Train), len(gts))
+	}
+}
+
+func TestTrainValFoldersAndCSV(t *testing.T) {
+	root := t.TempDir()
+	synth.Write(filepath.Join(root, "train"), synth.Denoise, 3, synth.Options{Shape: []int{16, 16}})
+	synth.Write(filepath.Join(root, "val"), synth.Denoise, 2, synth.Options{Shape: []int{16, 16}, Seed: 100})
+	d, err := Discover(Spec{Train: filepath.Join(root, "train"), Val: filepath.Join(root, "val"), Dims: 2})
+	if err != nil || len(d.Train) != 3 || len(d.Val) != 2 {
+		t.Fatalf("train/val: %v", err)
+	}
+	csv := "IM,GT\ntrain/denoise_000_IM.ome.tiff,train/denoise_000_GT.ome.tiff\n" +
+		"train/denoise_001_IM.ome.tiff, train/denoise_001_GT.ome.tiff\n"
+	os.WriteFile(filepath.Join(root, "list.csv"), []byte(csv), 0o644)
+	c, err := Discover(Spec{Path: filepath.Join(root, "list.csv"), ValRatio: -1, Dims: 2})
+	if err != nil || len(c.Train) != 2 || c.Train[1].ID != "denoise_001" || c.Train[1].Files["GT"] != filepath.Join(root, "train/denoise_001_GT.ome.tiff") {
+		t.Fatalf("csv: %+v %v", c, err)
+	}
+}
+
+func TestParseCSVErrors(t *testing.T) {
+	for _, tc := range []struct{ in, want string }{
+		{"", "empty CSV"},
+		{"IM\na.tif\n", "no GT column"},
+		{"IM,GT,IM\n", `column "IM" appears twice`},
+		{"IM,GT\na.tif\n", "line 2: 1 fields, header has 2"},
+		{"IM,GT\na.tif,\nb.tif,b_gt.tif\nb.tif,c.tif\n", "line 2: empty GT"},
+		{"IM,GT\na.tif,\nb.tif,b_gt.tif\nb.tif,c.tif\n", `line 4: subject "b" already on line 3`},
+	} {
+		_, err := ParseCSV(strings.NewReader(tc.in), "/base")
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want %q", tc.in, err, tc.want)
+		}
+	}
+}
+
+func FuzzParseCSV(f *testing.F) {
+	f.Add("IM,GT\na.tif,b.tif\n")
+	f.Add("ID,IM,GT,CM\nx,\"a,b.tif\",c.tif,d.tif\n")
+	f.Add("IM,GT\n\"unterminated\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		subs, err := ParseCSV(strings.NewReader(in), "/b")
+		if err != nil {
+			return
+		}
+		for _, s := range subs {
+			if s.Files["IM"] == "" || s.Files["GT"] == "" {
+				t.Fatalf("subject without IM/GT accepted: %+v", s)
+			}
+		}
+	})
+}
+
+func TestCacheJobsKeysAndBuild(t *testing.T) {
+	dir := t.TempDir()
+	synth.Write(dir, synth.Semantic, 3, synth.Options{Shape: []int{20, 20}})
+	d, err := Discover(Spec{Path: dir, Dims: 2, ValRatio: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	det, _ := transform.FromSpecs([]transform.Spec{{Name: "normalize_minmax"}})
+	jobs, err := CacheJobs(d.Train, 2, det)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(t.TempDir(), store.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if n, err := st.Build(context.Background(), jobs, 2, nil); n != 3 || err != nil {
+		t.Fatalf("Build = %d, %v", n, err)
+	}
+	got, _ := st.Get(jobs[0].Key)
+	if lo, hi := got.Arrays["IM"].MinMax(); lo != 0 || hi != 1 {
+		t.Errorf("stored IM not normalized: %v..%v", lo, hi)
+	}
+	// Another chain or a touched file → other keys.
+	det2, _ := transform.FromSpecs([]transform.Spec{{Name: "normalize_zscore"}})
+	jobs2, _ := CacheJobs(d.Train, 2, det2)
+	if jobs2[0].Key == jobs[0].Key {
+		t.Error("chain change kept the key")
+	}
+	p := d.Train[1].Files["IM"]
+	b, _ := os.ReadFile(p)
+	os.WriteFile(p, append(b, 0), 0o644)
+	jobs3, _ := CacheJobs(d.Train, 2, det)
+	if jobs3[1].Key == jobs[1].Key || jobs3[0].Key != jobs[0].Key {
+		t.Error("file change did not change exactly that subject's key")
+	}
+	rnd, _ := transform.FromSpecs([]transform.Spec{{Name: "rand_flip"}})
+	if _, err := CacheJobs(d.Train, 2, rnd); err == nil {
+		t.Error("random chain accepted for caching")
+	}
+}

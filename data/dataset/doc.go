@@ -1,0 +1,19 @@
+// Package dataset finds training data on disk with mmv_im2im's conventions, so
+// its users' folders work unchanged, checks it, splits it and loads samples:
+//
+//   - one folder of X_IM.ext files with sibling tags X_GT, X_CM (cost map,
+//     0 = excluded), X_<TAG>, the tags discovered from the first subject
+//     (extensions are ignored when matching, so .npy works too);
+//   - subfolders IM/, GT/, CM/ … matched by file stem;
+//   - a CSV file with IM and GT (and other tag) columns, paths relative to it;
+//   - explicit train and val folders (either layout), which fix the split.
+//
+// Categories: pair (IM → GT), unpair (two unmatched sets; GT files are shuffled
+// across subjects), embedseg (GT holds instance labels). Check reports every
+// problem at once: unmatched files, IM/GT shape mismatches (with both shapes),
+// wrong dimensionality for the declared 2D/3D, empty folders, unreadable files.
+// Load reads a subject as a sample of CYX / CZYX float32 arrays.
+//
+// Layering: dataset imports data/array, data/imageio, data/transform and
+// data/store (to make cache jobs); never GoMLX.
+package dataset
