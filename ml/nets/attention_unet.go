@@ -17,10 +17,14 @@ type AttentionUNet struct {
 	Norm, Act               string
 	Dropout                 float64
 	Down                    string
+	AxisStrides             [][]int
 }
 
+// AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
+func (u AttentionUNet) AxisDivisors() []int { return u.common().axisDivisors() }
+
 func (u AttentionUNet) common() common {
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down}
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides}
 }
 
 // Validate implements Net.
@@ -45,7 +49,7 @@ func (u AttentionUNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
 		ch := c.channels()[i]
 		up := c.upTo(lctx.In("up"), h, i)
 		skip := nn.AttentionGate(lctx.In("gate"), up, feats[i], max(ch/2, 1), c.Norm)
-		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, skip}, 1), ch, 1)
+		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, skip}, 1), ch, c.ones())
 	}
 	return c.head(ctx.In("head"), h)
 }

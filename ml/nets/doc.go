@@ -1,8 +1,9 @@
 // Package nets holds im2im's networks, each defined once for 2D and 3D (Dims):
 //
-//   - UNet: MONAI-like U-Net (Channels per level, Strides, residual units or plain
-//     double-conv blocks, strided-conv or max-pool down-sampling, ConvTranspose-k2s2
-//     up-sampling, skip concatenation, 1×1 head).
+//   - UNet: MONAI-like U-Net (Channels per level, Strides or per-axis AxisStrides
+//     for anisotropic stacks, residual units or plain double-conv blocks, strided-conv
+//     or max-pool down-sampling, ConvTranspose up-sampling with kernel = stride, skip
+//     concatenation, 1×1 head).
 //   - AttentionUNet: the same encoder/decoder with attention gates on the skips.
 //   - DynUNet: residual U-Net with deep supervision: while training, Build returns
 //     the main head and DeepSupervision auxiliary heads (nearest-up-sampled to full

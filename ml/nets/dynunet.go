@@ -27,14 +27,18 @@ type DynUNet struct {
 	Dropout         float64
 	Down            string
 	DeepSupervision int
+	AxisStrides     [][]int
 }
+
+// AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
+func (u DynUNet) AxisDivisors() []int { return u.common().axisDivisors() }
 
 func (u DynUNet) common() common {
 	n := u.NumResUnits
 	if n == 0 {
 		n = 2
 	}
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, n, u.Norm, u.Act, u.Dropout, u.Down}
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, n, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides}
 }
 
 // Validate implements Net.
@@ -71,7 +75,7 @@ func (u DynUNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
 	for i := len(feats) - 2; i >= 0; i-- {
 		lctx := ctx.Inf("dec%d", i)
 		up := c.upTo(lctx.In("up"), h, i)
-		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, feats[i]}, 1), c.channels()[i], 1)
+		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, feats[i]}, 1), c.channels()[i], c.ones())
 		if i >= 1 && i <= u.DeepSupervision {
 			// Always create the head's variables so training and evaluation graphs share them.
 			aux[i] = c.head(ctx.Inf("deep%d", i), h)
@@ -82,13 +86,14 @@ func (u DynUNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
 		return out
 	}
 	outs := []*graph.Node{out}
-	st := c.strides()
 	for i := 1; i <= u.DeepSupervision; i++ {
-		factor := 1
-		for _, s := range st[:i] {
-			factor *= s
+		factors := c.ones()
+		for l := range i {
+			for a, s := range c.between(l) {
+				factors[a] *= s
+			}
 		}
-		outs = append(outs, nn.RepeatUpsample(aux[i], factor))
+		outs = append(outs, nn.RepeatUpsampleAxes(aux[i], factors))
 	}
 	return graph.Concatenate(outs, 1)
 }

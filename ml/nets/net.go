@@ -38,6 +38,7 @@ type common struct {
 	Norm, Act                     string
 	Dropout                       float64
 	Down                          string
+	AxisStrides                   [][]int
 }
 
 // Down-sampling modes.
@@ -98,6 +99,24 @@ func (c common) validate(name string) error {
 			add("strides[%d]: only 1 or 2 are supported, got %d", i, s)
 		}
 	}
+	if len(c.AxisStrides) > 0 {
+		if len(c.Strides) > 0 {
+			add("axis_strides: set either strides or axis_strides, not both")
+		}
+		if len(c.AxisStrides) != len(ch)-1 {
+			add("axis_strides: want %d levels (one per level below the first), got %d", len(ch)-1, len(c.AxisStrides))
+		}
+		for i, level := range c.AxisStrides {
+			if len(level) != c.Dims {
+				add("axis_strides[%d]: want %d values (one per spatial axis), got %v", i, c.Dims, level)
+			}
+			for j, s := range level {
+				if s != 1 && s != 2 {
+					add("axis_strides[%d][%d]: only 1 or 2 are supported, got %d", i, j, s)
+				}
+			}
+		}
+	}
 	if c.NumResUnits < 0 {
 		add("num_res_units: must be ≥ 0, got %d", c.NumResUnits)
 	}
@@ -116,12 +135,44 @@ func (c common) validate(name string) error {
 	return errors.Join(errs...)
 }
 
-func (c common) divisor() int {
-	d := 1
-	for _, s := range c.strides() {
-		d *= s
+// between returns the per-axis strides between level i and level i+1.
+func (c common) between(i int) []int {
+	if len(c.AxisStrides) > 0 {
+		if i < len(c.AxisStrides) && len(c.AxisStrides[i]) == c.Dims {
+			return c.AxisStrides[i]
+		}
+		return c.ones() // invalid config (Validate reports it); keep callers safe
+	}
+	out := make([]int, c.Dims)
+	for a := range out {
+		out[a] = c.strides()[i]
+	}
+	return out
+}
+
+// axisDivisors returns, per spatial axis, the product of the strides along it.
+func (c common) axisDivisors() []int {
+	d := make([]int, c.Dims)
+	for a := range d {
+		d[a] = 1
+	}
+	for i := 0; i < len(c.channels())-1; i++ {
+		for a, s := range c.between(i) {
+			if a < len(d) {
+				d[a] *= s
+			}
+		}
 	}
 	return d
+}
+
+// divisor is the largest per-axis divisor: a multiple of it on every axis always fits.
+func (c common) divisor() int {
+	m := 1
+	for _, d := range c.axisDivisors() {
+		m = max(m, d)
+	}
+	return m
 }
 
 func (c common) checkInput(name string, dims []int) error {
@@ -131,10 +182,9 @@ func (c common) checkInput(name string, dims []int) error {
 	if c.InChannels > 0 && dims[1] != c.InChannels {
 		return fmt.Errorf("%s: input has %d channels, in_channels is %d", name, dims[1], c.InChannels)
 	}
-	d := c.divisor()
-	for i, s := range dims[2:] {
-		if s%d != 0 {
-			return fmt.Errorf("%s: spatial size %d (axis %d of %v) is not a multiple of %d (the product of the strides)",
+	for i, d := range c.axisDivisors() {
+		if s := dims[2+i]; s%d != 0 {
+			return fmt.Errorf("%s: spatial size %d (axis %d of %v) is not a multiple of %d (the product of the strides along it)",
 				name, s, i+2, dims, d)
 		}
 	}
@@ -153,26 +203,48 @@ func (c common) mustBuildable(name string, x *graph.Node) {
 
 // unit is one encoder/decoder stage: residual units when NumResUnits > 0 (with that
 // many subunits), else two ConvBlocks (kernel 3); the first conv has the stride.
-func (c common) unit(ctx *context.Context, x *graph.Node, out, stride int) *graph.Node {
+func (c common) unit(ctx *context.Context, x *graph.Node, out int, strides []int) *graph.Node {
 	if c.NumResUnits > 0 {
-		return nn.ResidualUnit(ctx, x, out, stride, c.NumResUnits, c.block())
+		return nn.ResidualUnitAxes(ctx, x, out, strides, c.NumResUnits, c.block())
 	}
-	x = nn.ConvBlock(ctx.In("block0"), x, out, 3, stride, c.block())
+	x = nn.ConvBlockAxes(ctx.In("block0"), x, out, 3, strides, c.block())
 	return nn.ConvBlock(ctx.In("block1"), x, out, 3, 1, c.block())
+}
+
+func allOnes(v []int) bool {
+	for _, x := range v {
+		if x != 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// ones returns the unit strides of c's spatial axes.
+func (c common) ones() []int {
+	o := make([]int, c.Dims)
+	for i := range o {
+		o[i] = 1
+	}
+	return o
 }
 
 // encode runs the encoder and returns the features of every level (the last is the
 // bottom).
 func (c common) encode(ctx *context.Context, x *graph.Node) []*graph.Node {
-	ch, st := c.channels(), c.strides()
-	feats := []*graph.Node{c.unit(ctx.In("enc0"), x, ch[0], 1)}
+	ch := c.channels()
+	ones := make([]int, c.Dims)
+	for a := range ones {
+		ones[a] = 1
+	}
+	feats := []*graph.Node{c.unit(ctx.In("enc0"), x, ch[0], ones)}
 	for i := 1; i < len(ch); i++ {
 		lctx := ctx.Inf("enc%d", i)
 		h := feats[i-1]
-		stride := st[i-1]
-		if c.Down == DownMaxPool && stride > 1 {
-			h = nn.MaxPool(h, stride, stride)
-			stride = 1
+		stride := c.between(i - 1)
+		if c.Down == DownMaxPool && !allOnes(stride) {
+			h = nn.MaxPoolAxes(h, stride, stride)
+			stride = ones
 		}
 		feats = append(feats, c.unit(lctx, h, ch[i], stride))
 	}
@@ -182,8 +254,8 @@ func (c common) encode(ctx *context.Context, x *graph.Node) []*graph.Node {
 // upTo brings h to level i: ConvTranspose-k2s2 when level i was down-sampled, else a
 // 1×1 convolution, to ch[i] channels.
 func (c common) upTo(ctx *context.Context, h *graph.Node, i int) *graph.Node {
-	if c.strides()[i] == 2 {
-		return nn.UpConv(ctx, h, c.channels()[i])
+	if f := c.between(i); !allOnes(f) {
+		return nn.UpConvAxes(ctx, h, c.channels()[i], f)
 	}
 	return nn.Conv(ctx, h, c.channels()[i], 1, 1, true)
 }

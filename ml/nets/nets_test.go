@@ -69,6 +69,10 @@ func TestNetShapes(t *testing.T) {
 		{"unet 2D residual, group norm, stride 1", UNet{Dims: 2, OutChannels: 3, Channels: []int{4, 8, 8}, Strides: []int{2, 1}, NumResUnits: 2, Norm: "group", Dropout: 0.1},
 			[]int{1, 1, 8, 8}, []int{1, 3, 8, 8}},
 		{"unet 3D", UNet{Dims: 3, OutChannels: 2, Channels: []int{2, 4}, NumResUnits: 1}, []int{1, 1, 4, 8, 8}, []int{1, 2, 4, 8, 8}},
+		{"unet 3D anisotropic", UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4, 4}, AxisStrides: [][]int{{1, 2, 2}, {2, 2, 2}}},
+			[]int{1, 1, 6, 8, 8}, []int{1, 1, 6, 8, 8}},
+		{"unet 3D anisotropic maxpool", UNet{Dims: 3, OutChannels: 2, Channels: []int{2, 4}, AxisStrides: [][]int{{1, 2, 2}}, Down: DownMaxPool},
+			[]int{1, 1, 3, 4, 4}, []int{1, 2, 3, 4, 4}},
 		{"attention unet 2D", AttentionUNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8, 8}}, []int{1, 1, 8, 8}, []int{1, 2, 8, 8}},
 		{"attention unet 3D", AttentionUNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4}, Norm: "batch"}, []int{1, 1, 4, 4, 4}, []int{1, 1, 4, 4, 4}},
 		{"dynunet 2D eval", DynUNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8, 8}, DeepSupervision: 1}, []int{1, 1, 8, 8}, []int{1, 2, 8, 8}},
@@ -112,6 +116,27 @@ func TestDynUNetDeepSupervision(t *testing.T) {
 	}
 }
 
+func TestDynUNetAnisotropicDeepSupervision(t *testing.T) {
+	b := newBackend(t)
+	net := DynUNet{Dims: 3, OutChannels: 1, Channels: []int{2, 2, 4}, AxisStrides: [][]int{{1, 2, 2}, {2, 2, 2}}, DeepSupervision: 1}
+	got := forward(t, b, net, true, 1, 1, 2, 8, 8)
+	want := []int{1, 2, 2, 8, 8}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("training output %v, want %v", got, want)
+		}
+	}
+	if d := net.AxisDivisors(); d[0] != 2 || d[1] != 4 || d[2] != 4 || net.Divisor() != 4 {
+		t.Fatalf("divisors %v / %d, want [2 4 4] / 4", d, net.Divisor())
+	}
+	if err := net.CheckInput([]int{1, 1, 2, 8, 8}); err != nil {
+		t.Fatal(err)
+	}
+	if err := net.CheckInput([]int{1, 1, 3, 8, 8}); err == nil || !strings.Contains(err.Error(), "multiple of 2") {
+		t.Fatalf("odd z not reported: %v", err)
+	}
+}
+
 func TestValidateReportsEveryProblem(t *testing.T) {
 	bad := UNet{Dims: 4, OutChannels: 0, Channels: []int{4, 8, 16}, Strides: []int{2, 3, 2}, Norm: "layer", Act: "swish", Dropout: 1.5, Down: "avg"}
 	err := bad.Validate()
@@ -123,6 +148,14 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
+	badAxes := UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4, 8}, Strides: []int{2, 2}, AxisStrides: [][]int{{1, 2}, {2, 3, 2}, {2, 2, 2}}}
+	err = badAxes.Validate()
+	for _, want := range []string{"not both", "axis_strides: want 2 levels", "axis_strides[0]: want 3 values", "axis_strides[1][1]"} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error lacks %q:\n%v", want, err)
+		}
+	}
+	_ = badAxes.Divisor() // must not panic on an invalid config
 	if err := (DynUNet{Dims: 2, OutChannels: 1, Channels: []int{4, 8}, DeepSupervision: 1}).Validate(); err == nil ||
 		!strings.Contains(err.Error(), "deep_supervision") {
 		t.Errorf("deep supervision beyond the levels accepted: %v", err)

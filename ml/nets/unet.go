@@ -29,16 +29,23 @@ type UNet struct {
 	Dropout float64
 	// Down is "conv" (strided convolution, default) or "maxpool".
 	Down string
+	// AxisStrides, instead of Strides, gives per level one stride (1 or 2) per spatial
+	// axis, e.g. [[1,2,2],[2,2,2]] for anisotropic 3D stacks with few z slices.
+	AxisStrides [][]int
 }
 
+// AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
+func (u UNet) AxisDivisors() []int { return u.common().axisDivisors() }
+
 func (u UNet) common() common {
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down}
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides}
 }
 
 // Validate implements Net.
 func (u UNet) Validate() error { return u.common().validate("unet") }
 
-// Divisor implements Net: the product of the strides.
+// Divisor implements Net: the product of the strides (with AxisStrides, the largest
+// per-axis product; AxisDivisors and CheckInput are exact).
 func (u UNet) Divisor() int { return u.common().divisor() }
 
 // CheckInput implements Net.
@@ -53,7 +60,7 @@ func (u UNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
 	for i := len(feats) - 2; i >= 0; i-- {
 		lctx := ctx.Inf("dec%d", i)
 		up := c.upTo(lctx.In("up"), h, i)
-		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, feats[i]}, 1), c.channels()[i], 1)
+		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, feats[i]}, 1), c.channels()[i], c.ones())
 	}
 	return c.head(ctx.In("head"), h)
 }

@@ -23,8 +23,13 @@ func (c BlockConfig) act() string {
 // ConvBlock is conv(kernel, stride) → norm → act → dropout, each in its own sub-scope
 // of ctx ("conv", "norm", "act"). The conv has a bias only when Norm is "none".
 func ConvBlock(ctx *context.Context, x *graph.Node, out, kernel, stride int, cfg BlockConfig) *graph.Node {
+	return ConvBlockAxes(ctx, x, out, kernel, uniform(x.Rank()-2, stride), cfg)
+}
+
+// ConvBlockAxes is ConvBlock with one stride per spatial axis.
+func ConvBlockAxes(ctx *context.Context, x *graph.Node, out, kernel int, strides []int, cfg BlockConfig) *graph.Node {
 	checkSpatial("ConvBlock", x)
-	x = Conv(ctx.In("conv"), x, out, kernel, stride, cfg.Norm == NormNone)
+	x = ConvAxes(ctx.In("conv"), x, out, kernel, strides, cfg.Norm == NormNone)
 	x = Norm(ctx.In("norm"), x, cfg.Norm)
 	x = Act(ctx.In("act"), x, cfg.act())
 	return Dropout(ctx, x, cfg.Dropout)
@@ -34,23 +39,29 @@ func ConvBlock(ctx *context.Context, x *graph.Node, out, kernel, stride int, cfg
 // first with the given stride, added to a residual path that is the identity when
 // shapes match, else a conv (kernel 3 when strided, 1 otherwise) with that stride.
 func ResidualUnit(ctx *context.Context, x *graph.Node, out, stride, subunits int, cfg BlockConfig) *graph.Node {
+	return ResidualUnitAxes(ctx, x, out, uniform(x.Rank()-2, stride), subunits, cfg)
+}
+
+// ResidualUnitAxes is ResidualUnit with one stride per spatial axis.
+func ResidualUnitAxes(ctx *context.Context, x *graph.Node, out int, strides []int, subunits int, cfg BlockConfig) *graph.Node {
 	checkSpatial("ResidualUnit", x)
 	in := x.Shape().Dimensions[1]
 	res := x
-	if stride != 1 || in != out {
+	strided := !allOnes(strides)
+	if strided || in != out {
 		k := 1
-		if stride != 1 {
+		if strided {
 			k = 3
 		}
-		res = Conv(ctx.In("residual"), x, out, k, stride, true)
+		res = ConvAxes(ctx.In("residual"), x, out, k, strides, true)
 	}
 	y := x
 	for i := range max(subunits, 1) {
-		s := 1
+		s := uniform(len(strides), 1)
 		if i == 0 {
-			s = stride
+			s = strides
 		}
-		y = ConvBlock(ctx.Inf("unit%d", i), y, out, 3, s, cfg)
+		y = ConvBlockAxes(ctx.Inf("unit%d", i), y, out, 3, s, cfg)
 	}
 	return graph.Add(y, res)
 }

@@ -134,13 +134,17 @@ func PointwiseConv(x, w *graph.Node) *graph.Node {
 // s the output has ceil(n/s) voxels per axis. Weights start He-uniform (bound
 // sqrt(6/fan_in)), bias at zero.
 func Conv(ctx *context.Context, x *graph.Node, out, kernel, stride int, useBias bool) *graph.Node {
+	return ConvAxes(ctx, x, out, kernel, uniform(x.Rank()-2, stride), useBias)
+}
+
+// ConvAxes is Conv with one stride per spatial axis (e.g. [1, 2, 2] to keep z).
+func ConvAxes(ctx *context.Context, x *graph.Node, out, kernel int, strides []int, useBias bool) *graph.Node {
 	spatial := x.Rank() - 2
-	in := x.Shape().Dimensions[1]
-	ks := make([]int, spatial)
-	st := make([]int, spatial)
-	for i := range ks {
-		ks[i], st[i] = kernel, stride
+	if len(strides) != spatial {
+		panicf("Conv: %d strides %v for input %s with %d spatial axes", len(strides), strides, x.Shape(), spatial)
 	}
+	in := x.Shape().Dimensions[1]
+	ks := uniform(spatial, kernel)
 	wDims := append([]int{out, in}, ks...)
 	fanIn := in
 	for _, k := range ks {
@@ -153,7 +157,26 @@ func Conv(ctx *context.Context, x *graph.Node, out, kernel, stride int, useBias 
 	if useBias {
 		b = ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, out)).ValueGraph(x.Graph())
 	}
-	return ConvND(x, w, b, st, SamePadding(ks))
+	return ConvND(x, w, b, strides, SamePadding(ks))
+}
+
+// uniform returns n copies of v.
+func uniform(n, v int) []int {
+	out := make([]int, max(n, 0))
+	for i := range out {
+		out[i] = v
+	}
+	return out
+}
+
+// allOnes reports whether every value is 1.
+func allOnes(v []int) bool {
+	for _, x := range v {
+		if x != 1 {
+			return false
+		}
+	}
+	return true
 }
 
 // checkSpatial panics with a clear message unless x is [B, C, S...] with 2 or 3 spatial axes.

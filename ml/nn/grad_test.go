@@ -162,6 +162,12 @@ func TestLayerGradients(t *testing.T) {
 			}},
 		{name: "repeat upsample 3D", inputs: []gradcheck.Input{in("x", 1, 1, 2, 2, 3, 2)},
 			f: func(x []*graph.Node) *graph.Node { return RepeatUpsample(x[0], 2) }},
+		{name: "anisotropic upsample [1,2,2] 3D", inputs: []gradcheck.Input{in("x", 1, 1, 2, 2, 2, 3), in("w", 2, 12, 2), in("b", 3, 3)},
+			f: func(x []*graph.Node) *graph.Node { return UpSample(x[0], x[1], x[2], []int{1, 2, 2}) }},
+		{name: "anisotropic maxpool [1,2,2] 3D", inputs: []gradcheck.Input{in("x", 1, 1, 1, 3, 4, 4)},
+			f: func(x []*graph.Node) *graph.Node { return MaxPoolAxes(x[0], []int{1, 2, 2}, []int{1, 2, 2}) }},
+		{name: "anisotropic repeat [2,1] 2D", inputs: []gradcheck.Input{in("x", 1, 1, 1, 2, 3)},
+			f: func(x []*graph.Node) *graph.Node { return RepeatUpsampleAxes(x[0], []int{2, 1}) }},
 		{name: "pointwise conv", inputs: []gradcheck.Input{in("x", 1, 2, 3, 2, 3), in("w", 2, 4, 3)},
 			f: func(x []*graph.Node) *graph.Node { return PointwiseConv(x[0], x[1]) }},
 	}

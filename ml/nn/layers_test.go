@@ -143,6 +143,13 @@ func TestLayerShapes(t *testing.T) {
 		{"conv k3 s2 odd size", []int{1, 2, 7, 6}, func(ctx *context.Context, x *graph.Node) *graph.Node { return Conv(ctx, x, 4, 3, 2, false) }, []int{1, 4, 4, 3}},
 		{"conv 3D k2 s2", []int{1, 1, 4, 4, 6}, func(ctx *context.Context, x *graph.Node) *graph.Node { return Conv(ctx, x, 3, 2, 2, true) }, []int{1, 3, 2, 2, 3}},
 		{"upconv 3D", []int{2, 4, 2, 3, 2}, func(ctx *context.Context, x *graph.Node) *graph.Node { return UpConv(ctx, x, 3) }, []int{2, 3, 4, 6, 4}},
+		{"conv 3D strides [1,2,2]", []int{1, 1, 3, 4, 6}, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return ConvAxes(ctx, x, 2, 3, []int{1, 2, 2}, true)
+		}, []int{1, 2, 3, 2, 3}},
+		{"upconv 3D [1,2,2]", []int{1, 4, 3, 2, 2}, func(ctx *context.Context, x *graph.Node) *graph.Node { return UpConvAxes(ctx, x, 2, []int{1, 2, 2}) }, []int{1, 2, 3, 4, 4}},
+		{"residual unit [1,2,2]", []int{1, 2, 3, 4, 4}, func(ctx *context.Context, x *graph.Node) *graph.Node {
+			return ResidualUnitAxes(ctx, x, 3, []int{1, 2, 2}, 1, BlockConfig{})
+		}, []int{1, 3, 3, 2, 2}},
 		{"maxpool", []int{1, 2, 8, 6}, func(_ *context.Context, x *graph.Node) *graph.Node { return MaxPool(x, 2, 2) }, []int{1, 2, 4, 3}},
 		{"residual unit strided", []int{1, 2, 8, 8}, func(ctx *context.Context, x *graph.Node) *graph.Node {
 			return ResidualUnit(ctx, x, 6, 2, 2, BlockConfig{Norm: NormGroup})

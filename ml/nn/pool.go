@@ -11,3 +11,8 @@ import (
 func MaxPool(x *graph.Node, window, stride int) *graph.Node {
 	return graph.MaxPool(x).ChannelsAxis(images.ChannelsFirst).Window(window).Strides(stride).NoPadding().Done()
 }
+
+// MaxPoolAxes is MaxPool with one window size and stride per spatial axis.
+func MaxPoolAxes(x *graph.Node, window, strides []int) *graph.Node {
+	return graph.MaxPool(x).ChannelsAxis(images.ChannelsFirst).WindowPerAxis(window...).StridePerAxis(strides...).NoPadding().Done()
+}

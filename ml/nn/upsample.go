@@ -12,21 +12,26 @@ import (
 // c·f^d + (o1..od, row-major) goes to voxel (s1·f+o1, .., sd·f+od). Only reshapes and a
 // transpose, so its gradient is exact.
 func DepthToSpace(x *graph.Node, factor int) *graph.Node {
+	return DepthToSpaceAxes(x, uniform(x.Rank()-2, factor))
+}
+
+// DepthToSpaceAxes is DepthToSpace with one factor per spatial axis: channel
+// c·Πf + (o1..od, row-major over the factors) goes to voxel (s1·f1+o1, ..).
+func DepthToSpaceAxes(x *graph.Node, factors []int) *graph.Node {
 	d := x.Rank() - 2
 	dims := x.Shape().Dimensions
-	block := int(math.Pow(float64(factor), float64(d)))
-	if d < 1 || dims[1]%block != 0 {
-		panicf("DepthToSpace: input %s: channels must be a multiple of %d^%d", x.Shape(), factor, d)
+	block := 1
+	for _, f := range factors {
+		block *= f
+	}
+	if d < 1 || len(factors) != d || dims[1]%block != 0 {
+		panicf("DepthToSpace: input %s: want %d factors (got %v) and channels a multiple of their product", x.Shape(), d, factors)
 	}
 	c := dims[1] / block
-	// [B, C, f×d, S×d]
-	split := []int{dims[0], c}
-	for range d {
-		split = append(split, factor)
-	}
+	split := append([]int{dims[0], c}, factors...)
 	split = append(split, dims[2:]...)
 	x = graph.Reshape(x, split...)
-	// -> [B, C, S1, f, S2, f, ...]
+	// [B, C, f1..fd, S1..Sd] -> [B, C, S1, f1, S2, f2, ...]
 	perm := []int{0, 1}
 	for i := range d {
 		perm = append(perm, 2+d+i, 2+i)
@@ -34,7 +39,7 @@ func DepthToSpace(x *graph.Node, factor int) *graph.Node {
 	x = graph.TransposeAllDims(x, perm...)
 	out := []int{dims[0], c}
 	for i := range d {
-		out = append(out, dims[2+i]*factor)
+		out = append(out, dims[2+i]*factors[i])
 	}
 	return graph.Reshape(x, out...)
 }
@@ -44,7 +49,13 @@ func DepthToSpace(x *graph.Node, factor int) *graph.Node {
 // transposed convolution with kernel 2 and stride 2 (weight w[(o·2^d + a), i] is the
 // transposed kernel's [i, o, a...]).
 func UpSample2(x, w, bias *graph.Node) *graph.Node {
-	y := DepthToSpace(PointwiseConv(x, w), 2)
+	return UpSample(x, w, bias, uniform(x.Rank()-2, 2))
+}
+
+// UpSample is UpSample2 with one factor per spatial axis (a transposed convolution
+// with kernel = stride = factors): w is [Cout·Πf, Cin].
+func UpSample(x, w, bias *graph.Node, factors []int) *graph.Node {
+	y := DepthToSpaceAxes(PointwiseConv(x, w), factors)
 	if bias != nil {
 		y = graph.Add(y, channelVector(bias, y))
 	}
@@ -54,32 +65,49 @@ func UpSample2(x, w, bias *graph.Node) *graph.Node {
 // UpConv is the layer form of UpSample2 (ConvTranspose k2 s2): variables "weights"
 // [out·2^d, in] (He-uniform) and "bias" [out] (zero) in ctx's scope.
 func UpConv(ctx *context.Context, x *graph.Node, out int) *graph.Node {
+	return UpConvAxes(ctx, x, out, uniform(x.Rank()-2, 2))
+}
+
+// UpConvAxes is UpConv with one factor per spatial axis (ConvTranspose with kernel =
+// stride = factors, e.g. [1, 2, 2]).
+func UpConvAxes(ctx *context.Context, x *graph.Node, out int, factors []int) *graph.Node {
 	checkSpatial("UpConv", x)
-	d := x.Rank() - 2
 	in := x.Shape().Dimensions[1]
+	block := 1
+	for _, f := range factors {
+		block *= f
+	}
 	bound := math.Sqrt(6 / float64(in))
 	w := ctx.WithInitializer(initializers.RandomUniformFn(ctx, -bound, bound)).
-		VariableWithShape("weights", shapeOf(x, out<<d, in)).ValueGraph(x.Graph())
+		VariableWithShape("weights", shapeOf(x, out*block, in)).ValueGraph(x.Graph())
 	b := ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, out)).ValueGraph(x.Graph())
-	return UpSample2(x, w, b)
+	return UpSample(x, w, b, factors)
 }
 
 // RepeatUpsample repeats every voxel of x [B, C, S...] factor times along each spatial
 // axis (nearest-neighbour up-sampling by broadcast and reshape; its gradient is the
-// exact block sum, unlike graph.Interpolate's).
+// exact block sum).
 func RepeatUpsample(x *graph.Node, factor int) *graph.Node {
-	if factor == 1 {
+	return RepeatUpsampleAxes(x, uniform(x.Rank()-2, factor))
+}
+
+// RepeatUpsampleAxes is RepeatUpsample with one factor per spatial axis.
+func RepeatUpsampleAxes(x *graph.Node, factors []int) *graph.Node {
+	if allOnes(factors) {
 		return x
 	}
 	dims := x.Shape().Dimensions
 	d := len(dims) - 2
+	if len(factors) != d {
+		panicf("RepeatUpsample: %d factors %v for input %s", len(factors), factors, x.Shape())
+	}
 	withOnes := []int{dims[0], dims[1]}
 	bcast := []int{dims[0], dims[1]}
 	out := []int{dims[0], dims[1]}
 	for i := range d {
 		withOnes = append(withOnes, dims[2+i], 1)
-		bcast = append(bcast, dims[2+i], factor)
-		out = append(out, dims[2+i]*factor)
+		bcast = append(bcast, dims[2+i], factors[i])
+		out = append(out, dims[2+i]*factors[i])
 	}
 	return graph.Reshape(graph.BroadcastToDims(graph.Reshape(x, withOnes...), bcast...), out...)
 }
