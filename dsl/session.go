@@ -30,7 +30,8 @@ var PreImported = []string{"im2im", "display"}
 type Session struct {
 	mu       sync.Mutex // held while a cell runs
 	in       *interp.Interpreter
-	declared map[string]string // top-level names declared by cells → "func" or "type"
+	declared map[string]string // top-level names declared by cells → "func", "type" or "var"
+	imported map[string]bool   // imports done, as "name path"
 
 	sinkMu sync.Mutex
 	sink   Sink     // sink of the running cell, for stdin reads and non-capturing output
@@ -71,6 +72,7 @@ func (s *Session) reset() error {
 			return fmt.Errorf("dsl: loading symbols: %w", err)
 		}
 	}
+	imported := map[string]bool{}
 	for _, p := range PreImported {
 		if _, ok := symbols.Symbols[p+"/"+p]; !ok {
 			continue
@@ -78,9 +80,11 @@ func (s *Session) reset() error {
 		if _, err := in.Eval(fmt.Sprintf("import %q", p)); err != nil {
 			return fmt.Errorf("dsl: pre-importing %q: %w", p, err)
 		}
+		imported[p+" "+p] = true
 	}
 	s.in = in
 	s.declared = map[string]string{}
+	s.imported = imported
 	return nil
 }
 
@@ -181,6 +185,10 @@ func (s *Session) flushOutput() {
 
 // evalChunk evaluates one chunk, padded with newlines so positions are cell lines.
 func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Sink) (reflect.Value, error) {
+	var fresh []string
+	if c.decl {
+		c.text, fresh = s.dropReimports(c.text)
+	}
 	src := strings.Repeat("\n", c.startLine-1) + c.text
 	v, err := s.evalWait(ctx, src, sink)
 	if err != nil {
@@ -191,6 +199,9 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 		return v, e
 	}
 	recordDecls(c, s.declared)
+	for _, k := range fresh {
+		s.imported[k] = true
+	}
 	if !c.decl {
 		return v, nil
 	}

@@ -117,3 +117,28 @@ func TestStatePersistsAndResults(t *testing.T) {
 		}
 	}
 }
+
+func TestReimportIsHarmless(t *testing.T) {
+	s := newSession(t)
+	cells := []string{
+		"import \"fmt\"\nfmt.Sprint(1)",
+		"import \"fmt\"\nfmt.Sprint(2)",
+		"import (\n\t\"fmt\"\n\t\"strings\"\n)\nstrings.Repeat(fmt.Sprint(3), 2)",
+		"import (\n\t\"fmt\"\n\t\"strings\"\n)\nstrings.Repeat(fmt.Sprint(4), 2)",
+		"import \"display\"\nimport \"strconv\"\nstrconv.Itoa(5)",
+		"import (\n\t\"fmt\"\n)\nprintln(fmt.Sprint(1) + nope)",
+	}
+	want := []string{`"1"`, `"2"`, `"33"`, `"44"`, `"5"`}
+	for i, c := range cells[:5] {
+		res, _, err := run(t, s, c)
+		if err != nil || plain(res) != want[i] {
+			t.Errorf("cell %d: %s %v", i, plain(res), err)
+		}
+	}
+	// Positions stay right after blanking a re-import.
+	_, _, err := run(t, s, cells[5])
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 4 || e.Col != 25 {
+		t.Errorf("error after re-import: %v", err)
+	}
+}

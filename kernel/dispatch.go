@@ -14,15 +14,16 @@ import (
 // command sets it from its build information.
 var Version = "dev"
 
-// dispatch serves one request on sock, between busy and idle status messages.
-func (k *Kernel) dispatch(sock zmq4.Socket, m *Message) {
+// dispatch serves one request on sock, between busy and idle status messages. It
+// returns true when an execute request failed and asked to stop on error.
+func (k *Kernel) dispatch(sock zmq4.Socket, m *Message) (abort bool) {
 	k.publishStatus("busy", m)
 	defer k.publishStatus("idle", m)
 	switch t := m.Header.MsgType; t {
 	case "kernel_info_request":
 		k.reply(sock, m, "kernel_info_reply", k.kernelInfo())
 	case "execute_request":
-		k.execute(sock, m)
+		return k.execute(sock, m)
 	case "complete_request":
 		k.complete(sock, m)
 	case "inspect_request":
@@ -66,6 +67,7 @@ func (k *Kernel) dispatch(sock zmq4.Socket, m *Message) {
 				map[string]any{"status": "error", "ename": "Unsupported", "evalue": t + " is not supported", "traceback": []string{}})
 		}
 	}
+	return false
 }
 
 func (k *Kernel) kernelInfo() map[string]any {

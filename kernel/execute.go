@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 
@@ -22,13 +23,14 @@ type executeRequest struct {
 }
 
 // execute runs one execute_request: execute_input, the cell's outputs on iopub,
-// then execute_result or error, and the execute_reply.
-func (k *Kernel) execute(sock zmq4.Socket, m *Message) {
-	var req executeRequest
+// then execute_result or error, and the execute_reply. It returns true when the
+// cell failed and the request asked to stop on error.
+func (k *Kernel) execute(sock zmq4.Socket, m *Message) (abort bool) {
+	req := executeRequest{StopOnError: true}
 	if err := json.Unmarshal(m.Content, &req); err != nil {
 		k.reply(sock, m, "execute_reply", map[string]any{"status": "error", "ename": "BadRequest",
 			"evalue": "execute_request content: " + err.Error(), "traceback": []string{}, "execution_count": k.count})
-		return
+		return false
 	}
 	if !req.Silent && (req.StoreHistory == nil || *req.StoreHistory) {
 		k.count++
@@ -54,15 +56,19 @@ func (k *Kernel) execute(sock zmq4.Socket, m *Message) {
 		if !req.Silent {
 			k.publish(m, "error", map[string]any{"ename": ename, "evalue": evalue, "traceback": tb})
 		}
+		if req.StopOnError {
+			k.errAt = time.Now()
+		}
 		k.reply(sock, m, "execute_reply", map[string]any{"status": "error", "execution_count": count,
 			"ename": ename, "evalue": evalue, "traceback": tb})
-		return
+		return req.StopOnError
 	}
 	if res.Data != nil && !req.Silent {
 		k.publish(m, "execute_result", map[string]any{"execution_count": count, "data": res.Data, "metadata": map[string]any{}})
 	}
 	k.reply(sock, m, "execute_reply", map[string]any{"status": "ok", "execution_count": count,
 		"user_expressions": map[string]any{}, "payload": []any{}})
+	return false
 }
 
 // errorParts turns a cell failure into ename, evalue and a traceback that shows the

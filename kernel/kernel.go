@@ -10,6 +10,7 @@ import (
 	"os/signal"
 	"sync"
 	"syscall"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 
@@ -35,6 +36,7 @@ type Kernel struct {
 	count  int // execution_count
 	cellMu sync.Mutex
 	cancel context.CancelFunc // cancels the running cell, nil between cells
+	errAt  time.Time          // when the last failed cell's reply was sent (stop_on_error)
 
 	inputReplies chan *Message // input_reply messages from the stdin socket
 }
@@ -137,22 +139,32 @@ func (k *Kernel) heartbeat() {
 }
 
 // serve receives messages on a shell or control socket and dispatches them, one
-// at a time, in order.
+// at a time, in order. A receiving goroutine queues verified messages, so that
+// after a failed cell the execute requests already waiting can be aborted.
 func (k *Kernel) serve(sock zmq4.Socket, name string) {
-	for {
-		raw, err := sock.Recv()
-		if err != nil {
-			if k.ctx.Err() == nil {
-				k.log.Printf("%s: receive: %v", name, err)
+	queue := make(chan queued, 256)
+	go func() {
+		defer close(queue)
+		for {
+			raw, err := sock.Recv()
+			if err != nil {
+				if k.ctx.Err() == nil {
+					k.log.Printf("%s: receive: %v", name, err)
+				}
+				return
 			}
-			return
+			msg, err := k.sig.decode(raw.Frames)
+			if err != nil {
+				k.log.Printf("%s: dropped a message: %v", name, err)
+				continue
+			}
+			queue <- queued{msg, time.Now()}
 		}
-		msg, err := k.sig.decode(raw.Frames)
-		if err != nil {
-			k.log.Printf("%s: dropped a message: %v", name, err)
-			continue
+	}()
+	for q := range queue {
+		if k.dispatch(sock, q.msg) {
+			k.abortQueued(sock, queue)
 		}
-		k.dispatch(sock, msg)
 	}
 }
 

@@ -85,7 +85,7 @@ def main():
                              'os.Stdout.WriteString("compiled-2\\n")\nfmt.Println("interp-3")\n'
                              'os.Stderr.WriteString("compiled-err\\n")')
         check(stream_text(out) == "interp-1\ncompiled-2\ninterp-3\n" and stream_text(out, "stderr") == "compiled-err\n",
-              "streams from compiled code", of_type(out, "stream"))
+              "streams from compiled code", (reply, out))
         reply, out = run(kc, "!echo from-shell")
         check(stream_text(out) == "from-shell\n", "shell command output", out)
 
@@ -155,6 +155,24 @@ def main():
         check(reply["status"] == "error" and reply["ename"] == "Panic", "compiled panic", reply)
         reply, out = run(kc, "1 + 1")
         check(result_text(out) == "2", "alive after panics", out)
+
+        # After a failed cell, execute requests already queued are aborted (stop_on_error),
+        # unless the request says otherwise.
+        id1 = kc.execute('panic("first")')
+        id2 = kc.execute("queued := 1")
+        r1, r2 = kc.get_shell_msg(timeout=20), kc.get_shell_msg(timeout=20)
+        collect(kc, id1)
+        collect(kc, id2)
+        check(r1["content"]["status"] == "error" and r2["content"]["status"] == "aborted"
+              and r2["parent_header"]["msg_id"] == id2, "queued request aborted after error", (r1, r2))
+        reply, out = run(kc, "queued")
+        check(reply["status"] == "error", "aborted cell did not run", reply)
+        id1 = kc.execute('panic("second")', stop_on_error=False)
+        id2 = kc.execute("queued2 := 2\nqueued2")
+        r1, r2 = kc.get_shell_msg(timeout=20), kc.get_shell_msg(timeout=20)
+        collect(kc, id1)
+        collect(kc, id2)
+        check(r1["content"]["status"] == "error" and r2["content"]["status"] == "ok", "stop_on_error=False", (r1, r2))
 
         # A message with a bad signature is dropped, never executed.
         good = kc.session.key

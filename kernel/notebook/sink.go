@@ -1,0 +1,82 @@
+package notebook
+
+import (
+	"maps"
+	"sync"
+
+	"github.com/im2im/im2im/dsl"
+	"github.com/im2im/im2im/stdlib/display"
+)
+
+// recorder is the dsl.Sink of one cell: it appends outputs to the cell as a
+// Jupyter client stores the kernel's messages and echoes them to the terminal.
+// All recorders of a run share mu (also held while the notebook is saved) and the
+// display-id registry.
+type recorder struct {
+	mu     *sync.Mutex
+	cell   *Cell
+	ids    map[string][]*Output // display id → outputs showing it, across cells
+	term   *terminal
+	closed bool // the runner gave up on the cell: drop what still arrives
+}
+
+// Stream appends text, merged into the previous output if it is the same stream.
+func (r *recorder) Stream(name, text string) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	outs := r.cell.Outputs
+	if n := len(outs); n > 0 && outs[n-1].Type == "stream" && outs[n-1].Name == name {
+		outs[n-1].Text = appendStream(outs[n-1].Text, text)
+	} else {
+		r.cell.Outputs = append(outs, &Output{Type: "stream", Name: name, Text: fixControl(text)})
+	}
+	r.term.stream(text)
+}
+
+// Display records display_data; with a display id it also rewrites every earlier
+// output of that id (in any cell), and an update only does that.
+func (r *recorder) Display(d display.Data) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.closed {
+		return
+	}
+	md := maps.Clone(d.Metadata)
+	if md == nil {
+		md = map[string]any{}
+	}
+	if d.ID != "" {
+		for _, o := range r.ids[d.ID] {
+			o.Data, o.Metadata = maps.Clone(d.MIME), maps.Clone(md)
+		}
+		r.term.live(d)
+		if d.Update {
+			return
+		}
+	} else if d.Update {
+		return // an update without an id changes nothing
+	}
+	o := &Output{Type: "display_data", Data: maps.Clone(d.MIME), Metadata: md}
+	r.cell.Outputs = append(r.cell.Outputs, o)
+	if d.ID != "" {
+		r.ids[d.ID] = append(r.ids[d.ID], o)
+	} else {
+		r.term.display(d.MIME)
+	}
+}
+
+// Input fails: a headless run has no one to type.
+func (r *recorder) Input(string, bool) (string, error) {
+	return "", &dsl.Error{Name: dsl.ErrInput,
+		Msg: "the cell reads standard input, but a headless run has none; pass the value as a parameter instead"}
+}
+
+// close drops further output of the cell.
+func (r *recorder) close() {
+	r.mu.Lock()
+	r.closed = true
+	r.mu.Unlock()
+}
