@@ -1,9 +1,24 @@
-// Package backend chooses and constructs the GoMLX backend that trains im2im models.
+// Package backend chooses and constructs the GoMLX backend that trains im2im models,
+// and provides im2im's completed pure-Go backend.
 //
 // The choice, in order: the GOMLX_BACKEND environment variable if set; XLA when a
-// PJRT plugin (CPU or CUDA) is present on this machine; else the pure-Go backend.
-// GoMLX's own default would try to download an XLA plugin, which fails offline, so
-// im2im never calls backends.New() without deciding first.
+// PJRT plugin (CPU or CUDA) is present on this machine; else the pure-Go backend
+// "im2im" (PureGo). GoMLX's own default would try to download an XLA plugin, which
+// fails offline, so im2im never calls backends.New() without deciding first.
+//
+// Pointing at a PJRT plugin: put pjrt_c_api_cpu_plugin.so / pjrt_c_api_cuda_plugin.so
+// (or the xla_cuda_plugin.so found in a JAX CUDA wheel, e.g. jax_cuda12_plugin/) in a
+// directory listed in PJRT_PLUGIN_LIBRARY_PATH or in ~/.local/lib/go-xla, or name it
+// directly with GOMLX_BACKEND=xla:/abs/path/xla_cuda_plugin.so.
+//
+// The "im2im" backend (Backend, registered under Name) is GoMLX's simplego with the
+// operations it lacks composed from those it has: Reverse, Pad, SelectAndScatterMax/
+// Min, BatchNormForTraining/ForInference/Gradient, DynamicSlice/DynamicUpdateSlice;
+// its ConvGeneral fills the empty strides GoMLX's conv gradient passes. With them the
+// conv, pooling, slicing and batch-norm gradients work; finite-difference tests here
+// and in ml/nn prove them. "go" (SimpleGo) still selects plain simplego.
+//
+// Imports: GoMLX (backends, simplego, xla) and the standard library.
 package backend
 
 import (
