@@ -31,6 +31,7 @@ type weightedLoss interface {
 }
 
 type validator interface{ Validate() error }
+type divisor interface{ Divisor() int }
 type inputChecker interface{ CheckInput(dims []int) error }
 
 // Prediction outputs.
@@ -110,9 +111,15 @@ func (f FCN) Validate() error {
 	if p.BatchSize < 0 {
 		errs = append(errs, fmt.Sprintf("model.predict.batch_size: must not be negative, got %d", p.BatchSize))
 	}
+	div := 1
+	if d, ok := f.Net.(divisor); ok && d.Divisor() > 0 {
+		div = d.Divisor()
+	}
 	for i, w := range p.Window {
 		if w <= 0 {
 			errs = append(errs, fmt.Sprintf("model.predict.window[%d]: must be positive, got %d", i, w))
+		} else if w%div != 0 {
+			errs = append(errs, fmt.Sprintf("model.predict.window[%d]: %d is not a multiple of %d, the net's down-sampling factor", i, w, div))
 		}
 	}
 	if p.MinSize < 0 {

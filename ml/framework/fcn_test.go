@@ -14,6 +14,7 @@ import (
 	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/ml/backend"
 	"github.com/im2im/im2im/ml/infer"
+	"github.com/im2im/im2im/ml/nets"
 	"github.com/im2im/im2im/ml/train"
 )
 
@@ -95,6 +96,11 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
+	}
+	err = FCN{Net: nets.UNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8, 16}}, Loss: mseLoss{},
+		Predict: Predict{Window: []int{32, 30}}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), "model.predict.window[1]: 30 is not a multiple of 4") {
+		t.Errorf("window not fitting the net: err = %v", err)
 	}
 	if _, err := New(unitBackend(t), FCN{}); err == nil || !strings.Contains(err.Error(), "model.net: missing") {
 		t.Errorf("New with nothing declared: err = %v", err)

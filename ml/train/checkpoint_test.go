@@ -235,6 +235,11 @@ func TestResumeAfterKill(t *testing.T) {
 	}
 	_ = cmd.Wait()
 
+	// A run killed while writing leaves a temporary file; the next run removes it.
+	stale := filepath.Join(dir, ".last.ckpt.tmp-123")
+	if err := os.WriteFile(stale, []byte("partial"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	tr := newTrainer(t, mlp(8, 1), killConfig(dir))
 	res, err := tr.Fit(stdctx.Background(), data(), nil)
 	if err != nil {
@@ -244,6 +249,9 @@ func TestResumeAfterKill(t *testing.T) {
 		t.Fatalf("resumed at step %d, want 6 (the last checkpoint before the kill at step 7)", res.ResumedAt)
 	}
 	sameCurve(t, res.StepLosses, want.StepLosses)
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("stale temporary checkpoint still there: %v", err)
+	}
 }
 
 func TestConfigValidateListsEveryProblem(t *testing.T) {

@@ -77,6 +77,7 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 		lastPath, bestPath = filepath.Join(t.cfg.Dir, "last.ckpt"), filepath.Join(t.cfg.Dir, "best.ckpt")
 	}
 
+	removeStaleTemps(t.cfg.Dir)
 	var resume *Checkpoint
 	if t.cfg.Resume && t.state.Step == 0 {
 		if _, err := os.Stat(lastPath); err == nil {
@@ -285,4 +286,18 @@ func (t *Trainer) endEpoch(val Dataset, lr float64, report func(Progress), save 
 	}
 	st.History = append(st.History, rec)
 	return "", nil
+}
+
+// removeStaleTemps deletes temporary checkpoint files left in dir by a run killed
+// while writing (the checkpoints themselves are always complete: see writeFileAtomic).
+func removeStaleTemps(dir string) {
+	if dir == "" {
+		return
+	}
+	for _, name := range []string{"last.ckpt", "best.ckpt"} {
+		stale, _ := filepath.Glob(filepath.Join(dir, "."+name+".tmp-*"))
+		for _, f := range stale {
+			os.Remove(f)
+		}
+	}
 }
