@@ -13,7 +13,8 @@
 //     K1 0.01, K2 0.03, valid windows only, per channel, in 2D or 3D.
 //
 // Spec lists them with their direction (higher is better for all five); ByName
-// returns one by config name.
+// returns one by config name. Compute evaluates a metric on host float32 arrays
+// (whole images), returning shape problems as errors.
 //
-// Imports: GoMLX graph and ml/nn.
+// Imports: GoMLX (graph, tensors, backends) and ml/nn.
 package metric

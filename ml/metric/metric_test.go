@@ -127,3 +127,19 @@ func TestByName(t *testing.T) {
 		t.Errorf("unknown metric not reported: %v", err)
 	}
 }
+
+func TestCompute(t *testing.T) {
+	b := newBackend(t)
+	got, err := Compute(b, IoU, []float32{1, 1, -1, -1}, []int{1, 1, 2, 2}, []float32{1, 0, 1, 0}, []int{1, 1, 2, 2})
+	if err != nil || math.Abs(got-1.0/3) > 1e-6 {
+		t.Fatalf("Compute(IoU) = %v, %v; want 1/3", got, err)
+	}
+	if _, err := Compute(b, Dice, []float32{1, 2, 3}, []int{1, 1, 2, 2}, []float32{1, 0, 1, 0}, []int{1, 1, 2, 2}); err == nil ||
+		!strings.Contains(err.Error(), "prediction has 3 values") {
+		t.Fatalf("bad prediction size not reported: %v", err)
+	}
+	if _, err := Compute(b, PSNR{}.Fn, []float32{1, 2, 3, 4}, []int{1, 1, 2, 2}, []float32{1, 0, 1, 0, 1, 1}, []int{1, 1, 2, 3}); err == nil ||
+		!strings.Contains(err.Error(), "same shape") {
+		t.Fatalf("shape mismatch not reported: %v", err)
+	}
+}
