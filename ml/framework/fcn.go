@@ -49,19 +49,19 @@ const (
 type Predict struct {
 	// Window is the sliding-window size per spatial axis; empty means the spatial
 	// size of the training patches.
-	Window []int
+	Window []int `yaml:"window"`
 	// Overlap of neighbouring windows (default 0.25) and BatchSize windows per run
 	// (default 4). Blend is gaussian unless set to infer.Constant.
-	Overlap   float64
-	BatchSize int
-	Blend     infer.Blend
+	Overlap   float64     `yaml:"overlap"`
+	BatchSize int         `yaml:"batch_size"`
+	Blend     infer.Blend `yaml:"blend"`
 	// Output is "raw" (default), "prob" or "labels".
-	Output string
+	Output string `yaml:"output"`
 	// Threshold for one-channel labels (default 0.5).
-	Threshold float64
+	Threshold float64 `yaml:"threshold"`
 	// MinSize removes connected foreground components smaller than this many
 	// voxels from labels (0: keep all).
-	MinSize int
+	MinSize int `yaml:"min_size"`
 }
 
 // FCN declares a fully-convolutional model: network, loss, validation metrics,

@@ -9,74 +9,75 @@ import (
 // rate 1e-3 and weight decay 1e-2.
 type Optimizer struct {
 	// Kind is "adamw" (default), "adam" or "sgd".
-	Kind string
+	Kind string `yaml:"kind"`
 	// LR is the base learning rate (default 1e-3).
-	LR float64
+	LR float64 `yaml:"lr"`
 	// WeightDecay is decoupled (AdamW, default 1e-2) or added to the gradient as L2
 	// (Adam, SGD; default 0).
-	WeightDecay float64
+	WeightDecay float64 `yaml:"weight_decay"`
 	// Beta1 and Beta2 are Adam's moment decay rates (defaults 0.9 and 0.999).
-	Beta1, Beta2 float64
+	Beta1 float64 `yaml:"beta1"`
+	Beta2 float64 `yaml:"beta2"`
 	// Eps is Adam's denominator term (default 1e-8).
-	Eps float64
+	Eps float64 `yaml:"eps"`
 	// Momentum is SGD's momentum (default 0); Nesterov selects Nesterov momentum.
-	Momentum float64
-	Nesterov bool
+	Momentum float64 `yaml:"momentum"`
+	Nesterov bool    `yaml:"nesterov"`
 }
 
 // Schedule configures the learning rate over training. The zero value keeps it constant.
 type Schedule struct {
 	// Kind is "constant" (default), "exponential", "cosine" or "plateau".
-	Kind string
+	Kind string `yaml:"kind"`
 	// Gamma multiplies the rate after every epoch ("exponential"; default 0.95).
-	Gamma float64
+	Gamma float64 `yaml:"gamma"`
 	// WarmupSteps ramps the rate linearly from base/WarmupSteps to base ("cosine").
-	WarmupSteps int
+	WarmupSteps int `yaml:"warmup_steps"`
 	// MinLR is the floor of "cosine" and "plateau".
-	MinLR float64
+	MinLR float64 `yaml:"min_lr"`
 	// Factor multiplies the rate when the monitored value stalls ("plateau"; default 0.1).
-	Factor float64
+	Factor float64 `yaml:"factor"`
 	// Patience is the number of validations without improvement before reducing
 	// ("plateau"; default 2).
-	Patience int
+	Patience int `yaml:"patience"`
 	// Threshold is the relative improvement that counts ("plateau"; default 1e-4).
-	Threshold float64
+	Threshold float64 `yaml:"threshold"`
 }
 
 // Config configures a training run. Zero values mean defaults.
 type Config struct {
 	// Epochs to train (default 10).
-	Epochs int
+	Epochs int `yaml:"epochs"`
 	// Optimizer and Schedule of the learning rate.
-	Optimizer Optimizer
-	Schedule  Schedule
+	Optimizer Optimizer `yaml:"optimizer"`
+	Schedule  Schedule  `yaml:"schedule"`
 	// ClipNorm rescales the gradients so that their global L2 norm is at most this
 	// (0: no clipping).
-	ClipNorm float64
+	ClipNorm float64 `yaml:"clip_norm"`
 	// ValEvery validates every this many epochs (default 1); the last epoch is always
 	// validated when there is validation data.
-	ValEvery int
+	ValEvery int `yaml:"val_every"`
 	// Monitor names the validation value that selects the best checkpoint, drives
 	// early stopping and the plateau schedule: "loss" (default) or a metric name.
-	Monitor string
+	Monitor string `yaml:"monitor"`
 	// Patience stops training after this many validations without improvement of
 	// Monitor (0: no early stopping).
-	Patience int
+	Patience int `yaml:"patience"`
 	// Dir receives best.ckpt and last.ckpt ("" : no checkpoints).
-	Dir string
+	Dir string `yaml:"dir"`
 	// SaveEverySteps also writes last.ckpt every this many steps, so a killed run loses
 	// at most that many steps (0: only at the end of every epoch).
-	SaveEverySteps int
+	SaveEverySteps int `yaml:"save_every_steps"`
 	// Resume continues from Dir/last.ckpt when it exists.
-	Resume bool
+	Resume bool `yaml:"resume"`
 	// InitFrom is a checkpoint whose weights are loaded where name and shape match
 	// the model (fine-tuning); other weights keep their initial values.
-	InitFrom string
+	InitFrom string `yaml:"init_from"`
 	// Seed fixes weight initialisation, dropout and the data order (same seed and
 	// backend give the same loss curve).
-	Seed int64
+	Seed int64 `yaml:"seed"`
 	// Progress, if set, is called after every step and every validation.
-	Progress func(Progress)
+	Progress func(Progress) `yaml:"-"`
 }
 
 // withDefaults returns the configuration with zero values replaced by defaults.
