@@ -46,8 +46,8 @@ func learnSegmentation(t *testing.T, dims int, patch, full []int, nTrain, epochs
 		t.Fatal(err)
 	}
 	last := res.History[len(res.History)-1]
-	fmt.Printf("LEARN %dD U-Net segmentation: %d steps in %s, train loss %.4f, patch validation loss %.4f Dice %.4f IoU %.4f\n",
-		dims, len(res.StepLosses), time.Since(start).Round(time.Second), last.TrainLoss, last.Val["loss"], last.Val["dice"], last.Val["iou"])
+	fmt.Printf("LEARN %dD U-Net segmentation: %d steps in %s (%.1f samples/s), train loss %.4f, patch validation loss %.4f Dice %.4f IoU %.4f\n",
+		dims, len(res.StepLosses), time.Since(start).Round(time.Second), res.SamplesPerSec, last.TrainLoss, last.Val["loss"], last.Val["dice"], last.Val["iou"])
 	var sum float64
 	for _, s := range held {
 		im, gt := s.Arrays["IM"], s.Arrays["GT"]

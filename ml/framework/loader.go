@@ -23,6 +23,10 @@ type LoaderDataset struct {
 	epoch int
 	next  int
 	it    *loader.Epoch
+	// last is the batch returned last, at (lastEpoch, next-1): asked again (the
+	// trainer reads its first batch twice) it is served without restarting.
+	last      train.Batch
+	lastEpoch int
 }
 
 // NewLoaderDataset wraps l, reading inputs from role in and targets from role gt.
@@ -40,11 +44,15 @@ func (d *LoaderDataset) Batch(epoch, i int) (train.Batch, error) {
 	if i < 0 || i >= d.Len() {
 		return train.Batch{}, fmt.Errorf("fcn: batch %d out of range 0..%d", i, d.Len()-1)
 	}
+	if d.last.X.Data != nil && epoch == d.lastEpoch && i == d.next-1 {
+		return d.last, nil
+	}
 	if d.it == nil || epoch != d.epoch || i < d.next {
 		if d.it != nil {
 			d.it.Close()
 		}
 		d.it, d.epoch, d.next = d.Loader.Epoch(stdctx.Background(), epoch), epoch, 0
+		d.last = train.Batch{}
 	}
 	for {
 		b, err := d.it.Next()
@@ -75,6 +83,7 @@ func (d *LoaderDataset) Batch(epoch, i int) (train.Batch, error) {
 			}
 			out.W = train.Tensor{Shape: w.Shape, Data: w.Data}
 		}
+		d.last, d.lastEpoch = out, epoch
 		return out, nil
 	}
 }

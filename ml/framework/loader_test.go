@@ -49,7 +49,7 @@ func TestLoaderDatasetRandomAccessMatchesSequential(t *testing.T) {
 	}
 	// Out of order, as a resume or an interleaved validation would ask.
 	ra := newDS()
-	for _, p := range [][2]int{{1, 4}, {0, 2}, {1, 0}, {0, 5}, {0, 0}, {1, 5}} {
+	for _, p := range [][2]int{{1, 4}, {1, 4}, {0, 2}, {1, 0}, {0, 5}, {0, 0}, {0, 0}, {1, 5}} {
 		b, err := ra.Batch(p[0], p[1])
 		if err != nil {
 			t.Fatal(err)

@@ -32,6 +32,10 @@ type Result struct {
 	Init LoadReport
 	// LastCheckpoint and BestCheckpoint are the files written ("" without Config.Dir).
 	LastCheckpoint, BestCheckpoint string
+	// Elapsed is the wall time of this Fit call; SamplesPerSec its mean training
+	// throughput (steps only, not validation or checkpoints).
+	Elapsed       time.Duration
+	SamplesPerSec float64
 }
 
 func (t *Trainer) result() *Result {
@@ -150,6 +154,10 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 	finish := func() *Result {
 		r := t.result()
 		r.Init, r.ResumedAt, r.Stopped = res.Init, res.ResumedAt, res.Stopped
+		r.Elapsed = time.Since(m.start)
+		if m.stepSeconds > 0 {
+			r.SamplesPerSec = float64(m.samples) / m.stepSeconds
+		}
 		return r
 	}
 	var lr, loss, norm float64

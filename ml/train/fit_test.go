@@ -32,6 +32,9 @@ func TestFitLearnsWithEachOptimizer(t *testing.T) {
 			if len(res.StepLosses) != 25*8 {
 				t.Errorf("%d step losses, want %d", len(res.StepLosses), 25*8)
 			}
+			if res.SamplesPerSec <= 0 || res.Elapsed <= 0 {
+				t.Errorf("throughput %v samples/s over %v", res.SamplesPerSec, res.Elapsed)
+			}
 		})
 	}
 }

@@ -80,6 +80,9 @@ type meter struct {
 	last     time.Time
 	stepTime float64 // seconds, smoothed
 	perSec   float64
+	// samples and stepSeconds total the run for its mean throughput.
+	samples     int
+	stepSeconds float64
 }
 
 func newMeter() *meter { now := time.Now(); return &meter{start: now, last: now} }
@@ -88,6 +91,8 @@ func (m *meter) step(samples int) {
 	now := time.Now()
 	d := now.Sub(m.last).Seconds()
 	m.last = now
+	m.samples += samples
+	m.stepSeconds += d
 	if m.stepTime == 0 {
 		m.stepTime = d
 	} else {
