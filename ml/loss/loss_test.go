@@ -1,6 +1,7 @@
 package loss
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -144,4 +145,20 @@ func TestShapeErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "class_weights") {
 		t.Fatalf("wrong class weight count not reported: %v", err)
 	}
+}
+
+// FuzzByName: every name either builds a loss or is rejected with an error naming it.
+func FuzzByName(f *testing.F) {
+	for _, n := range append([]string{"Dice_CE", "", "x"}, Names...) {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		l, err := ByName(name)
+		if (l == nil) == (err == nil) {
+			t.Fatalf("ByName(%q) = %v, %v: want exactly one of a loss and an error", name, l, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("%q", name)) {
+			t.Fatalf("error does not name %q: %v", name, err)
+		}
+	})
 }

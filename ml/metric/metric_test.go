@@ -1,6 +1,7 @@
 package metric
 
 import (
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -142,4 +143,20 @@ func TestCompute(t *testing.T) {
 		!strings.Contains(err.Error(), "same shape") {
 		t.Fatalf("shape mismatch not reported: %v", err)
 	}
+}
+
+// FuzzByName: every name either gives a metric or an error naming it.
+func FuzzByName(f *testing.F) {
+	for _, n := range append([]string{"Jaccard", "", "r"}, Names...) {
+		f.Add(n)
+	}
+	f.Fuzz(func(t *testing.T, name string) {
+		s, err := ByName(name)
+		if (s.Fn == nil) == (err == nil) {
+			t.Fatalf("ByName(%q) = %+v, %v: want exactly one of a metric and an error", name, s, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("%q", name)) {
+			t.Fatalf("error does not name %q: %v", name, err)
+		}
+	})
 }
