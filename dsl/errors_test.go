@@ -22,7 +22,8 @@ func TestErrorPositions(t *testing.T) {
 		{"c := 2\nd := c * missing", ErrCompile, 2, 10, "undefined: missing"},
 		{"var e = notThere", ErrCompile, 1, 9, "undefined: notThere"},
 		{"var q int = \"text\"", ErrCompile, 1, 13, "cannot convert"},
-		{"panic(\"boom\")", ErrPanic, 0, 0, "boom"},
+		{"panic(\"boom\")", ErrPanic, 1, 1, "boom"},
+		{"func inner() { panic(\"deep\") }\nfunc outer() { inner() }\n\nouter()", ErrPanic, 4, 1, "deep"},
 		{"import \"strings\"\n_ = strings.Repeat(\"x\", -1)", ErrPanic, 0, 0, "strings: negative Repeat count"},
 		{"var arr []int\n_ = arr[3]", ErrPanic, 0, 0, "index out of range"},
 	}
@@ -38,6 +39,16 @@ func TestErrorPositions(t *testing.T) {
 			t.Errorf("cell %q: got %s %d:%d %q, want %s %d:%d containing %q", c.cell, e.Name, e.Line, e.Col, e.Msg,
 				c.name, c.line, c.col, c.msg)
 		}
+	}
+	// The interpreted frames of a panic, innermost first, start the trace.
+	_, sink, err := run(t, s, "func f2() {\n\tvar m map[string]int\n\tm[\"x\"] = 1\n}\nf2()")
+	var e *Error
+	if !errors.As(err, &e) || e.Line != 5 || len(e.Trace) < 2 || !strings.HasSuffix(e.Trace[0], " in f2") ||
+		e.Trace[1] != "  at line 5:1 in cell" || !strings.Contains(e.Msg, "nil map") {
+		t.Errorf("panic frames: %+v %q", e, e.Trace)
+	}
+	if strings.Contains(sink.stream("stderr"), "panic: ") {
+		t.Errorf("yaegi's panic lines leaked to stderr: %q", sink.stream("stderr"))
 	}
 	// The session survives all of the above.
 	res, _, err := run(t, s, "1 + 1")

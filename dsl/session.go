@@ -32,6 +32,7 @@ type Session struct {
 	in       *interp.Interpreter
 	declared map[string]string // top-level names declared by cells → "func", "type" or "var"
 	imported map[string]bool   // imports done, as "name path"
+	panics   *panicSniffer     // the interpreter's stderr, recording panic frames
 
 	sinkMu sync.Mutex
 	sink   Sink     // sink of the running cell, for stdin reads and non-capturing output
@@ -55,13 +56,15 @@ func (s *Session) reset() error {
 		Args:         []string{"im2im"},
 		Unrestricted: true,
 	}
+	s.panics = &panicSniffer{next: os.Stderr}
 	if captureSupported {
 		// Interpreted fmt/log output goes through fd 1/2 like compiled output, so
 		// both reach the sink through the same pipes, in order.
-		opts.Stdout, opts.Stderr = os.Stdout, os.Stderr
+		opts.Stdout = os.Stdout
 	} else {
-		opts.Stdout, opts.Stderr = sinkWriter{s, "stdout"}, sinkWriter{s, "stderr"}
+		opts.Stdout, s.panics.next = sinkWriter{s, "stdout"}, sinkWriter{s, "stderr"}
 	}
+	opts.Stderr = s.panics
 	in := interp.New(opts)
 	for _, exp := range []interp.Exports{
 		stdlib.Symbols,
@@ -190,9 +193,13 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 		c.text, fresh = s.dropReimports(c.text)
 	}
 	src := strings.Repeat("\n", c.startLine-1) + c.text
+	s.panics.take()
 	v, err := s.evalWait(ctx, src, sink)
 	if err != nil {
 		e := cellError(err, c, cellLines)
+		if e.Name == ErrPanic {
+			addPanicFrames(e, s.panics.take(), c, cellLines)
+		}
 		if e.Name == ErrCompile && e.Msg == yaegiLoopMsg {
 			s.findUndefined(e, c)
 		}

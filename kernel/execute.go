@@ -15,7 +15,8 @@ import (
 )
 
 type executeRequest struct {
-	Code         string `json:"code"`
+	Code            string            `json:"code"`
+	UserExpressions map[string]string `json:"user_expressions"`
 	Silent       bool   `json:"silent"`
 	StoreHistory *bool  `json:"store_history"`
 	AllowStdin   bool   `json:"allow_stdin"`
@@ -67,8 +68,28 @@ func (k *Kernel) execute(sock zmq4.Socket, m *Message) (abort bool) {
 		k.publish(m, "execute_result", map[string]any{"execution_count": count, "data": res.Data, "metadata": map[string]any{}})
 	}
 	k.reply(sock, m, "execute_reply", map[string]any{"status": "ok", "execution_count": count,
-		"user_expressions": map[string]any{}, "payload": []any{}})
+		"user_expressions": k.userExpressions(req.UserExpressions), "payload": []any{}})
 	return false
+}
+
+// userExpressions evaluates the user_expressions of an execute_request after the
+// cell, each to its MIME bundle or an error.
+func (k *Kernel) userExpressions(exprs map[string]string) map[string]any {
+	out := map[string]any{}
+	for name, expr := range exprs {
+		res, err := k.dsl.Execute(k.ctx, expr, dsl.DiscardSink{})
+		if err != nil {
+			ename, evalue, tb := errorParts(err, expr)
+			out[name] = map[string]any{"status": "error", "ename": ename, "evalue": evalue, "traceback": tb}
+			continue
+		}
+		data := res.Data
+		if data == nil {
+			data = map[string]any{}
+		}
+		out[name] = map[string]any{"status": "ok", "data": data, "metadata": map[string]any{}}
+	}
+	return out
 }
 
 // errorParts turns a cell failure into ename, evalue and a traceback that shows the

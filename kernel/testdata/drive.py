@@ -3,6 +3,8 @@ feature; exits non-zero with a message naming the first failed check.
 
 Run by kernel_test.go with JUPYTER_PATH pointing at a temporary kernelspec.
 """
+import os
+import signal
 import sys
 import time
 
@@ -72,6 +74,12 @@ def main():
         check(reply["status"] == "ok" and result_text(out) == "40", "state across cells", out)
         check(types[0] == "status" and "execute_input" in types and types[-1] == "status", "message order", types)
         check(of_type(out, "execute_result")[0]["execution_count"] == reply["execution_count"], "execution_count", reply)
+        msg_id = kc.execute("x++", user_expressions={"double": "x * 2", "bad": "nope"})
+        reply = kc.get_shell_msg(timeout=10)["content"]
+        collect(kc, msg_id)
+        ue = reply["user_expressions"]
+        check(ue["double"]["data"]["text/plain"] == "42" and ue["bad"]["status"] == "error", "user_expressions", ue)
+        run(kc, "x--")
 
         # Error with cell position.
         reply, out = run(kc, "y := 1\nprintln(y + nope)")
@@ -136,6 +144,14 @@ def main():
         reply, out = run(kc, "x > 20")
         check(result_text(out) == "true", "state after interrupt", out)
 
+        # SIGINT (interrupt_mode "signal") interrupts too.
+        msg_id = kc.execute("for { x++ }")
+        time.sleep(0.5)
+        os.kill(km.provisioner.pid, signal.SIGINT)
+        reply = kc.get_shell_msg(timeout=20)["content"]
+        collect(kc, msg_id)
+        check(reply["status"] == "error" and reply["ename"] == "Interrupted", "SIGINT interrupt", reply)
+
         # Interrupt a long compiled call that watches the cell context.
         t0 = time.time()
         msg_id = kc.execute('import "os/exec"\nerr := exec.CommandContext(display.Context(), "/bin/sleep", "60").Run()')
@@ -150,7 +166,8 @@ def main():
 
         # Panics (interpreted and compiled) become errors; the kernel lives on.
         reply, out = run(kc, 'panic("boom")')
-        check(reply["status"] == "error" and reply["ename"] == "Panic" and reply["evalue"] == "boom", "interpreted panic", reply)
+        check(reply["status"] == "error" and reply["ename"] == "Panic" and reply["evalue"] == "boom"
+              and reply["traceback"][0].startswith("cell:1:1: boom"), "interpreted panic", reply)
         reply, out = run(kc, 'import "strings"\n_ = strings.Repeat("x", -1)')
         check(reply["status"] == "error" and reply["ename"] == "Panic", "compiled panic", reply)
         reply, out = run(kc, "1 + 1")

@@ -1,0 +1,72 @@
+package dsl
+
+import (
+	"fmt"
+	"io"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// panicLineRE matches the line yaegi writes to the interpreter's stderr for each
+// interpreted frame a panic unwinds: "LINE:COL: panic: main.f(...)".
+var panicLineRE = regexp.MustCompile(`^(\d+):(\d+): panic: (.*)\(\.\.\.\)\n?$`)
+
+// panicFrame is one interpreted frame of a panic: a cell position and a function.
+type panicFrame struct {
+	line, col int
+	fn        string
+}
+
+// panicSniffer is the interpreter's stderr: it forwards everything to next except
+// yaegi's panic frame lines, which it records so the panic error can carry the cell
+// position and an interpreted stack.
+type panicSniffer struct {
+	next   io.Writer
+	mu     sync.Mutex
+	frames []panicFrame
+}
+
+func (p *panicSniffer) Write(b []byte) (int, error) {
+	if m := panicLineRE.FindSubmatch(b); m != nil {
+		line, _ := strconv.Atoi(string(m[1]))
+		col, _ := strconv.Atoi(string(m[2]))
+		p.mu.Lock()
+		p.frames = append(p.frames, panicFrame{line, col, string(m[3])})
+		p.mu.Unlock()
+		return len(b), nil
+	}
+	return p.next.Write(b)
+}
+
+// take returns and forgets the recorded frames.
+func (p *panicSniffer) take() []panicFrame {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	f := p.frames
+	p.frames = nil
+	return f
+}
+
+// addPanicFrames sets e's position to the cell statement that panicked (the
+// outermost interpreted frame, which belongs to the running chunk) and puts the
+// interpreted frames, innermost first, before the Go stack in e.Trace.
+func addPanicFrames(e *Error, frames []panicFrame, c chunk, cellLines int) {
+	if len(frames) == 0 {
+		return
+	}
+	var trace []string
+	for _, f := range frames {
+		fn := strings.TrimPrefix(f.fn, "main.")
+		if fn == "main" {
+			fn = "cell"
+		}
+		trace = append(trace, fmt.Sprintf("  at line %d:%d in %s", f.line, f.col, fn))
+	}
+	outer := frames[len(frames)-1]
+	pos := &Error{Line: outer.line, Col: outer.col}
+	fixPos(pos, c, cellLines)
+	e.Line, e.Col = pos.Line, pos.Col
+	e.Trace = append(trace, e.Trace...)
+}
