@@ -17,10 +17,10 @@ import (
 type executeRequest struct {
 	Code            string            `json:"code"`
 	UserExpressions map[string]string `json:"user_expressions"`
-	Silent       bool   `json:"silent"`
-	StoreHistory *bool  `json:"store_history"`
-	AllowStdin   bool   `json:"allow_stdin"`
-	StopOnError  bool   `json:"stop_on_error"`
+	Silent          bool              `json:"silent"`
+	StoreHistory    *bool             `json:"store_history"`
+	AllowStdin      bool              `json:"allow_stdin"`
+	StopOnError     bool              `json:"stop_on_error"`
 }
 
 // execute runs one execute_request: execute_input, the cell's outputs on iopub,
