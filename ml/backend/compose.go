@@ -2,7 +2,6 @@ package backend
 
 import (
 	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
@@ -79,28 +78,6 @@ func (c *composer) constant(flat any, dims ...int) backends.Op {
 		return nil
 	}
 	return c.keep(c.b.Constant(flat, dims...))
-}
-
-// scalar returns a scalar constant of dtype holding v.
-func (c *composer) scalar(dtype dtypes.DType, v float64) backends.Op {
-	if c.err != nil {
-		return nil
-	}
-	var flat any
-	switch dtype {
-	case dtypes.Float32:
-		flat = []float32{float32(v)}
-	case dtypes.Float64:
-		flat = []float64{v}
-	case dtypes.Int32:
-		flat = []int32{int32(v)}
-	case dtypes.Int64:
-		flat = []int64{int64(v)}
-	default:
-		one := c.keep(c.b.Constant([]float64{v}))
-		return c.reshape(c.keep(c.b.ConvertDType(one, dtype)))
-	}
-	return c.reshape(c.keep(c.b.Constant(flat, 1)))
 }
 
 func (c *composer) binary(f func(a, b backends.Op) (backends.Op, error), a, b backends.Op) backends.Op {
