@@ -48,39 +48,48 @@ func (p *tiffPage) chunkRows(ci int) int {
 }
 
 // decode returns the decoded bytes (file byte order, predictor undone) of
-// chunk ci of page p. The slice is valid until the next call.
-func (d *chunkDecoder) decode(s *tiffSource, p *tiffPage, ci int) ([]byte, error) {
+// chunk ci of page p. When dst is not nil it must have the chunk's decoded
+// size and receives the bytes; otherwise they go to an internal buffer that is
+// valid until the next call.
+func (d *chunkDecoder) decode(s *tiffSource, p *tiffPage, ci int, dst []byte) ([]byte, error) {
 	rows := p.chunkRows(ci)
 	bytesPer := p.bps / 8
 	rowBytes := p.chunkW * p.chunkSamples() * bytesPer
 	want := rows * rowBytes
-	if cap(d.buf) < want {
-		d.buf = make([]byte, want)
+	out := dst
+	if out == nil {
+		if cap(d.buf) < want {
+			d.buf = make([]byte, want)
+		}
+		out = d.buf[:want]
 	}
-	out := d.buf[:want]
 	off, count := p.offsets[ci], p.counts[ci]
-	what := fmt.Sprintf("page %d: %s %d", p.index, p.chunkKind(), ci)
+	what := func() string { return fmt.Sprintf("page %d: %s %d", p.index, p.chunkKind(), ci) }
 	if count == 0 { // sparse chunk: not written, reads as zeros
 		clear(out)
 		return out, nil
 	}
 	if count > uint64(s.size) {
-		return nil, fmt.Errorf("%s: byte count %d exceeds the file size %d", what, count, s.size)
+		return nil, fmt.Errorf("%s: byte count %d exceeds the file size %d", what(), count, s.size)
+	}
+	if p.compression == 1 {
+		if count < uint64(want) {
+			return nil, fmt.Errorf("%s: %d bytes stored, %d needed", what(), count, want)
+		}
+		if err := s.readAt(out, off, what()); err != nil {
+			return nil, err
+		}
+		return d.unpredict(s, p, out, rowBytes, bytesPer), nil
 	}
 	if cap(d.raw) < int(count) {
 		d.raw = make([]byte, count)
 	}
 	raw := d.raw[:count]
-	if err := s.readAt(raw, off, what); err != nil {
-		return nil, err
+	if err := s.readAt(raw, off, "chunk"); err != nil {
+		return nil, fmt.Errorf("%s: %w", what(), err)
 	}
 	var err error
 	switch p.compression {
-	case 1:
-		if len(raw) < want {
-			return nil, fmt.Errorf("%s: %d bytes stored, %d needed", what, len(raw), want)
-		}
-		copy(out, raw)
 	case 8, 32946:
 		d.rd.Reset(raw)
 		if d.zlib == nil {
@@ -110,8 +119,13 @@ func (d *chunkDecoder) decode(s *tiffSource, p *tiffPage, ci int) ([]byte, error
 		}
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%s: %s: %w", what, compressionNames[p.compression], err)
+		return nil, fmt.Errorf("%s: %s: %w", what(), compressionNames[p.compression], err)
 	}
+	return d.unpredict(s, p, out, rowBytes, bytesPer), nil
+}
+
+// unpredict undoes the page's predictor in place.
+func (d *chunkDecoder) unpredict(s *tiffSource, p *tiffPage, out []byte, rowBytes, bytesPer int) []byte {
 	switch p.predictor {
 	case 2:
 		undoHorizontal(out, rowBytes, p.chunkSamples(), bytesPer, s.order)
@@ -121,7 +135,7 @@ func (d *chunkDecoder) decode(s *tiffSource, p *tiffPage, ci int) ([]byte, error
 		}
 		undoFloatPredictor(out, d.tmp[:rowBytes], rowBytes, p.chunkSamples(), bytesPer, s.order == binary.BigEndian)
 	}
-	return out, nil
+	return out
 }
 
 // readFull fills buf from r; a stream that ends early is an error.

@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 	"sync"
+	"unsafe"
 )
 
 // chunkJob is one strip or tile to decode into the output.
@@ -112,8 +113,9 @@ func (img *tiffImage) run(jobs []chunkJob, r *resolved, out *Array) error {
 					return
 				}
 				j := &jobs[i]
-				buf, err := dec.decode(img.src, j.page, j.chunk)
-				if err == nil {
+				direct := img.directTarget(j, r, out)
+				buf, err := dec.decode(img.src, j.page, j.chunk, direct)
+				if err == nil && direct == nil {
 					img.place(buf, j, r, out)
 				}
 				if err != nil {
@@ -129,6 +131,74 @@ func (img *tiffImage) run(jobs []chunkJob, r *resolved, out *Array) error {
 	}
 	wg.Wait()
 	return firstErr
+}
+
+// nativeLittle reports whether this machine stores integers little-endian.
+var nativeLittle = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// directTarget returns the bytes of out that chunk j decodes into unchanged,
+// or nil when the chunk must be converted and placed sample by sample. That is
+// the case when the file's byte order is the machine's, the chunk holds one
+// sample per pixel, lies wholly inside the selection and its rows are
+// contiguous in the output (e.g. full-width strips read into ...YX).
+func (img *tiffImage) directTarget(j *chunkJob, r *resolved, out *Array) []byte {
+	p := j.page
+	if (img.src.order == binary.BigEndian) == nativeLittle || p.chunkSamples() != 1 || j.s1-j.s0 != 1 {
+		return nil
+	}
+	rows := p.chunkRows(j.chunk)
+	if j.chunkY0 < r.start[3] || j.chunkY0+rows > r.stop[3] || j.chunkX0 < r.start[4] || j.chunkX0+p.chunkW > r.stop[4] {
+		return nil
+	}
+	if r.outStride[4] != 1 || (rows > 1 && r.outStride[3] != p.chunkW) {
+		return nil
+	}
+	off := r.offset(j.t, j.cp*img.spp+j.s0, j.z, j.chunkY0, j.chunkX0)
+	return bytesView(out.Data, off, rows*p.chunkW)
+}
+
+// bytesView returns the memory of n elements of a typed slice from element
+// off, as bytes.
+func bytesView(data any, off, n int) []byte {
+	var p unsafe.Pointer
+	var size int
+	switch s := data.(type) {
+	case []uint8:
+		return s[off : off+n]
+	case []int8:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 1
+	case []uint16:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 2
+	case []int16:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 2
+	case []uint32:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 4
+	case []int32:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 4
+	case []uint64:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 8
+	case []int64:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 8
+	case []float32:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 4
+	case []float64:
+		s = s[off : off+n]
+		p, size = unsafe.Pointer(unsafe.SliceData(s)), 8
+	default:
+		return nil
+	}
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(p), n*size)
 }
 
 // place copies the part of a decoded chunk inside the selection into out.
