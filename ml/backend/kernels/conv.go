@@ -85,13 +85,20 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 		return err
 	}
 	g := newGeometry(s)
-	if prod(s.KernelSpatial) > prod(s.OutSpatial) {
+	switch {
+	case prod(s.KernelSpatial) > prod(s.OutSpatial):
 		convTaps(s, g, in, kernel, out)
-	} else {
+	case UseShifted && g.unitStrides():
+		convShifted(s, g, in, kernel, out)
+	default:
 		convPositions(s, g, in, kernel, out)
 	}
 	return nil
 }
+
+// UseShifted enables the im2col-free path for stride-1 convolutions (convShifted);
+// tests turn it off to check both paths.
+var UseShifted = true
 
 // maxScratch bounds the im2col buffer of one worker, in floats (1 MiB, about half an L2 cache).
 const maxScratch = 1 << 18
@@ -119,40 +126,32 @@ func convPositions(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	C, O := s.InChannels, s.OutChannels
 	K, P := prod(s.KernelSpatial), prod(s.OutSpatial)
 	CK := C * K
-	w := RowMajor(kernel, 0, CK)
-	if s.KernelInStride != K || s.KernelOutStride != CK {
-		packed := make([]float32, O*CK)
-		for o := 0; o < O; o++ {
-			for c := 0; c < C; c++ {
-				src := o*s.KernelOutStride + c*s.KernelInStride
-				copy(packed[(o*C+c)*K:(o*C+c+1)*K], kernel[src:src+K])
-			}
-		}
-		w = RowMajor(packed, 0, CK)
-	}
+	w := canonicalKernel(s, kernel)
 	chunk := max(NR, min(P, maxScratch/CK)/NR*NR)
 	if want := 2 * Workers(); s.Batch*ceilDiv(P, chunk) < want {
 		perBatch := ceilDiv(want, s.Batch)
 		chunk = max(NR, ceilDiv(ceilDiv(P, perBatch), NR)*NR)
 	}
 	nChunks := ceilDiv(P, chunk)
-	var sc scratch
+	var sc, rows scratch
 	ParallelFor(s.Batch*nChunks, func(worker, item int) {
 		b, q0 := item/nChunks, (item%nChunks)*chunk
 		q1 := min(P, q0+chunk)
 		n := q1 - q0
-		col := sc.get(worker, CK*n)
+		// im2col straight into the GEMM's packed-B layout, one row at a time.
+		bp := sc.get(worker, PackedBLen(CK, n))
+		row := rows.get(worker, n)
 		kIdx := make([]int, len(s.KernelSpatial))
 		for c := 0; c < C; c++ {
 			plane := in[b*s.InBatchStride+c*s.InChanStride:]
 			clear(kIdx)
 			for k := 0; k < K; k++ {
-				g.fillPositions(col[(c*K+k)*n:(c*K+k+1)*n], plane, kIdx, q0, q1)
+				g.fillPositions(row, plane, kIdx, q0, q1)
+				PackBPanel(bp, CK, c*K+k, row)
 				incIndex(kIdx, s.KernelSpatial)
 			}
 		}
-		Gemm(O, n, CK, w, RowMajor(col, 0, n),
-			Mat{Data: out, Off: b*s.OutBatchStride + q0, RS: s.OutChanStride, CS: 1}, false)
+		GemmPackedB(O, n, CK, w, bp, Mat{Data: out, Off: b*s.OutBatchStride + q0, RS: s.OutChanStride, CS: 1}, false)
 	})
 }
 

@@ -113,21 +113,25 @@ var convCases = []convCase{
 func TestConvAgainstNaive(t *testing.T) {
 	for _, p := range paths() {
 		for _, tc := range convCases {
-			t.Run(fmt.Sprintf("%s/%s", p, tc.name), func(t *testing.T) {
-				withPath(t, p)
-				s := tc.spec()
-				r := rand.New(rand.NewPCG(3, uint64(len(tc.name))))
-				in := randSlice(r, tc.batch*tc.cin*prod(tc.in))
-				kernel := randSlice(r, tc.cout*tc.cin*prod(tc.k))
-				P := prod(s.OutSpatial)
-				got := randSlice(r, tc.batch*tc.cout*P) // must be fully overwritten
-				want := make([]float32, len(got))
-				if err := Conv(s, in, kernel, got); err != nil {
-					t.Fatal(err)
-				}
-				naiveConv(s, in, kernel, want)
-				closeEnough(t, tc.name, got, want, 1e-5*math.Sqrt(float64(tc.cin*prod(tc.k))))
-			})
+			for _, shifted := range []bool{true, false} {
+				t.Run(fmt.Sprintf("%s/%s/shifted=%v", p, tc.name, shifted), func(t *testing.T) {
+					withPath(t, p)
+					UseShifted = shifted
+					defer func() { UseShifted = true }()
+					s := tc.spec()
+					r := rand.New(rand.NewPCG(3, uint64(len(tc.name))))
+					in := randSlice(r, tc.batch*tc.cin*prod(tc.in))
+					kernel := randSlice(r, tc.cout*tc.cin*prod(tc.k))
+					P := prod(s.OutSpatial)
+					got := randSlice(r, tc.batch*tc.cout*P) // must be fully overwritten
+					want := make([]float32, len(got))
+					if err := Conv(s, in, kernel, got); err != nil {
+						t.Fatal(err)
+					}
+					naiveConv(s, in, kernel, want)
+					closeEnough(t, tc.name, got, want, 1e-5*math.Sqrt(float64(tc.cin*prod(tc.k))))
+				})
+			}
 		}
 	}
 }

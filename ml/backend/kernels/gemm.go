@@ -203,3 +203,93 @@ func microGo(kc int, a, b []float32, tile *[MR * NR]float32) {
 		}
 	}
 }
+
+// PackedBLen returns the length of a packed B for k×n: ceil(n/NR) panels of k×NR.
+func PackedBLen(k, n int) int { return ceilDiv(n, NR) * k * NR }
+
+// PackBPanel writes row p (of k) of B, given as the contiguous values row[0:n], into the
+// packed layout used by GemmPackedB: panel j holds, for each depth p, the NR values of
+// columns j·NR…j·NR+NR−1 (zero past n).
+func PackBPanel(bp []float32, k, p int, row []float32) {
+	n := len(row)
+	for j := 0; j*NR < n; j++ {
+		d := bp[j*k*NR+p*NR : j*k*NR+p*NR+NR]
+		c := copy(d, row[j*NR:])
+		if c < NR {
+			clear(d[c:])
+		}
+	}
+}
+
+// GemmPackedB is Gemm with B already packed (see PackBPanel), saving the packing pass
+// when the producer of B (im2col) can write the packed layout directly.
+func GemmPackedB(m, n, k int, a Mat, bp []float32, c Mat, accumulate bool) {
+	if m <= 0 || n <= 0 || k <= 0 {
+		Gemm(m, n, k, a, Mat{Data: bp, RS: n, CS: 1}, c, accumulate)
+		return
+	}
+	s := scratchPool.Get().(*gemmScratch)
+	defer scratchPool.Put(s)
+	micro := microKernel()
+	for pc := 0; pc < k; pc += KC {
+		kc := min(KC, k-pc)
+		acc := accumulate || pc > 0
+		for ic := 0; ic < m; ic += MC {
+			mc := min(MC, m-ic)
+			packA(s.ap, a, ic, mc, pc, kc)
+			for jr := 0; jr < n; jr += NR {
+				nr := min(NR, n-jr)
+				bpan := bp[(jr/NR)*k*NR+pc*NR:]
+				for ir := 0; ir < mc; ir += MR {
+					mr := min(MR, mc-ir)
+					micro(kc, s.ap[ir*kc:], bpan, &s.tile)
+					storeTile(&s.tile, c, ic+ir, jr, mr, nr, acc)
+				}
+			}
+		}
+	}
+}
+
+// GemmRowsB is Gemm with B given by row offsets: B[p][j] = b[rowOff[p]+j]. A convolution
+// with stride 1 uses it to read every kernel tap's shifted input in place, with no im2col.
+func GemmRowsB(m, n, k int, a Mat, b []float32, rowOff []int, c Mat, accumulate bool) {
+	if m <= 0 || n <= 0 || k <= 0 {
+		return
+	}
+	s := scratchPool.Get().(*gemmScratch)
+	defer scratchPool.Put(s)
+	micro := microKernel()
+	for jc := 0; jc < n; jc += NC {
+		nc := min(NC, n-jc)
+		for pc := 0; pc < k; pc += KC {
+			kc := min(KC, k-pc)
+			// Pack B rows [pc, pc+kc) × columns [jc, jc+nc).
+			for jr := 0; jr < nc; jr += NR {
+				nr := min(NR, nc-jr)
+				pan := s.bp[jr*kc : jr*kc+kc*NR]
+				for p := 0; p < kc; p++ {
+					src := rowOff[pc+p] + jc + jr
+					d := pan[p*NR : p*NR+NR]
+					copy(d, b[src:src+nr])
+					if nr < NR {
+						clear(d[nr:])
+					}
+				}
+			}
+			acc := accumulate || pc > 0
+			for ic := 0; ic < m; ic += MC {
+				mc := min(MC, m-ic)
+				packA(s.ap, a, ic, mc, pc, kc)
+				for jr := 0; jr < nc; jr += NR {
+					nr := min(NR, nc-jr)
+					bpan := s.bp[jr*kc:]
+					for ir := 0; ir < mc; ir += MR {
+						mr := min(MR, mc-ir)
+						micro(kc, s.ap[ir*kc:], bpan, &s.tile)
+						storeTile(&s.tile, c, ic+ir, jc+jr, mr, nr, acc)
+					}
+				}
+			}
+		}
+	}
+}

@@ -63,9 +63,15 @@ func (g *geometry) fillRow(dst, plane []float32, dims, step, consts []int, v0, v
 		// Offset and validity of the outer axes.
 		off, ok := 0, true
 		for d := 0; d < last; d++ {
-			xp := idx[d]*step[d] + consts[d]
-			x := xp / g.idil[d]
-			if xp < 0 || xp%g.idil[d] != 0 || x >= g.in[d] {
+			x := idx[d]*step[d] + consts[d]
+			if id := g.idil[d]; id != 1 {
+				if x%id != 0 {
+					ok = false
+					break
+				}
+				x /= id
+			}
+			if x < 0 || x >= g.in[d] {
 				ok = false
 				break
 			}
@@ -116,4 +122,14 @@ func (g *geometry) fillLast(row, line []float32, start, step, c, idil, size int)
 			row[t] = line[x]
 		}
 	}
+}
+
+// unitStrides reports whether strides and input dilations are all 1.
+func (g *geometry) unitStrides() bool {
+	for d := range g.stride {
+		if g.stride[d] != 1 || g.idil[d] != 1 {
+			return false
+		}
+	}
+	return true
 }

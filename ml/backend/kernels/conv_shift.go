@@ -1,0 +1,135 @@
+package kernels
+
+// convShifted handles stride-1 convolutions without input dilation (the forward pass
+// and input gradient of "same" convolutions): each batch element's input is copied once
+// into a zero-padded buffer, and the GEMM reads every kernel tap as a shifted view of it.
+// Outputs are computed over the padded grid (a few junk columns per row, dropped at the
+// end), so no im2col matrix is ever built.
+func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
+	n := len(s.OutSpatial)
+	C, O := s.InChannels, s.OutChannels
+	K := prod(s.KernelSpatial)
+	// Padded grid: Dp_d = Out_d + (K_d−1)·dil_d; the input sits at offset PadLow_d.
+	pd := make([]int, n)
+	for d := 0; d < n; d++ {
+		pd[d] = s.OutSpatial[d] + (s.KernelSpatial[d]-1)*g.kdil[d]
+	}
+	pst := RowMajorStrides(pd)
+	plane := prod(pd)
+	// Flat padded index range covering all valid outputs.
+	jmax := 1
+	for d := 0; d < n; d++ {
+		jmax += (s.OutSpatial[d] - 1) * pst[d]
+	}
+	// Row offsets of B: row (c, k) starts at c·plane + Σ k_d·dil_d·pst_d.
+	rowOff := make([]int, C*K)
+	kIdx := make([]int, n)
+	for k := 0; k < K; k++ {
+		off := 0
+		for d := 0; d < n; d++ {
+			off += kIdx[d] * g.kdil[d] * pst[d]
+		}
+		for c := 0; c < C; c++ {
+			rowOff[c*K+k] = c*plane + off
+		}
+		incIndex(kIdx, s.KernelSpatial)
+	}
+	w := canonicalKernel(s, kernel)
+	CK := C * K
+	chunk := max(NR, min(jmax, maxScratch/CK)/NR*NR)
+	if want := 2 * Workers(); s.Batch*ceilDiv(jmax, chunk) < want {
+		chunk = max(NR, ceilDiv(ceilDiv(jmax, ceilDiv(want, s.Batch)), NR)*NR)
+	}
+	nChunks := ceilDiv(jmax, chunk)
+	padded := make([]float32, s.Batch*C*plane)
+	tmp := make([]float32, s.Batch*O*jmax)
+	// Pad every (batch, channel) plane, in parallel.
+	ParallelFor(s.Batch*C, func(_, bc int) {
+		b, c := bc/C, bc%C
+		padPlane(padded[bc*plane:(bc+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], s.InSpatial, pd, g.pad)
+	})
+	ParallelFor(s.Batch*nChunks, func(_, item int) {
+		b, j0 := item/nChunks, (item%nChunks)*chunk
+		j1 := min(jmax, j0+chunk)
+		base := padded[b*C*plane+j0:]
+		GemmRowsB(O, j1-j0, CK, w, base, rowOff, Mat{Data: tmp, Off: b*O*jmax + j0, RS: jmax, CS: 1}, false)
+	})
+	// Keep the valid outputs.
+	ParallelFor(s.Batch*O, func(_, bo int) {
+		b, o := bo/O, bo%O
+		src := tmp[bo*jmax:]
+		dst := out[b*s.OutBatchStride+o*s.OutChanStride:]
+		idx := make([]int, n)
+		last := s.OutSpatial[n-1]
+		for q := 0; q < prod(s.OutSpatial); q += last {
+			off := 0
+			for d := 0; d < n-1; d++ {
+				off += idx[d] * pst[d]
+			}
+			copy(dst[q:q+last], src[off:off+last])
+			for d := n - 2; d >= 0; d-- {
+				idx[d]++
+				if idx[d] < s.OutSpatial[d] {
+					break
+				}
+				idx[d] = 0
+			}
+		}
+	})
+}
+
+// padPlane copies one spatial plane src (dims in) into dst (dims pd, zero elsewhere) at
+// offset padLow per axis (negative padding crops).
+func padPlane(dst, src []float32, in, pd, padLow []int) {
+	clear(dst)
+	n := len(in)
+	ist, pst := RowMajorStrides(in), RowMajorStrides(pd)
+	// Iterate the input's outer rows; copy the overlapping part of each last-axis row.
+	last := n - 1
+	lo := max(0, -padLow[last])
+	hi := min(in[last], pd[last]-padLow[last])
+	if hi <= lo {
+		return
+	}
+	idx := make([]int, n)
+	for r := 0; r < prod(in)/in[last]; r++ {
+		so, do, ok := 0, 0, true
+		for d := 0; d < last; d++ {
+			y := idx[d] + padLow[d]
+			if y < 0 || y >= pd[d] {
+				ok = false
+				break
+			}
+			so += idx[d] * ist[d]
+			do += y * pst[d]
+		}
+		if ok {
+			copy(dst[do+lo+padLow[last]:do+hi+padLow[last]], src[so+lo:so+hi])
+		}
+		for d := last - 1; d >= 0; d-- {
+			idx[d]++
+			if idx[d] < in[d] {
+				break
+			}
+			idx[d] = 0
+		}
+	}
+}
+
+// canonicalKernel returns the kernel as an O×(C·K) matrix view, copying it into a
+// row-major buffer only when its channel axes are not laid out as [O][C][K…].
+func canonicalKernel(s *ConvSpec, kernel []float32) Mat {
+	C, O, K := s.InChannels, s.OutChannels, prod(s.KernelSpatial)
+	CK := C * K
+	if s.KernelInStride == K {
+		return Mat{Data: kernel, RS: s.KernelOutStride, CS: 1}
+	}
+	packed := make([]float32, O*CK)
+	for o := 0; o < O; o++ {
+		for c := 0; c < C; c++ {
+			src := o*s.KernelOutStride + c*s.KernelInStride
+			copy(packed[(o*C+c)*K:(o*C+c+1)*K], kernel[src:src+K])
+		}
+	}
+	return RowMajor(packed, 0, CK)
+}
