@@ -6,7 +6,8 @@
 // |analytic − numeric| ≤ Tol·max(1, |analytic|, |numeric|). Tests in ml/nn and ml/loss
 // use it for every layer and loss im2im trains with; keep shapes tiny (each checked
 // element costs two executions). CheckContext does the same for functions that own
-// context variables (layers, whole networks), differentiating w.r.t. the inputs.
+// context variables (layers, whole networks), differentiating w.r.t. the inputs and,
+// optionally, every trainable variable.
 //
 // Imports: GoMLX (graph, tensors, context, backends) only.
 package gradcheck
@@ -15,8 +16,11 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
+	"strings"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -37,6 +41,9 @@ type Options struct {
 	// random (seeded by Seed), to bound the cost on larger inputs.
 	MaxElements int
 	Seed        uint64
+	// Variables (CheckContext only) also checks the gradient w.r.t. every trainable
+	// float64 context variable.
+	Variables bool
 }
 
 // Mismatch describes the worst element of one input.
@@ -68,13 +75,22 @@ func Check(b backends.Backend, f func(x []*graph.Node) *graph.Node, inputs []Inp
 		return nil, err
 	}
 	defer grad.Finalize()
-	return compare(value.Exec, grad.Exec, inputs, opt)
+	args, err := tensorsOf(inputs)
+	if err != nil {
+		return nil, err
+	}
+	grads, err := grad.Exec(args...)
+	if err != nil {
+		return nil, fmt.Errorf("gradcheck: gradient: %w", err)
+	}
+	return compare(grads, inputs, plainEval(value.Exec, args, inputs), opt)
 }
 
 // CheckContext is Check for functions that use context variables (layers, whole
 // networks): the variables are created and initialized by the first evaluation and
-// then held fixed; the gradient is taken with respect to the inputs only, through
-// every layer. Use training graphs without dropout (randomness breaks the check).
+// then held fixed between perturbations. The gradient is checked with respect to
+// the inputs and, with opt.Variables, also every trainable variable (reported by
+// scope and name). Use training graphs without dropout (randomness breaks the check).
 func CheckContext(b backends.Backend, ctx *context.Context, f func(ctx *context.Context, x []*graph.Node) *graph.Node,
 	inputs []Input, opt Options) ([]Mismatch, error) {
 	value, err := context.NewExec(b, ctx, func(ctx *context.Context, x []*graph.Node) *graph.Node { return mustScalar(f(ctx, x)) })
@@ -89,14 +105,59 @@ func CheckContext(b backends.Backend, ctx *context.Context, f func(ctx *context.
 	if _, err := value.Exec(args...); err != nil { // creates and initializes the variables
 		return nil, fmt.Errorf("gradcheck: value: %w", err)
 	}
+	var vars []*context.Variable
+	if opt.Variables {
+		for v := range ctx.IterVariables() {
+			if v.Trainable && v.DType() == dtypes.Float64 {
+				vars = append(vars, v)
+			}
+		}
+		slices.SortFunc(vars, func(a, b *context.Variable) int { return strings.Compare(a.ScopeAndName(), b.ScopeAndName()) })
+	}
 	grad, err := context.NewExec(b, ctx.Reuse(), func(ctx *context.Context, x []*graph.Node) []*graph.Node {
-		return graph.Gradient(f(ctx, x), x...)
+		loss := f(ctx, x)
+		wrt := slices.Clone(x)
+		for _, v := range vars {
+			wrt = append(wrt, v.ValueGraph(loss.Graph()))
+		}
+		return graph.Gradient(loss, wrt...)
 	})
 	if err != nil {
 		return nil, err
 	}
 	defer grad.Finalize()
-	return compare(value.Exec, grad.Exec, inputs, opt)
+	points := slices.Clone(inputs)
+	for _, v := range vars {
+		t, err := v.Value()
+		if err != nil {
+			return nil, err
+		}
+		points = append(points, Input{Name: v.ScopeAndName(), Dims: t.Shape().Dimensions, Values: tensors.MustCopyFlatData[float64](t)})
+	}
+	eval := func(i int, vals []float64) (float64, error) {
+		a := slices.Clone(args)
+		if i < len(inputs) {
+			a[i] = tensors.FromFlatDataAndDimensions(vals, inputs[i].Dims...)
+		} else {
+			v := vars[i-len(inputs)]
+			if err := v.SetValue(tensors.FromFlatDataAndDimensions(slices.Clone(vals), points[i].Dims...)); err != nil {
+				return 0, err
+			}
+			defer func() {
+				_ = v.SetValue(tensors.FromFlatDataAndDimensions(slices.Clone(points[i].Values), points[i].Dims...))
+			}()
+		}
+		out, err := value.Exec(a...)
+		if err != nil {
+			return 0, err
+		}
+		return out[0].Value().(float64), nil
+	}
+	grads, err := grad.Exec(args...)
+	if err != nil {
+		return nil, fmt.Errorf("gradcheck: gradient: %w", err)
+	}
+	return compare(grads, points, eval, opt)
 }
 
 func mustScalar(y *graph.Node) *graph.Node {
@@ -123,24 +184,10 @@ func tensorsOf(inputs []Input) ([]any, error) {
 
 type execFn func(args ...any) ([]*tensors.Tensor, error)
 
-// compare runs the analytic gradient once and the finite differences per element.
-func compare(value, grad execFn, inputs []Input, opt Options) ([]Mismatch, error) {
-	if opt.Eps == 0 {
-		opt.Eps = 1e-6
-	}
-	if opt.Tol == 0 {
-		opt.Tol = 1e-5
-	}
-	args, err := tensorsOf(inputs)
-	if err != nil {
-		return nil, err
-	}
-	grads, err := grad(args...)
-	if err != nil {
-		return nil, fmt.Errorf("gradcheck: gradient: %w", err)
-	}
-	eval := func(i int, vals []float64) (float64, error) {
-		a := append([]any(nil), args...)
+// plainEval returns an evaluator that replaces input i of args.
+func plainEval(value execFn, args []any, inputs []Input) func(i int, vals []float64) (float64, error) {
+	return func(i int, vals []float64) (float64, error) {
+		a := slices.Clone(args)
 		a[i] = tensors.FromFlatDataAndDimensions(vals, inputs[i].Dims...)
 		out, err := value(a...)
 		if err != nil {
@@ -148,10 +195,21 @@ func compare(value, grad execFn, inputs []Input, opt Options) ([]Mismatch, error
 		}
 		return out[0].Value().(float64), nil
 	}
+}
+
+// compare checks analytic gradients (one tensor per point) against central
+// differences computed with eval(i, perturbed values of point i).
+func compare(grads []*tensors.Tensor, points []Input, eval func(i int, vals []float64) (float64, error), opt Options) ([]Mismatch, error) {
+	if opt.Eps == 0 {
+		opt.Eps = 1e-6
+	}
+	if opt.Tol == 0 {
+		opt.Tol = 1e-5
+	}
 	rng := rand.New(rand.NewPCG(opt.Seed, 0x9e3779b97f4a7c15))
 	var worst []Mismatch
 	var firstErr error
-	for i, in := range inputs {
+	for i, in := range points {
 		g := tensors.MustCopyFlatData[float64](grads[i])
 		idx := make([]int, len(in.Values))
 		for j := range idx {
