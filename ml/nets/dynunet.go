@@ -28,6 +28,7 @@ type DynUNet struct {
 	Down            string
 	DeepSupervision int
 	AxisStrides     [][]int
+	KernelSize      int
 }
 
 // AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
@@ -38,7 +39,7 @@ func (u DynUNet) common() common {
 	if n == 0 {
 		n = 2
 	}
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, n, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides}
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, n, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize}
 }
 
 // Validate implements Net.

@@ -39,6 +39,7 @@ type common struct {
 	Dropout                       float64
 	Down                          string
 	AxisStrides                   [][]int
+	KernelSize                    int
 }
 
 // Down-sampling modes.
@@ -66,7 +67,7 @@ func (c common) strides() []int {
 }
 
 func (c common) block() nn.BlockConfig {
-	return nn.BlockConfig{Norm: c.Norm, Act: c.Act, Dropout: c.Dropout}
+	return nn.BlockConfig{Norm: c.Norm, Act: c.Act, Dropout: c.Dropout, Kernel: c.KernelSize}
 }
 
 // validate checks the shared fields; name prefixes messages ("unet").
@@ -116,6 +117,9 @@ func (c common) validate(name string) error {
 				}
 			}
 		}
+	}
+	if c.KernelSize < 0 || (c.KernelSize > 0 && c.KernelSize%2 == 0) {
+		add("kernel_size: want an odd size ≥ 1 (0 = 3), got %d", c.KernelSize)
 	}
 	if c.NumResUnits < 0 {
 		add("num_res_units: must be ≥ 0, got %d", c.NumResUnits)
@@ -202,13 +206,15 @@ func (c common) mustBuildable(name string, x *graph.Node) {
 }
 
 // unit is one encoder/decoder stage: residual units when NumResUnits > 0 (with that
-// many subunits), else two ConvBlocks (kernel 3); the first conv has the stride.
+// many subunits), else two ConvBlocks; kernel KernelSize (default 3); the first conv
+// has the stride.
 func (c common) unit(ctx *context.Context, x *graph.Node, out int, strides []int) *graph.Node {
 	if c.NumResUnits > 0 {
 		return nn.ResidualUnitAxes(ctx, x, out, strides, c.NumResUnits, c.block())
 	}
-	x = nn.ConvBlockAxes(ctx.In("block0"), x, out, 3, strides, c.block())
-	return nn.ConvBlock(ctx.In("block1"), x, out, 3, 1, c.block())
+	k := c.block().KernelSize()
+	x = nn.ConvBlockAxes(ctx.In("block0"), x, out, k, strides, c.block())
+	return nn.ConvBlock(ctx.In("block1"), x, out, k, 1, c.block())
 }
 
 func allOnes(v []int) bool {

@@ -32,13 +32,15 @@ type UNet struct {
 	// AxisStrides, instead of Strides, gives per level one stride (1 or 2) per spatial
 	// axis, e.g. [[1,2,2],[2,2,2]] for anisotropic 3D stacks with few z slices.
 	AxisStrides [][]int
+	// KernelSize of the encoder/decoder convolutions: odd, default 3.
+	KernelSize int
 }
 
 // AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
 func (u UNet) AxisDivisors() []int { return u.common().axisDivisors() }
 
 func (u UNet) common() common {
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides}
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize}
 }
 
 // Validate implements Net.

@@ -6,11 +6,20 @@ import (
 )
 
 // BlockConfig configures the normalization, activation and dropout of conv blocks.
-// Zero values mean instance norm, PReLU (MONAI's defaults) and no dropout.
+// Zero values mean instance norm, PReLU (MONAI's defaults), no dropout and kernel 3.
 type BlockConfig struct {
 	Norm    string  // one of NormKinds; "" = instance
 	Act     string  // one of ActNames; "" = prelu
 	Dropout float64 // dropout rate after the activation, 0 = none
+	Kernel  int     // kernel size of ResidualUnit's convolutions; 0 = 3
+}
+
+// KernelSize returns Kernel, or 3 when zero.
+func (c BlockConfig) KernelSize() int {
+	if c.Kernel == 0 {
+		return 3
+	}
+	return c.Kernel
 }
 
 func (c BlockConfig) act() string {
@@ -35,9 +44,10 @@ func ConvBlockAxes(ctx *context.Context, x *graph.Node, out, kernel int, strides
 	return Dropout(ctx, x, cfg.Dropout)
 }
 
-// ResidualUnit is MONAI's residual unit: subunits (≥1) ConvBlocks with kernel 3, the
-// first with the given stride, added to a residual path that is the identity when
-// shapes match, else a conv (kernel 3 when strided, 1 otherwise) with that stride.
+// ResidualUnit is MONAI's residual unit: subunits (≥1) ConvBlocks with kernel
+// cfg.KernelSize(), the first with the given stride, added to a residual path that is
+// the identity when shapes match, else a conv (that kernel when strided, 1 otherwise)
+// with that stride.
 func ResidualUnit(ctx *context.Context, x *graph.Node, out, stride, subunits int, cfg BlockConfig) *graph.Node {
 	return ResidualUnitAxes(ctx, x, out, uniform(x.Rank()-2, stride), subunits, cfg)
 }
@@ -51,7 +61,7 @@ func ResidualUnitAxes(ctx *context.Context, x *graph.Node, out int, strides []in
 	if strided || in != out {
 		k := 1
 		if strided {
-			k = 3
+			k = cfg.KernelSize()
 		}
 		res = ConvAxes(ctx.In("residual"), x, out, k, strides, true)
 	}
@@ -61,7 +71,7 @@ func ResidualUnitAxes(ctx *context.Context, x *graph.Node, out int, strides []in
 		if i == 0 {
 			s = strides
 		}
-		y = ConvBlockAxes(ctx.Inf("unit%d", i), y, out, 3, s, cfg)
+		y = ConvBlockAxes(ctx.Inf("unit%d", i), y, out, cfg.KernelSize(), s, cfg)
 	}
 	return graph.Add(y, res)
 }
