@@ -2,6 +2,7 @@ package loader
 
 import (
 	"fmt"
+	"sync"
 
 	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/store"
@@ -58,12 +59,20 @@ type StoreSource struct {
 	Store *store.Store
 	Keys  []store.Key
 	metas []*store.Meta
+	fg    []fgOnce
+}
+
+// fgOnce loads one sample's foreground coordinates on first use.
+type fgOnce struct {
+	once   sync.Once
+	coords [][]int
+	err    error
 }
 
 // NewStoreSource checks that every key is stored completely and loads the
 // metadata, reporting all missing keys at once.
 func NewStoreSource(s *store.Store, keys []store.Key) (*StoreSource, error) {
-	src := &StoreSource{Store: s, Keys: keys, metas: make([]*store.Meta, len(keys))}
+	src := &StoreSource{Store: s, Keys: keys, metas: make([]*store.Meta, len(keys)), fg: make([]fgOnce, len(keys))}
 	var missing []string
 	for i, k := range keys {
 		m, err := s.Meta(k)
@@ -87,8 +96,9 @@ func (s *StoreSource) Sample(i int) (*array.Sample, error) { return s.Store.Get(
 
 // Spatial implements RegionSource.
 func (s *StoreSource) Spatial(i int) ([]int, [][]int, error) {
-	m := s.metas[i]
-	return m.Spatial(), m.Foreground, nil
+	f := &s.fg[i]
+	f.once.Do(func() { f.coords, f.err = s.Store.Foreground(s.Keys[i]) })
+	return s.metas[i].Spatial(), f.coords, f.err
 }
 
 // Region implements RegionSource.

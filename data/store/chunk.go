@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"unsafe"
 )
 
 // grid describes how one array is cut into chunks: each chunk holds all channels
@@ -90,7 +91,22 @@ const (
 	zstdChunk = 1
 )
 
+// littleEndian reports whether this machine stores float32 little-endian, in
+// which case chunks are copied as raw memory instead of value by value.
+var littleEndian = binary.NativeEndian.Uint16([]byte{1, 0}) == 1
+
+// floatView returns the bytes of v (native order) without copying.
+func floatView(v []float32) []byte {
+	if len(v) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*byte)(unsafe.Pointer(&v[0])), 4*len(v))
+}
+
 func floatsToBytes(dst []byte, v []float32) []byte {
+	if littleEndian {
+		return append(dst, floatView(v)...)
+	}
 	for _, f := range v {
 		dst = binary.LittleEndian.AppendUint32(dst, math.Float32bits(f))
 	}
@@ -98,6 +114,10 @@ func floatsToBytes(dst []byte, v []float32) []byte {
 }
 
 func bytesToFloats(dst []float32, b []byte) {
+	if littleEndian {
+		copy(floatView(dst), b)
+		return
+	}
 	for i := range dst {
 		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}

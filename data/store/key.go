@@ -68,13 +68,17 @@ func SampleKey(files map[string]FileID, chain string, extra string) Key {
 	return Key(hex.EncodeToString(h[:]))
 }
 
-// Keyspaces. A sample's keys are meta/<key>, done/<key> (the completion marker)
-// and data/<key>/<role>/<chunk index, 4 bytes big-endian>.
+// Keyspaces. A sample's keys are meta/<key>, fgnd/<key> (foreground
+// coordinates), done/<key> (the completion marker) and
+// data/<key>/<role>/<chunk index, 4 bytes big-endian>.
 const (
 	metaPrefix = "meta/"
+	fgPrefix   = "fgnd/"
 	donePrefix = "done/"
 	dataPrefix = "data/"
 )
+
+func fgKey(k Key) []byte { return []byte(fgPrefix + string(k)) }
 
 func metaKey(k Key) []byte { return []byte(metaPrefix + string(k)) }
 func doneKey(k Key) []byte { return []byte(donePrefix + string(k)) }

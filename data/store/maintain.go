@@ -133,7 +133,6 @@ func (s *Store) Info() (*Info, error) {
 		if err != nil {
 			return nil, fmt.Errorf("store: meta of %s… is corrupt: %w", string(k)[:12], err)
 		}
-		m.Foreground = nil
 		inf.ValueBytes += m.Bytes
 		inf.Samples = append(inf.Samples, SampleInfo{Key: k, Meta: m})
 	}

@@ -26,7 +26,7 @@ type Options struct {
 	// [1 MiB]
 	WholeBelow int
 	// Chunk2D and Chunk3D are the spatial chunk extents of larger arrays.
-	// [256×256, 64×64×64]
+	// [256×256, 32×64×64]
 	Chunk2D, Chunk3D []int
 	// ForegroundKey names the array whose foreground coordinates are kept with
 	// each sample for foreground-biased cropping; "" disables. ["GT"]
@@ -46,7 +46,7 @@ func (o Options) withDefaults() Options {
 		o.Chunk2D = []int{256, 256}
 	}
 	if len(o.Chunk3D) == 0 {
-		o.Chunk3D = []int{64, 64, 64}
+		o.Chunk3D = []int{32, 64, 64}
 	}
 	if o.ForegroundKey == "" {
 		o.ForegroundKey = "GT"
@@ -162,11 +162,11 @@ type Meta struct {
 	ID         string               `json:"id"`
 	Arrays     map[string]ArrayMeta `json:"arrays"`
 	Compressed bool                 `json:"compressed"`
-	// Foreground holds up to 4096 spatial coordinates with foreground in the
-	// ForegroundKey array (evenly subsampled), for biased cropping.
-	Foreground [][]int `json:"foreground,omitempty"`
-	Bytes      int64   `json:"bytes"` // stored value bytes
-	Created    int64   `json:"created_unix"`
+	// Foreground is the number of foreground coordinates kept (see
+	// Store.Foreground).
+	Foreground int   `json:"foreground"`
+	Bytes      int64 `json:"bytes"` // stored value bytes
+	Created    int64 `json:"created_unix"`
 }
 
 // Spatial returns the spatial shape shared by the sample's arrays.
@@ -223,9 +223,6 @@ func (s *Store) Put(k Key, smp *array.Sample) error {
 		return err
 	}
 	m := Meta{Version: FormatVersion, ID: smp.ID, Arrays: map[string]ArrayMeta{}, Compressed: s.opts.Compress, Created: time.Now().Unix()}
-	if fg, ok := smp.Arrays[s.opts.ForegroundKey]; ok {
-		m.Foreground = transform.Foreground(fg, maxForeground)
-	}
 	b := s.db.NewBatch()
 	defer func() { b.Close() }()
 	pending := 0
@@ -273,6 +270,17 @@ func (s *Store) Put(k Key, smp *array.Sample) error {
 			}
 		}
 	}
+	if fg, ok := smp.Arrays[s.opts.ForegroundKey]; ok {
+		coords := transform.Foreground(fg, maxForeground)
+		m.Foreground = len(coords)
+		fb, err := json.Marshal(coords)
+		if err != nil {
+			return err
+		}
+		if err := b.Set(fgKey(k), fb, nil); err != nil {
+			return err
+		}
+	}
 	mb, err := json.Marshal(&m)
 	if err != nil {
 		return err
@@ -300,7 +308,7 @@ func (s *Store) Delete(k Key) error {
 	b := s.db.NewBatch()
 	defer b.Close()
 	start, end := dataRange(k)
-	if err := errors.Join(b.Delete(doneKey(k), nil), b.Delete(metaKey(k), nil), b.DeleteRange(start, end, nil)); err != nil {
+	if err := errors.Join(b.Delete(doneKey(k), nil), b.Delete(metaKey(k), nil), b.Delete(fgKey(k), nil), b.DeleteRange(start, end, nil)); err != nil {
 		return err
 	}
 	return b.Commit(pebble.NoSync)
@@ -340,6 +348,28 @@ func (s *Store) Meta(k Key) (*Meta, error) {
 		return nil, fmt.Errorf("store: meta of %s… is corrupt: %w", string(k)[:12], err)
 	}
 	return &m, nil
+}
+
+// Foreground returns the foreground coordinates stored with sample k (up to
+// 4096, evenly subsampled; nil if the sample had no ForegroundKey array).
+func (s *Store) Foreground(k Key) ([][]int, error) {
+	m, err := s.Meta(k)
+	if err != nil {
+		return nil, err
+	}
+	if m.Foreground == 0 {
+		return nil, nil
+	}
+	v, closer, err := s.db.Get(fgKey(k))
+	if err != nil {
+		return nil, fmt.Errorf("store: foreground of %s…: %w", string(k)[:12], err)
+	}
+	defer closer.Close()
+	var out [][]int
+	if err := json.Unmarshal(v, &out); err != nil {
+		return nil, fmt.Errorf("store: foreground of %s… is corrupt: %w", string(k)[:12], err)
+	}
+	return out, nil
 }
 
 // readChunk fetches and decodes chunk idx of role into dst (len = chunk values).
@@ -417,6 +447,13 @@ func (s *Store) region(k Key, m *Meta, start, size []int) (*array.Sample, error)
 		dst := array.New(append([]int{am.Shape[0]}, sz...)...)
 		for _, idx := range g.overlapping(st, sz) {
 			cst, csz := g.box(idx)
+			if array.SameShape(cst, st) && array.SameShape(csz, sz) {
+				// The box is this chunk: decode straight into the output.
+				if err := s.readChunk(k, role, idx, dst.Data); err != nil {
+					return nil, err
+				}
+				continue
+			}
 			c := array.New(append([]int{am.Shape[0]}, csz...)...)
 			if err := s.readChunk(k, role, idx, c.Data); err != nil {
 				return nil, err

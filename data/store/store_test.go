@@ -91,10 +91,11 @@ func TestPutGetRegion(t *testing.T) {
 			if tc.chunked != (g.total() > 1) {
 				t.Fatalf("chunked=%v but %d chunks", tc.chunked, g.total())
 			}
-			if len(m.Foreground) == 0 {
-				t.Error("no foreground coordinates stored for GT")
+			fg, err := s.Foreground(k)
+			if err != nil || len(fg) == 0 || len(fg) != m.Foreground {
+				t.Errorf("foreground coordinates for GT: %d (meta %d), %v", len(fg), m.Foreground, err)
 			}
-			for _, c := range m.Foreground {
+			for _, c := range fg {
 				idx := 0
 				for ax, v := range c {
 					idx = idx*tc.sp[ax] + v
