@@ -1,0 +1,326 @@
+package notebook
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/im2im/im2im/dsl"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden/*.ipynb from the current output")
+
+// runCase is one golden run: a testdata notebook, how it is run, and what the run
+// must report besides the stored notebook.
+type runCase struct {
+	name, file string
+	params     []string
+	opt        Options
+	wantErr    *CellError // nil: success
+	failures   int        // len(Result.Failures)
+	executed   int
+	terminal   []string // regexps the terminal output must match, in order
+}
+
+var runCases = []runCase{
+	{name: "params", file: "params.ipynb",
+		params:   []string{"epochs=5", "sizes=[32, 16]", "name=cells", "verbose=true", "lr=0.01", "scale=2"},
+		executed: 4,
+		terminal: []string{`\[1/4\] In \[1\] ok .* epochs := 3`, `\[2/4\] In \[2\] ok .*// Parameters injected`, `\[4/4\] In \[4\] ok`}},
+	{name: "params-defaults", file: "params.ipynb", executed: 3},
+	{name: "fail", file: "fail.ipynb", executed: 2,
+		wantErr:  &CellError{Cell: 3, Count: 2, Name: dsl.ErrCompile, Msg: "undefined: undefinedName", Line: 3, Col: 10},
+		failures: 1,
+		terminal: []string{`\[1/3\] In \[1\] ok`, `\[2/3\] In \[2\] FAILED .* y := x \+ 1`,
+			`    cell:3:10: undefined: undefinedName`, `       3 \| z := y \* undefinedName`, `\n                    \^\n`}},
+	{name: "fail-allow-errors", file: "fail.ipynb", opt: Options{AllowErrors: true}, executed: 3, failures: 1,
+		terminal: []string{`\[2/3\] In \[2\] FAILED`, `\[3/3\] In \[3\] ok`}},
+	{name: "timeout", file: "timeout.ipynb", opt: Options{Timeout: 300 * time.Millisecond}, executed: 2, failures: 1,
+		wantErr: &CellError{Cell: 2, Count: 2, Name: errTimeoutName,
+			Msg: "the cell did not finish within 300ms (--timeout) and was interrupted", Timeout: true},
+		terminal: []string{`\[2/3\] In \[2\] FAILED`, `CellTimeoutError: the cell did not finish within 300ms`}},
+	{name: "displays", file: "displays.ipynb", opt: Options{Progress: true, LogOutput: true}, executed: 5,
+		terminal: []string{"one\ntwo\n", `\[1/5\] In \[1\] ok`, `a warning\non stderr\n`, `\*\*bold\*\* text\n<b>html</b>\n<PNG image 3x2>\n`,
+			`\n  epoch 1/3\n  epoch 3/3\n\[4/5\]`, `\n  training \*\*done\*\*\n"result"\n\[5/5\] In \[5\] ok`}},
+	{name: "markdown", file: "markdown.ipynb", executed: 1},
+}
+
+// TestRunGolden runs the testdata notebooks and compares the executed notebooks
+// with testdata/golden/ (volatile fields — times, the injected cell id, the Go
+// version — masked). go test -run TestRunGolden -update rewrites the golden files.
+func TestRunGolden(t *testing.T) {
+	for _, tc := range runCases {
+		t.Run(tc.name, func(t *testing.T) {
+			nb, err := Read(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lits, err := Inject(nb, args(t, tc.params...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var term bytes.Buffer
+			var saves [][]byte
+			opt := tc.opt
+			opt.Terminal = &term
+			opt.Parameters = lits
+			opt.KernelSpec = map[string]any{"name": "im2im", "display_name": "im2im (Go)", "language": "go"}
+			opt.LanguageInfo = map[string]any{"name": "go", "version": "1.x", "file_extension": ".go"}
+			opt.Save = func(nb *Notebook) error {
+				b, err := nb.Marshal()
+				saves = append(saves, b)
+				return err
+			}
+			res, err := Run(context.Background(), nb, opt)
+			checkRunError(t, err, tc.wantErr)
+			if res.Executed != tc.executed || len(res.Failures) != tc.failures {
+				t.Errorf("executed %d, %d failures; want %d, %d", res.Executed, len(res.Failures), tc.executed, tc.failures)
+			}
+			// Saved before the first cell, after each cell, and at the end.
+			if len(saves) != tc.executed+2 {
+				t.Errorf("%d saves, want %d", len(saves), tc.executed+2)
+			}
+			checkTerminal(t, term.String(), tc.terminal)
+			final, _ := nb.Marshal()
+			if !bytes.Equal(saves[len(saves)-1], final) {
+				t.Error("the last save is not the final notebook")
+			}
+			compareGolden(t, final, filepath.Join("testdata", "golden", tc.name+".ipynb"))
+		})
+	}
+}
+
+func checkRunError(t *testing.T, err error, want *CellError) {
+	t.Helper()
+	if want == nil {
+		if err != nil {
+			t.Fatalf("run failed: %v", err)
+		}
+		return
+	}
+	var ce *CellError
+	if !errors.As(err, &ce) {
+		t.Fatalf("error %v (%T), want a *CellError", err, err)
+	}
+	if *ce != *want {
+		t.Errorf("error %+v\nwant  %+v", *ce, *want)
+	}
+}
+
+// checkTerminal checks that the regexps match out in order.
+func checkTerminal(t *testing.T, out string, want []string) {
+	t.Helper()
+	rest := out
+	for _, w := range want {
+		loc := regexp.MustCompile(w).FindStringIndex(rest)
+		if loc == nil {
+			t.Errorf("terminal output lacks %q (in order); got:\n%s", w, out)
+			return
+		}
+		rest = rest[loc[1]:]
+	}
+}
+
+var volatileKeys = map[string]bool{"start_time": true, "end_time": true, "duration_s": true, "version": true, "execution": true}
+
+// normalize masks volatile fields of a decoded notebook in place.
+func normalize(v any) any {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, val := range x {
+			if volatileKeys[k] {
+				x[k] = "<volatile>"
+				continue
+			}
+			x[k] = normalize(val)
+		}
+		if md, ok := x["metadata"].(map[string]any); ok {
+			if tags, ok := md["tags"].([]any); ok && len(tags) == 1 && tags[0] == InjectedTag {
+				if _, ok := x["id"]; ok {
+					x["id"] = "<injected>"
+				}
+			}
+		}
+	case []any:
+		for i := range x {
+			x[i] = normalize(x[i])
+		}
+	}
+	return v
+}
+
+// compareGolden compares got with the golden file structurally, after masking.
+func compareGolden(t *testing.T, got []byte, path string) {
+	t.Helper()
+	var g any
+	if err := json.Unmarshal(got, &g); err != nil {
+		t.Fatal(err)
+	}
+	normalize(g)
+	if *update {
+		b, _ := json.MarshalIndent(g, "", " ")
+		if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with -update to create it)", err)
+	}
+	var w any
+	if err := json.Unmarshal(b, &w); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(g, w) {
+		gb, _ := json.MarshalIndent(g, "", " ")
+		t.Errorf("executed notebook differs from %s; got:\n%s", path, gb)
+	}
+}
+
+// TestRunSavesPartialResults: after each cell the saved notebook holds the
+// outputs so far and nothing of the cells not yet run (a crash leaves this).
+func TestRunSavesPartialResults(t *testing.T) {
+	nb, err := Read("testdata/fail.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved []*Notebook
+	_, err = Run(context.Background(), nb, Options{Save: func(nb *Notebook) error {
+		b, err := nb.Marshal()
+		if err != nil {
+			return err
+		}
+		c, err := Parse(b)
+		saved = append(saved, c)
+		return err
+	}})
+	if err == nil {
+		t.Fatal("fail.ipynb ran without error")
+	}
+	// Initial save: the stale outputs of the input are gone.
+	for _, c := range saved[0].Cells {
+		if len(c.Outputs) != 0 || c.ExecutionCount != 0 {
+			t.Errorf("initial save keeps stale outputs %v / count %d", c.Outputs, c.ExecutionCount)
+		}
+	}
+	after1 := saved[1]
+	if o := after1.Cells[0].Outputs; len(o) != 1 || o[0].Text != "before the failure\n" {
+		t.Errorf("after cell 1: outputs %+v", o)
+	}
+	if len(after1.Cells[2].Outputs) != 0 {
+		t.Errorf("after cell 1, cell 3 already has outputs")
+	}
+	var meta struct{ Run map[string]any }
+	json.Unmarshal(after1.Metadata["im2im"], &meta)
+	if meta.Run["status"] != "running" {
+		t.Errorf("status while running: %v", meta.Run["status"])
+	}
+	last := saved[len(saved)-1]
+	json.Unmarshal(last.Metadata["im2im"], &meta)
+	if meta.Run["status"] != "failed" || meta.Run["failed_cell"] != 3.0 {
+		t.Errorf("final run metadata %v", meta.Run)
+	}
+}
+
+// TestRunGivesUpOnStuckCell: a compiled call that ignores the interrupt (a long
+// time.Sleep) fails the run once the grace period is over, instead of hanging.
+func TestRunGivesUpOnStuckCell(t *testing.T) {
+	sess, err := dsl.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb := nbWith(t, 5,
+		[3]string{"code", "", "import \"time\"\ntime.Sleep(1500 * time.Millisecond)"},
+		[3]string{"code", "", "1"},
+	)
+	start := time.Now()
+	res, err := Run(context.Background(), nb, Options{Session: sess, Timeout: 100 * time.Millisecond, Grace: 200 * time.Millisecond})
+	took := time.Since(start)
+	// Let the sleeping call end before anything else runs: the session queues.
+	sess.Execute(context.Background(), "1", nil)
+	var ce *CellError
+	if !errors.As(err, &ce) || !ce.Timeout || !ce.Stuck {
+		t.Fatalf("error %v, want a stuck timeout", err)
+	}
+	if took > 1200*time.Millisecond {
+		t.Errorf("Run took %s, want about timeout+grace (300ms)", took)
+	}
+	if res.Executed != 1 || nb.Cells[1].ExecutionCount != 0 {
+		t.Errorf("executed %d; the next cell ran", res.Executed)
+	}
+	o := nb.Cells[0].Outputs
+	if len(o) != 1 || o[0].EName != errTimeoutName || !strings.Contains(o[0].EValue, "did not stop within 200ms") {
+		t.Errorf("outputs %+v", o)
+	}
+}
+
+// TestRunInterrupted: cancelling the run's context interrupts the running cell
+// and ends the run, also with AllowErrors.
+func TestRunInterrupted(t *testing.T) {
+	nb := nbWith(t, 5, [3]string{"code", "", "for {\n}"}, [3]string{"code", "", "1"})
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	defer cancel()
+	res, err := Run(ctx, nb, Options{AllowErrors: true})
+	var ce *CellError
+	if !errors.As(err, &ce) || ce.Name != dsl.ErrInterrupted || ce.Timeout {
+		t.Fatalf("error %v, want an interrupt", err)
+	}
+	if res.Executed != 1 {
+		t.Errorf("executed %d cells after the interrupt", res.Executed)
+	}
+}
+
+// TestRunInputUnavailable: a cell reading stdin fails with a clear message.
+func TestRunInputUnavailable(t *testing.T) {
+	nb := nbWith(t, 5, [3]string{"code", "", "import \"fmt\"\nvar s string\n_, err := fmt.Scanln(&s)\nif err != nil {\n\tpanic(err)\n}"})
+	_, err := Run(context.Background(), nb, Options{})
+	if err == nil || !strings.Contains(err.Error(), "headless run has none") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func TestTerminalLiveThrottled(t *testing.T) {
+	var buf bytes.Buffer
+	term := newTerminal(&buf, false, true)
+	for _, s := range []string{"a", "b", "c"} {
+		term.liveText(s)
+	}
+	term.flushLive()
+	term.liveText("d")
+	term.flushLive()
+	if got := buf.String(); got != "  a\n  c\n  d\n" {
+		t.Errorf("got %q", got)
+	}
+	buf.Reset()
+	quiet := newTerminal(&buf, false, false)
+	quiet.liveText("x")
+	quiet.stream("y")
+	quiet.flushLive()
+	if buf.Len() != 0 {
+		t.Errorf("without --progress/--log-output: %q", buf.String())
+	}
+}
+
+func TestTerminalTTYRewritesLine(t *testing.T) {
+	var buf bytes.Buffer
+	term := newTerminal(&buf, true, true)
+	term.tty = true
+	term.liveText("epoch 1")
+	term.liveText("epoch 2")
+	term.stream("text")
+	term.printf("[1/1] ok")
+	want := "\r\x1b[K  epoch 1\r\x1b[K  epoch 2\ntext\n[1/1] ok\n"
+	if got := buf.String(); got != want {
+		t.Errorf("got %q\nwant %q", got, want)
+	}
+}
