@@ -19,13 +19,14 @@ type AttentionUNet struct {
 	Down                    string
 	AxisStrides             [][]int
 	KernelSize              int
+	UpKernelSize            int
 }
 
 // AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
 func (u AttentionUNet) AxisDivisors() []int { return u.common().axisDivisors() }
 
 func (u AttentionUNet) common() common {
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize}
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize, u.UpKernelSize}
 }
 
 // Validate implements Net.

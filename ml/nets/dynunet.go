@@ -29,6 +29,7 @@ type DynUNet struct {
 	DeepSupervision int
 	AxisStrides     [][]int
 	KernelSize      int
+	UpKernelSize    int
 }
 
 // AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
@@ -39,7 +40,7 @@ func (u DynUNet) common() common {
 	if n == 0 {
 		n = 2
 	}
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, n, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize}
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, n, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize, u.UpKernelSize}
 }
 
 // Validate implements Net.

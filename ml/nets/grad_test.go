@@ -45,6 +45,8 @@ func TestNetGradients(t *testing.T) {
 			[]int{1, 1, 8, 8}, loss.Deep{Head: loss.CE{}, OutChannels: 1}, 1},
 		{"unet 3D anisotropic residual", UNet{Dims: 3, OutChannels: 2, Channels: []int{2, 2}, AxisStrides: [][]int{{1, 2, 2}}, NumResUnits: 1},
 			[]int{1, 1, 2, 4, 4}, loss.DiceCE{}, 2},
+		{"unet 2D up kernel 3 (MONAI up-sampling)", UNet{Dims: 2, OutChannels: 1, Channels: []int{2, 3}, UpKernelSize: 3, Norm: "batch"},
+			[]int{2, 1, 4, 4}, loss.MSE{}, 1},
 		{"unet 3D", UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 2}, Norm: "batch"},
 			[]int{1, 1, 2, 4, 4}, loss.MSE{}, 1},
 	}

@@ -40,6 +40,7 @@ type common struct {
 	Down                          string
 	AxisStrides                   [][]int
 	KernelSize                    int
+	UpKernelSize                  int
 }
 
 // Down-sampling modes.
@@ -120,6 +121,9 @@ func (c common) validate(name string) error {
 	}
 	if c.KernelSize < 0 || (c.KernelSize > 0 && c.KernelSize%2 == 0) {
 		add("kernel_size: want an odd size ≥ 1 (0 = 3), got %d", c.KernelSize)
+	}
+	if c.UpKernelSize < 0 || (c.UpKernelSize > 0 && c.UpKernelSize%2 == 0) {
+		add("up_kernel_size: want 0 (kernel = stride) or an odd size, got %d", c.UpKernelSize)
 	}
 	if c.NumResUnits < 0 {
 		add("num_res_units: must be ≥ 0, got %d", c.NumResUnits)
@@ -257,10 +261,14 @@ func (c common) encode(ctx *context.Context, x *graph.Node) []*graph.Node {
 	return feats
 }
 
-// upTo brings h to level i: ConvTranspose-k2s2 when level i was down-sampled, else a
-// 1×1 convolution, to ch[i] channels.
+// upTo brings h to level i, to ch[i] channels: when level i was down-sampled, a
+// transposed convolution with kernel = stride (UpKernelSize 0) or kernel UpKernelSize;
+// else a 1×1 convolution.
 func (c common) upTo(ctx *context.Context, h *graph.Node, i int) *graph.Node {
 	if f := c.between(i); !allOnes(f) {
+		if c.UpKernelSize > 0 {
+			return nn.UpConvTranspose(ctx, h, c.channels()[i], c.UpKernelSize, f)
+		}
 		return nn.UpConvAxes(ctx, h, c.channels()[i], f)
 	}
 	return nn.Conv(ctx, h, c.channels()[i], 1, 1, true)

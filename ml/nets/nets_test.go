@@ -69,6 +69,8 @@ func TestNetShapes(t *testing.T) {
 		{"unet 2D residual, group norm, stride 1", UNet{Dims: 2, OutChannels: 3, Channels: []int{4, 8, 8}, Strides: []int{2, 1}, NumResUnits: 2, Norm: "group", Dropout: 0.1},
 			[]int{1, 1, 8, 8}, []int{1, 3, 8, 8}},
 		{"unet 2D kernel 5", UNet{Dims: 2, OutChannels: 1, Channels: []int{2, 4}, KernelSize: 5, NumResUnits: 1}, []int{1, 1, 8, 8}, []int{1, 1, 8, 8}},
+		{"unet 3D anisotropic up kernel 3", UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4}, AxisStrides: [][]int{{1, 2, 2}}, UpKernelSize: 3},
+			[]int{1, 1, 3, 4, 4}, []int{1, 1, 3, 4, 4}},
 		{"unet 3D", UNet{Dims: 3, OutChannels: 2, Channels: []int{2, 4}, NumResUnits: 1}, []int{1, 1, 4, 8, 8}, []int{1, 2, 4, 8, 8}},
 		{"unet 3D anisotropic", UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4, 4}, AxisStrides: [][]int{{1, 2, 2}, {2, 2, 2}}},
 			[]int{1, 1, 6, 8, 8}, []int{1, 1, 6, 8, 8}},
@@ -139,12 +141,12 @@ func TestDynUNetAnisotropicDeepSupervision(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
-	bad := UNet{Dims: 4, OutChannels: 0, KernelSize: 4, Channels: []int{4, 8, 16}, Strides: []int{2, 3, 2}, Norm: "layer", Act: "swish", Dropout: 1.5, Down: "avg"}
+	bad := UNet{Dims: 4, OutChannels: 0, KernelSize: 4, UpKernelSize: 2, Channels: []int{4, 8, 16}, Strides: []int{2, 3, 2}, Norm: "layer", Act: "swish", Dropout: 1.5, Down: "avg"}
 	err := bad.Validate()
 	if err == nil {
 		t.Fatal("invalid config accepted")
 	}
-	for _, want := range []string{"unet.dims", "unet.out_channels", "unet.strides: want 2 values", "unet.strides[1]", "unet.norm", "unet.act", "unet.dropout", "unet.down", "unet.kernel_size"} {
+	for _, want := range []string{"unet.dims", "unet.out_channels", "unet.strides: want 2 values", "unet.strides[1]", "unet.norm", "unet.act", "unet.dropout", "unet.down", "unet.kernel_size", "unet.up_kernel_size"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}

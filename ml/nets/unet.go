@@ -34,13 +34,18 @@ type UNet struct {
 	AxisStrides [][]int
 	// KernelSize of the encoder/decoder convolutions: odd, default 3.
 	KernelSize int
+	// UpKernelSize 0 up-samples with a transposed convolution whose kernel equals the
+	// stride (ConvTranspose k2 s2: 1×1 conv + depth-to-space, the cheapest); an odd
+	// value k uses ConvTranspose with kernel k, padding (k−1)/2, output padding s−1
+	// (MONAI's up_kernel_size, 3 by default there).
+	UpKernelSize int
 }
 
 // AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
 func (u UNet) AxisDivisors() []int { return u.common().axisDivisors() }
 
 func (u UNet) common() common {
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize}
+	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize, u.UpKernelSize}
 }
 
 // Validate implements Net.

@@ -1,0 +1,120 @@
+package nn
+
+import (
+	"math"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
+)
+
+// ConvTranspose is a transposed convolution ("deconvolution") of x [B, Cin, S...]
+// with kernel size k, stride s, padding p and output padding op per spatial axis: the
+// output has (n−1)·s − 2p + k + op voxels per axis, as PyTorch's ConvTranspose.
+//
+// It is computed exactly as the equivalent forward convolution: zeros inserted
+// between input voxels (reshape and concatenate), zero borders k−1−p before and
+// k−1−p+op after, then ConvND with w [Cout, Cin, k...], which is PyTorch's transposed
+// kernel [Cin, Cout, k...] with channels swapped and spatial axes flipped. Every step
+// has an exact gradient (GoMLX's convolution with input dilation has none). Requires
+// p ≤ k−1 and op < s. bias [Cout] may be nil.
+func ConvTranspose(x, w, bias *graph.Node, strides, paddings, outputPaddings []int) *graph.Node {
+	spatial := x.Rank() - 2
+	kernel := w.Shape().Dimensions[2:]
+	if spatial < 1 || w.Rank() != x.Rank() || len(strides) != spatial || len(paddings) != spatial || len(outputPaddings) != spatial {
+		panicf("ConvTranspose: input %s, kernel %s, strides %v, paddings %v, output paddings %v do not match",
+			x.Shape(), w.Shape(), strides, paddings, outputPaddings)
+	}
+	for a := range spatial {
+		if strides[a] < 1 || paddings[a] < 0 || paddings[a] > kernel[a]-1 || outputPaddings[a] < 0 || outputPaddings[a] >= strides[a] {
+			panicf("ConvTranspose: axis %d: stride %d, padding %d, output padding %d invalid for kernel %d",
+				a, strides[a], paddings[a], outputPaddings[a], kernel[a])
+		}
+	}
+	for a := range spatial {
+		axis := 2 + a
+		x = insertZeros(x, axis, strides[a]) // n·s voxels: the last s−1 are zeros
+		before := kernel[a] - 1 - paddings[a]
+		after := kernel[a] - 1 - paddings[a] + outputPaddings[a] - (strides[a] - 1)
+		x = zeroBorders(x, axis, before, after)
+	}
+	return ConvND(x, w, bias, nil, nil)
+}
+
+// insertZeros puts s−1 zeros after every element along axis (n → n·s).
+func insertZeros(x *graph.Node, axis, s int) *graph.Node {
+	if s == 1 {
+		return x
+	}
+	dims := x.Shape().Dimensions
+	pre, post := 1, 1
+	for i, d := range dims {
+		if i < axis {
+			pre *= d
+		} else if i > axis {
+			post *= d
+		}
+	}
+	n := dims[axis]
+	y := graph.Reshape(x, pre, n, 1, post)
+	y = graph.Concatenate([]*graph.Node{y, graph.Zeros(x.Graph(), shapeOf(x, pre, n, s-1, post))}, 2)
+	out := append([]int(nil), dims...)
+	out[axis] = n * s
+	return graph.Reshape(y, out...)
+}
+
+// zeroBorders adds (or, when negative, trims) zeros at both ends of axis.
+func zeroBorders(x *graph.Node, axis, before, after int) *graph.Node {
+	if before < 0 || after < 0 {
+		dims := x.Shape().Dimensions
+		ranges := make([]graph.SliceAxisSpec, x.Rank())
+		for i := range ranges {
+			ranges[i] = graph.AxisRange()
+		}
+		ranges[axis] = graph.AxisRange(max(-before, 0), dims[axis]-max(-after, 0))
+		x = graph.Slice(x, ranges...)
+	}
+	parts := []*graph.Node{}
+	if before > 0 {
+		parts = append(parts, zerosAlong(x, axis, before))
+	}
+	parts = append(parts, x)
+	if after > 0 {
+		parts = append(parts, zerosAlong(x, axis, after))
+	}
+	if len(parts) == 1 {
+		return x
+	}
+	return graph.Concatenate(parts, axis)
+}
+
+func zerosAlong(x *graph.Node, axis, n int) *graph.Node {
+	dims := append([]int(nil), x.Shape().Dimensions...)
+	dims[axis] = n
+	return graph.Zeros(x.Graph(), shapeOf(x, dims...))
+}
+
+// UpConvTranspose is the layer form of ConvTranspose with kernel k, the given
+// strides, padding (k−1)/2 and output padding s−1, so every axis grows exactly by
+// its stride (MONAI's up-sampling convolution with up_kernel_size k): variables
+// "weights" [out, in, k...] (He-uniform) and "bias" [out] (zero) in ctx's scope.
+func UpConvTranspose(ctx *context.Context, x *graph.Node, out, kernel int, strides []int) *graph.Node {
+	checkSpatial("UpConvTranspose", x)
+	spatial := x.Rank() - 2
+	in := x.Shape().Dimensions[1]
+	ks := uniform(spatial, kernel)
+	pads := uniform(spatial, (kernel-1)/2)
+	ops := make([]int, spatial)
+	for a, s := range strides {
+		ops[a] = s - 1
+	}
+	fanIn := in
+	for range spatial {
+		fanIn *= kernel
+	}
+	bound := math.Sqrt(6 / float64(fanIn))
+	w := ctx.WithInitializer(initializers.RandomUniformFn(ctx, -bound, bound)).
+		VariableWithShape("weights", shapeOf(x, append([]int{out, in}, ks...)...)).ValueGraph(x.Graph())
+	b := ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, out)).ValueGraph(x.Graph())
+	return ConvTranspose(x, w, b, strides, pads, ops)
+}
