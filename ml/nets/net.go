@@ -19,16 +19,16 @@ type Net interface {
 	Build(ctx *context.Context, x *graph.Node) *graph.Node
 	// Validate returns every configuration problem at once, joined (nil when valid).
 	Validate() error
-	// Divisor is the factor every spatial size of the input must be a multiple of.
+	// Divisor is a factor that, when every spatial size of the input is a multiple of
+	// it, makes the input fit (the product of the strides; with per-axis strides the
+	// largest per-axis product — CheckInput is exact).
 	Divisor() int
 	// CheckInput reports whether an input of dims [batch, channels, spatial...] fits.
 	CheckInput(dims []int) error
 }
 
-// Default channels and norm of the U-Nets when left zero.
-var (
-	DefaultChannels = []int{16, 32, 64, 128}
-)
+// DefaultChannels are the U-Nets' channels per level when Channels is empty.
+var DefaultChannels = []int{16, 32, 64, 128}
 
 // common holds the settings the U-Nets share; see UNet for their meaning.
 type common struct {
@@ -46,7 +46,7 @@ type common struct {
 // Down-sampling modes.
 const (
 	DownConv    = "conv"    // strided convolution (MONAI's UNet)
-	DownMaxPool = "maxpool" // 2×2(×2) max-pool, then stride-1 convolutions
+	DownMaxPool = "maxpool" // max-pool with window = stride, then stride-1 convolutions
 )
 
 func (c common) channels() []int {
