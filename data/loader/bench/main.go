@@ -169,6 +169,10 @@ func run(w io.Writer, n, reps, workers int, step float64, dir string) error {
 		fmt.Fprintf(w, "%-34s %12.1f %10.0f\n", m.name, rate, rate*patchBytes/(1<<20))
 	}
 
+	if err := bigVolumes(w, dir, reps); err != nil {
+		return err
+	}
+
 	// Loader: store source, random 32×64×64 crops (2 per sample) + flips, batch 2.
 	src, err := loader.NewStoreSource(stores["raw"], keys)
 	if err != nil {
@@ -221,4 +225,75 @@ func measure(n, reps int, read func(int) error) (float64, error) {
 func median(v []float64) float64 {
 	sort.Float64s(v)
 	return v[len(v)/2]
+}
+
+// bigVolumes compares random 32×128×128 patch reads from large volumes
+// (2 × 64×256×256, IM + GT): OME-TIFF selection reads (only the pages and strips
+// the patch touches are decoded) against store region reads (only the chunks
+// it overlaps).
+func bigVolumes(w io.Writer, dir string, reps int) error {
+	const nv = 2
+	vol := []int{64, 256, 256}
+	patch := []int{32, 128, 128}
+	fmt.Fprintf(w, "\nrandom %v patches from %d volumes %v (IM + GT), median of %d passes of 32 patches\n", patch, nv, vol, reps)
+	st, err := store.Open(filepath.Join(dir, "store-big"), store.Options{})
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	keys := make([]store.Key, nv)
+	paths := make([][2]string, nv)
+	for v := 0; v < nv; v++ {
+		s, err := synth.Generate(synth.Denoise, synth.Options{Shape: vol, Seed: uint64(100 + v)})
+		if err != nil {
+			return err
+		}
+		keys[v] = store.SampleKey(map[string]store.FileID{"IM": {Path: fmt.Sprint("big", v)}}, "bench", "")
+		if err := st.Put(keys[v], s); err != nil {
+			return err
+		}
+		for j, r := range []string{"IM", "GT"} {
+			a := s.Arrays[r]
+			img, _ := imageio.FromFloat32(a.Data, "CZYX", a.Shape...)
+			paths[v][j] = filepath.Join(dir, fmt.Sprintf("big%d_%s.ome.tiff", v, r))
+			if err := imageio.WriteOMETIFF(paths[v][j], img, imageio.WriteMeta{}, imageio.WriteOptions{Compression: "none"}); err != nil {
+				return err
+			}
+		}
+	}
+	if err := st.Flush(); err != nil {
+		return err
+	}
+	starts := func(i int) (int, []int) {
+		return i % nv, []int{(i * 7) % (vol[0] - patch[0] + 1), (i * 37) % (vol[1] - patch[1] + 1), (i * 61) % (vol[2] - patch[2] + 1)}
+	}
+	fmt.Fprintf(w, "%-34s %12s\n", "source", "patches/s")
+	for _, m := range []struct {
+		name string
+		read func(int) error
+	}{
+		{"OME-TIFF selection read", func(i int) error {
+			v, s0 := starts(i)
+			for j := 0; j < 2; j++ {
+				_, _, _, err := imageio.ReadFloat32(paths[v][j], imageio.Selection{Dims: "CZYX", T: imageio.At(0),
+					Z: imageio.Range(s0[0], s0[0]+patch[0]), Y: imageio.Range(s0[1], s0[1]+patch[1]), X: imageio.Range(s0[2], s0[2]+patch[2])})
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
+		{"Pebble store region read", func(i int) error {
+			v, s0 := starts(i)
+			_, err := st.Region(keys[v], s0, patch)
+			return err
+		}},
+	} {
+		rate, err := measure(32, reps, m.read)
+		if err != nil {
+			return fmt.Errorf("%s: %w", m.name, err)
+		}
+		fmt.Fprintf(w, "%-34s %12.1f\n", m.name, rate)
+	}
+	return nil
 }
