@@ -8,7 +8,8 @@ import (
 
 // AttentionUNet is UNet with an attention gate on every skip connection: the
 // up-sampled decoder features gate the encoder features before concatenation
-// (Oktay et al. 2018, as MONAI's AttentionUnet). Fields mean what they mean in UNet.
+// (Oktay et al. 2018, as MONAI's AttentionUnet; the gates use batch norm, or none when
+// Norm is "none"). Fields mean what they mean in UNet.
 type AttentionUNet struct {
 	Dims                    int
 	InChannels, OutChannels int
@@ -44,13 +45,19 @@ func (u AttentionUNet) CheckInput(dims []int) error {
 func (u AttentionUNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
 	c := u.common()
 	c.mustBuildable("attention_unet", x)
+	// The gates normalize with batch norm, as MONAI's AttentionBlock (instance norm
+	// would force the one-channel gate to zero mean), unless norms are off.
+	gateNorm := nn.NormBatch
+	if c.Norm == nn.NormNone {
+		gateNorm = nn.NormNone
+	}
 	feats := c.encode(ctx, x)
 	h := feats[len(feats)-1]
 	for i := len(feats) - 2; i >= 0; i-- {
 		lctx := ctx.Inf("dec%d", i)
 		ch := c.channels()[i]
 		up := c.upTo(lctx.In("up"), h, i)
-		skip := nn.AttentionGate(lctx.In("gate"), up, feats[i], max(ch/2, 1), c.Norm)
+		skip := nn.AttentionGate(lctx.In("gate"), up, feats[i], max(ch/2, 1), gateNorm)
 		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, skip}, 1), ch, c.ones())
 	}
 	return c.head(ctx.In("head"), h)
