@@ -7,7 +7,6 @@ import (
 	"io"
 	"sync"
 
-	"github.com/klauspost/compress/zlib"
 	"github.com/klauspost/compress/zstd"
 	"golang.org/x/image/tiff/lzw"
 )
@@ -18,8 +17,7 @@ type chunkDecoder struct {
 	raw  []byte
 	buf  []byte
 	tmp  []byte
-	zlib io.ReadCloser
-	rd   bytes.Reader
+	inf  inflater
 }
 
 var (
@@ -91,15 +89,7 @@ func (d *chunkDecoder) decode(s *tiffSource, p *tiffPage, ci int, dst []byte) ([
 	var err error
 	switch p.compression {
 	case 8, 32946:
-		d.rd.Reset(raw)
-		if d.zlib == nil {
-			d.zlib, err = zlib.NewReader(&d.rd)
-		} else {
-			err = d.zlib.(zlib.Resetter).Reset(&d.rd, nil)
-		}
-		if err == nil {
-			err = readFull(d.zlib, out)
-		}
+		err = d.inf.inflateZlib(out, raw)
 	case 5:
 		r := lzw.NewReader(bytes.NewReader(raw), lzw.MSB, 8)
 		err = readFull(r, out)
