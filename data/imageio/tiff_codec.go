@@ -14,10 +14,10 @@ import (
 // chunkDecoder decodes strips and tiles; one per worker goroutine, reusing its
 // buffers and decompressors.
 type chunkDecoder struct {
-	raw  []byte
-	buf  []byte
-	tmp  []byte
-	inf  inflater
+	raw []byte
+	buf []byte
+	tmp []byte
+	inf inflater
 }
 
 var (
