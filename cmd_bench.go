@@ -177,6 +177,7 @@ func unetConvFLOPs(batch int, size []int) float64 {
 type benchResult struct {
 	median, min, max float64
 	n                int
+	cpuPerStep       float64 // process CPU seconds per timed step (ours only; 0 if unknown)
 }
 
 func summarize(ts []float64) benchResult {
@@ -217,7 +218,11 @@ func runOurs(w io.Writer, o *benchOptions, size []int) (benchResult, error) {
 	ctx.SetParam(optimizers.ParamLearningRate, 1e-3)
 	trainer := train.NewTrainer(be, ctx, referenceUNet, losses.MeanSquaredError, optimizers.Adam().Done(), nil, nil)
 	var ts []float64
+	var cpu0 float64
 	for i := 0; i < o.warmup+o.steps; i++ {
+		if i == o.warmup {
+			cpu0 = processCPUSeconds()
+		}
 		if i == o.warmup && o.cpuProfile != "" {
 			pf, err := os.Create(o.cpuProfile)
 			if err != nil {
@@ -241,7 +246,41 @@ func runOurs(w io.Writer, o *benchOptions, size []int) (benchResult, error) {
 		}
 		fmt.Fprintf(w, "ours step %d: %.3fs loss=%v\n", i, el, loss)
 	}
-	return summarize(ts), nil
+	res := summarize(ts)
+	if cpu0 >= 0 {
+		if c := processCPUSeconds(); c >= 0 {
+			res.cpuPerStep = (c - cpu0) / float64(o.steps)
+		}
+	}
+	return res, nil
+}
+
+// processCPUSeconds returns this process's user+system CPU time from /proc/self/stat
+// (Linux), or -1 where that is not available. With N busy threads and an idle machine it
+// grows N times faster than the wall clock; on a shared machine it shows how much of a
+// step's wall time we actually ran.
+func processCPUSeconds() float64 {
+	b, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		return -1
+	}
+	// Fields after the parenthesized command name; utime and stime are fields 14 and 15.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return -1
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return -1
+	}
+	ut, err1 := strconv.ParseFloat(f[11], 64)
+	st, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return -1
+	}
+	const clockTicks = 100 // USER_HZ on Linux
+	return (ut + st) / clockTicks
 }
 
 // torchResultRe matches the RESULT line of torch_unet.py.
@@ -329,8 +368,8 @@ func runBenchUNet(w io.Writer, o *benchOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "RESULT ours backend=%s median_step_s=%.3f min=%.3f max=%.3f n=%d conv_GFLOPs=%.1f\n",
-		o.backend, ours.median, ours.min, ours.max, ours.n, flops/ours.median/1e9)
+	fmt.Fprintf(w, "RESULT ours backend=%s median_step_s=%.3f min=%.3f max=%.3f n=%d conv_GFLOPs=%.1f cpu_s_per_step=%.2f load=%s\n",
+		o.backend, ours.median, ours.min, ours.max, ours.n, flops/ours.median/1e9, ours.cpuPerStep, loadAverage())
 	if o.noTorch {
 		return nil
 	}
@@ -339,6 +378,21 @@ func runBenchUNet(w io.Writer, o *benchOptions) error {
 		return err
 	}
 	fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f conv_GFLOPs=%.1f\n", version, torch.median, flops/torch.median/1e9)
-	fmt.Fprintf(w, "RATIO ours/torch = %.2f (≤ 1 means ours is at least as fast)\n", ours.median/torch.median)
+	fmt.Fprintf(w, "RATIO ours/torch = %.2f (≤ 1 means ours is at least as fast); load average now %s on %d CPUs\n",
+		ours.median/torch.median, loadAverage(), runtime.NumCPU())
 	return nil
+}
+
+// loadAverage returns the 1-minute load average (Linux), or "?"; other engineers'
+// processes on a shared machine inflate both sides' times.
+func loadAverage() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	f := strings.Fields(string(b))
+	if len(f) == 0 {
+		return "?"
+	}
+	return f[0]
 }

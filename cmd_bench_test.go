@@ -85,6 +85,20 @@ func TestUnetConvFLOPs(t *testing.T) {
 	}
 }
 
+func TestProcessCPUSeconds(t *testing.T) {
+	c0 := processCPUSeconds()
+	if c0 < 0 {
+		t.Skip("no /proc/self/stat")
+	}
+	x := 0.0
+	for i := 0; i < 30_000_000; i++ { // burn ~30 ms of CPU
+		x += float64(i) * 1e-9
+	}
+	if c1 := processCPUSeconds(); c1 < c0 || x == 0 {
+		t.Fatalf("CPU time went from %v to %v", c0, c1)
+	}
+}
+
 func TestSummarize(t *testing.T) {
 	r := summarize([]float64{3, 1, 2, 10})
 	if r.median != 2.5 || r.min != 1 || r.max != 10 || r.n != 4 {
