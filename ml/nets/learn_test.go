@@ -34,12 +34,38 @@ func squares(seed uint64, n, size int) (img, mask *tensors.Tensor) {
 	return tensors.FromFlatDataAndDimensions(iv, n, 1, size, size), tensors.FromFlatDataAndDimensions(mv, n, 1, size, size)
 }
 
-// TestUNetLearnsSquares trains a tiny 2D U-Net with DiceCE and Adam on noisy squares
-// and checks the Dice on held-out images: the layers, their gradients on the im2im
-// backend, the loss and the metric work together.
-func TestUNetLearnsSquares(t *testing.T) {
+// TestNetsLearnSquares trains tiny 2D nets with DiceCE and Adam on noisy squares and
+// checks the Dice on held-out images: the layers, their gradients on the im2im
+// backend, the losses and the metric work together. With -short only the U-Net runs.
+func TestNetsLearnSquares(t *testing.T) {
+	cases := []struct {
+		name string
+		net  Net
+		loss loss.Loss
+	}{
+		{"unet", UNet{Dims: 2, OutChannels: 1, Channels: []int{4, 8}, Norm: "batch", Act: "relu"}, loss.DiceCE{}},
+		{"attention unet", AttentionUNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8}, Norm: "batch", Act: "relu"}, loss.DiceCE{}},
+		{"dynunet deep supervision", DynUNet{Dims: 2, OutChannels: 1, Channels: []int{4, 4, 8}, DeepSupervision: 1, Norm: "batch", Act: "relu"},
+			loss.Deep{Head: loss.DiceCE{}, OutChannels: 1}},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if i > 0 && testing.Short() {
+				t.Skip("-short: only the U-Net learns")
+			}
+			first, last, dice := learnSquares(t, tc.net, tc.loss, 60)
+			t.Logf("%s: loss %.3f → %.3f after 60 steps; validation Dice %.3f", tc.name, first, last, dice)
+			if dice < 0.85 || last > first/2 {
+				t.Fatalf("%s did not learn: loss %.3f → %.3f, Dice %.3f", tc.name, first, last, dice)
+			}
+		})
+	}
+}
+
+// learnSquares trains net for steps Adam steps (batch 4, 16×16) and returns the first
+// and last loss and the Dice on 4 held-out images.
+func learnSquares(t *testing.T, net Net, l loss.Loss, steps int) (first, last, dice float32) {
 	b := newBackend(t)
-	net := UNet{Dims: 2, OutChannels: 1, Channels: []int{4, 8}, Norm: "batch", Act: "relu"}
 	ctx := context.New()
 	if err := ctx.SetRNGStateFromSeed(42); err != nil {
 		t.Fatal(err)
@@ -47,9 +73,9 @@ func TestUNetLearnsSquares(t *testing.T) {
 	opt := optimizers.Adam().LearningRate(0.02).Done()
 	step, err := context.NewExec(b, ctx, func(ctx *context.Context, x, y *graph.Node) *graph.Node {
 		ctx.SetTraining(x.Graph(), true)
-		l := loss.DiceCE{}.Loss(net.Build(ctx, x), y)
-		opt.UpdateGraph(ctx, x.Graph(), l)
-		return l
+		lv := l.Loss(net.Build(ctx, x), y)
+		opt.UpdateGraph(ctx, x.Graph(), lv)
+		return lv
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -62,27 +88,22 @@ func TestUNetLearnsSquares(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer eval.Finalize()
-	vx, vy := squares(100, 4, 16)
-	var first, last float32
-	for i := range 40 {
+	for i := range steps {
 		x, y := squares(uint64(i), 4, 16)
 		out, err := step.Exec(x, y)
 		if err != nil {
 			t.Fatal(err)
 		}
-		l := out[0].Value().(float32)
+		v := out[0].Value().(float32)
 		if i == 0 {
-			first = l
+			first = v
 		}
-		last = l
+		last = v
 	}
+	vx, vy := squares(100, 4, 16)
 	out, err := eval.Exec(vx, vy)
 	if err != nil {
 		t.Fatal(err)
 	}
-	dice := out[0].Value().(float32)
-	t.Logf("DiceCE loss %.3f → %.3f after 40 steps; validation Dice %.3f", first, last, dice)
-	if dice < 0.85 || last > first/2 {
-		t.Fatalf("U-Net did not learn: loss %.3f → %.3f, Dice %.3f", first, last, dice)
-	}
+	return first, last, out[0].Value().(float32)
 }
