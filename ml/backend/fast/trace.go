@@ -43,7 +43,9 @@ func (p *profile) stop(s *step, _ []backends.Buffer, _ backends.Backend) {
 	}
 	if s.native != nil {
 		key = s.native.opName
-		if s.native.kind == kindBinary || s.native.kind == kindMulReduce || s.native.kind == kindConv {
+		if s.native.kind == kindReduce || s.native.kind == kindTranspose {
+			key += fmt.Sprintf("%v%v", s.native.inputs[0].shape.Dimensions, s.native.axes)
+		} else if s.native.kind == kindBinary || s.native.kind == kindMulReduce || s.native.kind == kindConv {
 			key += fmt.Sprintf("%v", s.native.outputs[0].shape.Dimensions)
 		}
 	}

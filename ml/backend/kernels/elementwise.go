@@ -108,8 +108,32 @@ func Copy(dst []float32, dims []int, src []float32, srcStrides []int) error {
 		return fmt.Errorf("kernels.Copy: dims %v, %d strides, %d destination elements", dims, len(srcStrides), len(dst))
 	}
 	cd, cs := collapse(dims, RowMajorStrides(dims), srcStrides)
-	inner := cd[len(cd)-1]
-	si := cs[1][len(cd)-1]
+	last := len(cd) - 1
+	inner := cd[last]
+	si := cs[1][last]
+	// Short inner runs (e.g. the factor-2 axis of a depth-to-space transpose): loop over
+	// the two innermost axes per "row" so the per-row offset computation is amortized.
+	if inner < 16 && last >= 1 {
+		outer := cd[last-1]
+		so := cs[1][last-1]
+		rows := prod(cd) / (inner * outer)
+		rd := append(append([]int(nil), cd[:last-1]...), outer*inner) // offsets() ignores the last entry
+		forRows(rows, inner*outer, func(r0, r1 int) {
+			off := make([]int, 2)
+			for r := r0; r < r1; r++ {
+				offsets(r, rd, cs, off)
+				d := dst[off[0] : off[0]+outer*inner]
+				for a := 0; a < outer; a++ {
+					base := off[1] + a*so
+					row := d[a*inner : (a+1)*inner]
+					for i := range row {
+						row[i] = src[base+i*si]
+					}
+				}
+			}
+		})
+		return nil
+	}
 	rows := prod(cd) / inner
 	forRows(rows, inner, func(r0, r1 int) {
 		off := make([]int, 2)
@@ -325,11 +349,7 @@ func Reduce(op ReduceOp, dst, src []float32, dims, axes []int) error {
 			row := src[off[0] : off[0]+inner]
 			if di == 0 {
 				if op == ReduceSum {
-					var s float32
-					for _, v := range row {
-						s += v
-					}
-					acc[off[1]] += float64(s)
+					acc[off[1]] += float64(sum32(row))
 				} else {
 					m := acc[off[1]]
 					for _, v := range row {
@@ -371,3 +391,25 @@ func Reduce(op ReduceOp, dst, src []float32, dims, axes []int) error {
 }
 
 var negInf = math.Inf(-1)
+
+// sum32 adds a row with eight independent partial sums (the loop is bound by add
+// throughput, not latency), then combines them.
+func sum32(row []float32) float32 {
+	var s0, s1, s2, s3, s4, s5, s6, s7 float32
+	i := 0
+	for ; i+8 <= len(row); i += 8 {
+		r := row[i : i+8 : i+8]
+		s0 += r[0]
+		s1 += r[1]
+		s2 += r[2]
+		s3 += r[3]
+		s4 += r[4]
+		s5 += r[5]
+		s6 += r[6]
+		s7 += r[7]
+	}
+	for ; i < len(row); i++ {
+		s0 += row[i]
+	}
+	return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7))
+}

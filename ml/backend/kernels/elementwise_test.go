@@ -178,3 +178,34 @@ func TestMulReduceSum(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyPermutations checks Copy against a naive strided gather for transposes with
+// short and long inner runs (the depth-to-space permutation among them).
+func TestCopyPermutations(t *testing.T) {
+	cases := []struct{ dims, perm []int }{
+		{[]int{2, 3, 2, 2, 5, 4}, []int{0, 1, 4, 2, 5, 3}},
+		{[]int{4, 3, 40}, []int{1, 0, 2}},
+		{[]int{3, 50, 7}, []int{2, 1, 0}},
+		{[]int{6}, []int{0}},
+	}
+	r := rand.New(rand.NewPCG(12, 12))
+	for _, tc := range cases {
+		src := randSlice(r, prod(tc.dims))
+		st := RowMajorStrides(tc.dims)
+		od, os := make([]int, len(tc.perm)), make([]int, len(tc.perm))
+		for i, p := range tc.perm {
+			od[i], os[i] = tc.dims[p], st[p]
+		}
+		got := make([]float32, len(src))
+		if err := Copy(got, od, src, os); err != nil {
+			t.Fatal(err)
+		}
+		idx := make([]int, len(od))
+		for i := range got {
+			if want := naiveAt(src, os, idx); got[i] != want {
+				t.Fatalf("dims %v perm %v: [%d] = %v, want %v", tc.dims, tc.perm, i, got[i], want)
+			}
+			incIndex(idx, od)
+		}
+	}
+}
