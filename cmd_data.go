@@ -226,14 +226,11 @@ func runDataCache(ctx context.Context, out, errw io.Writer, o *cacheOptions) err
 	if len(rest) > 0 {
 		fmt.Fprintf(out, "caching the %d deterministic steps; %d random steps from %s on run every epoch\n", len(det), len(rest), rest[0].Name())
 	}
-	d, err := dataset.Discover(o.spec)
+	d, _, err := dataset.Open(o.spec)
 	if err != nil {
 		return err
 	}
 	all := d.All()
-	if _, err := dataset.Check(all, d.Category, o.spec.Dims); err != nil {
-		return err
-	}
 	jobs, err := dataset.CacheJobs(all, o.spec.Dims, det)
 	if err != nil {
 		return err
@@ -338,11 +335,10 @@ func runDataInfo(out io.Writer, dir string, dims int, verbose bool) error {
 		}
 		return nil
 	}
-	d, err := dataset.Discover(dataset.Spec{Path: dir, Dims: dims, ValRatio: -1})
-	if err != nil {
-		return err
+	d, infos, cerr := dataset.Open(dataset.Spec{Path: dir, Dims: dims, ValRatio: -1})
+	if d == nil {
+		return cerr
 	}
-	infos, cerr := dataset.Check(d.All(), d.Category, dims)
 	fmt.Fprintf(out, "dataset %s: %d subjects, roles %v\n", dir, len(d.All()), d.Roles)
 	shapes := map[string]int{}
 	for _, s := range infos {

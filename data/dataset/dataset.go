@@ -73,8 +73,9 @@ func stem(name string) (string, bool) {
 	return name, false
 }
 
-// Discover finds the subjects described by spec, splits them and returns every
-// problem found at once.
+// Discover finds the subjects described by spec and splits them. On problems
+// it returns every one found at once, together with the dataset of the subjects
+// it could match (so that Open can check those too).
 func Discover(spec Spec) (*Dataset, error) {
 	cat := spec.Category
 	if cat == "" {
@@ -105,14 +106,28 @@ func Discover(spec Spec) (*Dataset, error) {
 		errs = append(errs, err)
 		d.Train, d.Val = split(all, spec.ValRatio, spec.Seed)
 	}
-	if err := errors.Join(errs...); err != nil {
-		return nil, err
-	}
 	d.Roles = roles(d.All())
-	if err := requireRoles(d.All(), cat); err != nil {
-		return nil, err
+	if err := errors.Join(errs...); err != nil {
+		return d, err // already names the subjects lacking a role
 	}
-	return d, nil
+	return d, requireRoles(d.All(), cat)
+}
+
+// Open discovers the dataset and checks every file it could match (see Check),
+// returning all problems of both steps at once.
+func Open(spec Spec) (*Dataset, []SubjectInfo, error) {
+	d, derr := Discover(spec)
+	if d == nil {
+		return nil, nil, derr
+	}
+	var ok []Subject
+	for _, s := range d.All() {
+		if _, im := s.Files["IM"]; im {
+			ok = append(ok, s)
+		}
+	}
+	infos, cerr := Check(ok, d.Category, spec.Dims)
+	return d, infos, errors.Join(derr, cerr)
 }
 
 func roles(subjects []Subject) []string {
@@ -169,7 +184,7 @@ func discoverOne(path string, cat Category, seed uint64) ([]Subject, error) {
 		subjects, err = discoverTagged(path, cat, seed)
 	}
 	if err != nil {
-		return nil, err
+		return subjects, err
 	}
 	if len(subjects) == 0 {
 		return nil, fmt.Errorf("dataset: %s holds no subjects (no X_IM.tiff/.npy/.png files, no IM/ folder, no CSV rows)", path)

@@ -93,33 +93,31 @@ func TestDiscoverErrorsListEveryProblem(t *testing.T) {
 	writeImg(t, filepath.Join(dir, "b_IM.tiff"), 1, 1, 8, 8) // no GT
 	writeImg(t, filepath.Join(dir, "c_IM.tiff"), 1, 1, 8, 8)
 	writeImg(t, filepath.Join(dir, "c_GT.tiff"), 1, 1, 8, 9) // shape mismatch
+	writeImg(t, filepath.Join(dir, "e_IM.tiff"), 1, 1, 3, 8, 8)
+	writeImg(t, filepath.Join(dir, "e_GT.tiff"), 1, 1, 3, 8, 8) // 3D in 2D data
 	writeImg(t, filepath.Join(dir, "stray_GT.tiff"), 1, 1, 8, 8)
-	_, err := Discover(Spec{Path: dir})
-	if err == nil {
-		t.Fatal("no error")
-	}
-	for _, want := range []string{"subject b has no b_GT file", "stray_GT.tiff matches no subject"} {
-		if !strings.Contains(err.Error(), want) {
-			t.Errorf("error lacks %q:\n%v", want, err)
-		}
-	}
-	os.Remove(filepath.Join(dir, "b_IM.tiff"))
-	os.Remove(filepath.Join(dir, "stray_GT.tiff"))
 	os.WriteFile(filepath.Join(dir, "d_IM.tiff"), []byte("not a tiff"), 0o644)
 	os.WriteFile(filepath.Join(dir, "d_GT.tiff"), []byte("II*\x00garbage"), 0o644)
-	d, err := Discover(Spec{Path: dir, ValRatio: -1})
-	if err != nil {
-		t.Fatal(err)
+	d, _, err := Open(Spec{Path: dir, Dims: 2, ValRatio: -1})
+	if err == nil || d == nil {
+		t.Fatalf("Open: %v", err)
 	}
-	_, err = Check(d.All(), d.Category, 2)
-	if err == nil {
-		t.Fatal("Check found nothing")
-	}
-	for _, want := range []string{"IM " + filepath.Join(dir, "c_IM.tiff") + " is ZYX [1 8 8] but GT " + filepath.Join(dir, "c_GT.tiff") + " is ZYX [1 8 9]",
-		"subject d, GT: unreadable", "subject d, IM: unreadable"} {
+	for _, want := range []string{
+		"subject b has no b_GT file",
+		"stray_GT.tiff matches no subject",
+		"IM " + filepath.Join(dir, "c_IM.tiff") + " is ZYX [1 8 8] but GT " + filepath.Join(dir, "c_GT.tiff") + " is ZYX [1 8 9]",
+		"subject d, GT: unreadable", "subject d, IM: unreadable",
+		"e_IM.tiff has Z=3 but the data is declared 2D", "e_GT.tiff has Z=3",
+	} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
+	}
+	if strings.Contains(err.Error(), "needs GT for every subject") {
+		t.Errorf("missing GT reported twice:\n%v", err)
+	}
+	if len(d.All()) != 5 {
+		t.Errorf("partial dataset has %d subjects, want 5 (a b c d e)", len(d.All()))
 	}
 	empty := t.TempDir()
 	if _, err := Discover(Spec{Path: empty}); err == nil || !strings.Contains(err.Error(), "is empty") {

@@ -119,7 +119,7 @@ func Open(dir string, o Options) (*Store, error) {
 		db.Close()
 		return nil, err
 	}
-	if s.dec, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0)); err != nil {
+	if s.dec, err = zstd.NewReader(nil, zstd.WithDecoderConcurrency(0), zstd.WithDecoderMaxMemory(1<<28)); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -380,20 +380,32 @@ func (s *Store) readChunk(k Key, role string, idx int, dst []float32) error {
 	}
 	defer closer.Close()
 	s.chunksRead.Add(1)
+	if err := s.decodeChunk(v, dst); err != nil {
+		return fmt.Errorf("store: %s… %s chunk %d: %w", string(k)[:12], role, idx, err)
+	}
+	return nil
+}
+
+// decodeChunk decodes a chunk value (flag byte + payload) into dst, which must
+// receive exactly len(dst) float32 values.
+func (s *Store) decodeChunk(v []byte, dst []float32) error {
 	if len(v) == 0 {
-		return fmt.Errorf("store: %s… %s chunk %d is empty", string(k)[:12], role, idx)
+		return errors.New("empty value")
 	}
 	payload := v[1:]
-	if v[0] == zstdChunk {
+	switch v[0] {
+	case zstdChunk:
+		var err error
 		payload, err = s.dec.DecodeAll(payload, make([]byte, 0, 4*len(dst)))
 		if err != nil {
-			return fmt.Errorf("store: %s… %s chunk %d: %w", string(k)[:12], role, idx, err)
+			return err
 		}
-	} else if v[0] != rawChunk {
-		return fmt.Errorf("store: %s… %s chunk %d has unknown encoding %d", string(k)[:12], role, idx, v[0])
+	case rawChunk:
+	default:
+		return fmt.Errorf("unknown encoding %d", v[0])
 	}
 	if len(payload) != 4*len(dst) {
-		return fmt.Errorf("store: %s… %s chunk %d holds %d bytes, want %d", string(k)[:12], role, idx, len(payload), 4*len(dst))
+		return fmt.Errorf("holds %d bytes, want %d", len(payload), 4*len(dst))
 	}
 	bytesToFloats(dst, payload)
 	return nil
