@@ -64,6 +64,10 @@ func TestTifffileReadsOurFiles(t *testing.T) {
 		"u8_yx_zstd.ome.tif": {ramp(t, Uint8, "YX", 21, 13), WriteOptions{Compression: "zstd"}, WriteMeta{}, "YX", 50000, 1, false},
 		"u32_zcyx.ome.tif":   {ramp(t, Uint32, "ZCYX", 3, 2, 5, 6), WriteOptions{}, WriteMeta{}, "CZYX", 8, 1, false},
 	}
+	if _, err := exec.LookPath("zstd"); err != nil {
+		t.Log("zstd command not found: not checking the zstd file with tifffile (apt-get install zstd)")
+		delete(cases, "u8_yx_zstd.ome.tif")
+	}
 	var paths []string
 	for name, c := range cases {
 		p := filepath.Join(dir, name)
