@@ -17,5 +17,9 @@
 // and its stacked copy); Loader.MemoryBound states it in bytes from the sizes it
 // has seen, and a test holds the live heap to it.
 //
-// Layering: loader imports data/array, data/transform and data/store; never GoMLX.
+// Prepare wires the whole input pipeline: dataset discovery and checks, the
+// store build of the deterministic prefix, and store-backed train/val sources.
+//
+// Layering: loader imports data/array, data/transform, data/store and
+// data/dataset; never GoMLX.
 package loader

@@ -1,0 +1,108 @@
+package loader
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/im2im/im2im/data/dataset"
+	"github.com/im2im/im2im/data/store"
+	"github.com/im2im/im2im/data/transform"
+)
+
+// PipelineConfig describes a whole input pipeline: where the data is, the
+// transform chain (its deterministic prefix is cached in the store, the rest
+// runs every epoch) and where the store lives.
+type PipelineConfig struct {
+	Spec  dataset.Spec
+	Chain transform.Chain
+	// StoreDir is the Pebble store folder, shared by train and val (and by runs
+	// with the same data and preprocessing).
+	StoreDir string
+	// Workers build the store in parallel. [2]
+	Workers int
+	// Compress stores chunks zstd-compressed.
+	Compress bool
+	// Collect deletes stored samples this dataset and chain no longer use.
+	Collect bool
+	// Progress, if set, reports the store build.
+	Progress store.Progress
+}
+
+// Pipeline is a prepared dataset: discovered, checked, cached, ready for loaders.
+type Pipeline struct {
+	Dataset *dataset.Dataset
+	Store   *store.Store
+	// Train and Val read the cached (deterministically preprocessed) samples.
+	Train, Val *StoreSource
+	// Random is the part of the chain to run every epoch (Options.Random).
+	Random transform.Chain
+	// Built counts the samples stored by Prepare (0 when all were cached).
+	Built int
+}
+
+// Prepare discovers and checks the data (reporting every problem at once),
+// builds the missing store entries and returns sources for train and val.
+// Close the pipeline to close the store.
+func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
+	if cfg.Spec.Dims != 2 && cfg.Spec.Dims != 3 {
+		return nil, fmt.Errorf("loader: pipeline needs dims 2 or 3, got %d", cfg.Spec.Dims)
+	}
+	if cfg.StoreDir == "" {
+		return nil, errors.New("loader: pipeline needs a store folder")
+	}
+	det, rest := cfg.Chain.Split()
+	d, _, err := dataset.Open(cfg.Spec)
+	if err != nil {
+		return nil, err
+	}
+	trainJobs, err := dataset.CacheJobs(d.Train, cfg.Spec.Dims, det)
+	if err != nil {
+		return nil, err
+	}
+	valJobs, err := dataset.CacheJobs(d.Val, cfg.Spec.Dims, det)
+	if err != nil {
+		return nil, err
+	}
+	st, err := store.Open(cfg.StoreDir, store.Options{Compress: cfg.Compress})
+	if err != nil {
+		return nil, err
+	}
+	p := &Pipeline{Dataset: d, Store: st, Random: rest}
+	fail := func(err error) (*Pipeline, error) {
+		st.Close()
+		return nil, err
+	}
+	jobs := append(append([]store.Job(nil), trainJobs...), valJobs...)
+	if p.Built, err = st.Build(ctx, jobs, max(1, cfg.Workers), cfg.Progress); err != nil {
+		return fail(err)
+	}
+	if cfg.Collect {
+		live := make([]store.Key, len(jobs))
+		for i, j := range jobs {
+			live[i] = j.Key
+		}
+		if _, err := st.Collect(ctx, live); err != nil {
+			return fail(err)
+		}
+	}
+	keys := func(js []store.Job) []store.Key {
+		out := make([]store.Key, len(js))
+		for i, j := range js {
+			out[i] = j.Key
+		}
+		return out
+	}
+	if p.Train, err = NewStoreSource(st, keys(trainJobs)); err != nil {
+		return fail(err)
+	}
+	if len(valJobs) > 0 {
+		if p.Val, err = NewStoreSource(st, keys(valJobs)); err != nil {
+			return fail(err)
+		}
+	}
+	return p, nil
+}
+
+// Close closes the store.
+func (p *Pipeline) Close() error { return p.Store.Close() }
