@@ -8,6 +8,8 @@ import (
 	"image/png"
 	"reflect"
 	"strconv"
+
+	"github.com/im2im/im2im/stdlib/display"
 )
 
 var errorType = reflect.TypeFor[error]()
@@ -38,8 +40,9 @@ func isNil(v reflect.Value) bool {
 	return false
 }
 
-// bundle returns the MIME bundle of a cell's value: image/png for images, a Go
-// quoted string for strings, fmt's %v otherwise.
+// bundle returns the MIME bundle of a cell's value: its own for a
+// display.Bundler, image/png for images, a Go quoted string for strings, fmt's %v
+// otherwise.
 func bundle(v reflect.Value) map[string]any {
 	if !v.IsValid() {
 		return nil
@@ -48,6 +51,14 @@ func bundle(v reflect.Value) map[string]any {
 		return map[string]any{"text/plain": "<nil>"}
 	}
 	x := v.Interface()
+	if b, ok := x.(display.Bundler); ok && !isNil(v) {
+		if m := b.MIMEBundle(); len(m) > 0 {
+			if _, ok := m["text/plain"]; !ok {
+				m["text/plain"] = fmt.Sprintf("%v", x)
+			}
+			return m
+		}
+	}
 	if img, ok := x.(image.Image); ok && !isNil(v) {
 		var buf bytes.Buffer
 		if err := png.Encode(&buf, img); err == nil {

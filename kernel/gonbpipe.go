@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
-	"syscall"
 
 	"github.com/janpfeifer/gonb/gonbui"
 	"github.com/janpfeifer/gonb/gonbui/protocol"
@@ -32,7 +31,7 @@ func ServeGonbPipe(logger *log.Logger) string {
 	toKernel := filepath.Join(dir, "gonb_pipe")
 	back := filepath.Join(dir, "gonb_pipe_back")
 	for _, p := range []string{toKernel, back} {
-		if err := syscall.Mkfifo(p, 0o600); err != nil {
+		if err := mkfifo(p); err != nil {
 			logger.Printf("GONB_PIPE: mkfifo %s: %v", p, err)
 			return ""
 		}

@@ -20,15 +20,30 @@ func init() {
 		"Text":      reflect.ValueOf(display.Text),
 
 		// type definitions
+		"Bundler":   reflect.ValueOf((*display.Bundler)(nil)),
 		"Data":      reflect.ValueOf((*display.Data)(nil)),
 		"Handle":    reflect.ValueOf((*display.Handle)(nil)),
 		"Publisher": reflect.ValueOf((*display.Publisher)(nil)),
+
+		// interface wrapper definitions
+		"_Bundler": reflect.ValueOf((*_github_com_im2im_im2im_stdlib_display_Bundler)(nil)),
 	}
+}
+
+// _github_com_im2im_im2im_stdlib_display_Bundler is an interface wrapper for Bundler type
+type _github_com_im2im_im2im_stdlib_display_Bundler struct {
+	IValue      interface{}
+	WMIMEBundle func() map[string]any
+}
+
+func (W _github_com_im2im_im2im_stdlib_display_Bundler) MIMEBundle() map[string]any {
+	return W.WMIMEBundle()
 }
 
 func init() {
 	Docs["display"] = map[string]string{
 		"Attach":          "func Attach(ctx context.Context, publish Publisher) (detach func())\n\nAttach makes publish receive every display output and ctx the value of Context\nuntil the returned detach function is called. The interpreter calls it around\neach cell; nested attachments restore the previous one on detach.",
+		"Bundler":         "type Bundler interface {\n\tMIMEBundle() map[string]any\n}\n\nBundler is implemented by values that know how a notebook should show them\n(a plot, a training run): when a cell's last expression is a Bundler, its MIME\nbundle (MIME type → content, as in Data.MIME) is the cell's result.",
 		"Context":         "func Context() context.Context\n\nContext returns the context of the running cell: it is cancelled when the user\ninterrupts the cell. Long compiled calls (training, inference) should watch it.\nOutside a cell it returns context.Background().",
 		"Data":            "type Data struct {\n\tMIME     map[string]any\n\tMetadata map[string]any\n\tID       string\n\tUpdate   bool\n}\n\nData is one display output: a MIME bundle (MIME type → content: a string for text\ntypes, base64 text for images), its metadata, and an optional display id. Update\nis true when the output replaces an earlier one with the same ID.",
 		"HTML":            "func HTML(html string)\n\nHTML displays an HTML fragment.",

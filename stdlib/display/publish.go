@@ -84,3 +84,10 @@ func summary(d Data) string {
 	sort.Strings(types)
 	return "[display: " + strings.Join(types, ", ") + "]"
 }
+
+// Bundler is implemented by values that know how a notebook should show them
+// (a plot, a training run): when a cell's last expression is a Bundler, its MIME
+// bundle (MIME type → content, as in Data.MIME) is the cell's result.
+type Bundler interface {
+	MIMEBundle() map[string]any
+}

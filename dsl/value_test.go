@@ -1,0 +1,61 @@
+package dsl
+
+import (
+	"errors"
+	"image"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+type richValue struct{}
+
+func (richValue) MIMEBundle() map[string]any { return map[string]any{"text/html": "<b>rich</b>"} }
+
+func TestBundle(t *testing.T) {
+	cases := []struct {
+		v    any
+		mime string
+		want string
+	}{
+		{42, "text/plain", "42"},
+		{"s", "text/plain", `"s"`},
+		{richValue{}, "text/html", "<b>rich</b>"},
+		{richValue{}, "text/plain", "{}"},
+		{image.NewGray(image.Rect(0, 0, 2, 2)), "text/plain", "<image 2x2>"},
+		{errors.New("bad"), "text/plain", "bad"},
+	}
+	for _, c := range cases {
+		b := bundle(reflect.ValueOf(c.v))
+		if got, _ := b[c.mime].(string); got != c.want {
+			t.Errorf("%T %s: %q, want %q", c.v, c.mime, got, c.want)
+		}
+	}
+	if b := bundle(reflect.ValueOf(image.NewGray(image.Rect(0, 0, 2, 2)))); !strings.HasPrefix(b["image/png"].(string), "iVBOR") {
+		t.Errorf("image not PNG-encoded: %v", b)
+	}
+	if bundle(reflect.Value{}) != nil {
+		t.Error("invalid value has a bundle")
+	}
+}
+
+func TestHideResult(t *testing.T) {
+	var nilErr error
+	cases := []struct {
+		fn   any
+		v    reflect.Value
+		hide bool
+	}{
+		{func() {}, reflect.Value{}, true},
+		{func() (int, error) { return 0, nil }, reflect.ValueOf(3), true},
+		{func() error { return nil }, reflect.ValueOf(&nilErr).Elem(), true},
+		{func() error { return errors.New("x") }, reflect.ValueOf(errors.New("x")), false},
+		{func() int { return 1 }, reflect.ValueOf(1), false},
+		{func() (string, error) { return "", nil }, reflect.ValueOf(""), false},
+	}
+	for i, c := range cases {
+		if got := hideResult(reflect.TypeOf(c.fn), c.v); got != c.hide {
+			t.Errorf("case %d (%T): hide %v", i, c.fn, got)
+		}
+	}
+}
