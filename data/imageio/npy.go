@@ -334,16 +334,34 @@ func openNPY(f *os.File, path string) (Image, error) {
 func (img *npyImage) Meta() Meta   { return img.meta }
 func (img *npyImage) Close() error { return img.f.Close() }
 
-// Read reads the whole array and returns the selection.
+// Read returns the selection. A C-order file is read only over the span of
+// elements the selection covers (one plane of a stack reads one plane); a
+// Fortran-order file is read whole.
 func (img *npyImage) Read(sel Selection) (*Array, error) {
 	r, err := sel.resolve(img.meta.Shape)
 	if err != nil {
 		return nil, fmt.Errorf("imageio: %s: %w", img.meta.Path, err)
 	}
-	a, err := img.h.readData(bufio.NewReader(io.NewSectionReader(img.f, img.h.dataOff, 1<<62)))
-	if err != nil {
-		return nil, fmt.Errorf("imageio: %s: %w", img.meta.Path, err)
+	h := img.h
+	if h.fortran {
+		a, err := h.readData(bufio.NewReader(io.NewSectionReader(img.f, h.dataOff, 1<<62)))
+		if err != nil {
+			return nil, fmt.Errorf("imageio: %s: %w", img.meta.Path, err)
+		}
+		full := &Array{DType: a.DType, Dims: "TCZYX", Shape: img.meta.Shape[:], Data: a.Data}
+		return subArray(full, 0, r), nil
 	}
-	full := &Array{DType: a.DType, Dims: "TCZYX", Shape: img.meta.Shape[:], Data: a.Data}
-	return subArray(full, r), nil
+	st := strides(img.meta.Shape[:])
+	first, last := 0, 0
+	for k := 0; k < 5; k++ {
+		first += r.start[k] * st[k]
+		last += (r.stop[k] - 1) * st[k]
+	}
+	n := last - first + 1
+	b := make([]byte, n*h.size)
+	if _, err := img.f.ReadAt(b, h.dataOff+int64(first*h.size)); err != nil {
+		return nil, fmt.Errorf("imageio: %s: NPY data: %w", img.meta.Path, err)
+	}
+	part := &Array{DType: h.dtype, Dims: "TCZYX", Shape: img.meta.Shape[:], Data: h.decodeData(b, n)}
+	return subArray(part, first, r), nil
 }

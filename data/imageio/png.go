@@ -61,7 +61,7 @@ func (img *pngImage) Read(sel Selection) (*Array, error) {
 	}
 	full := pngToArray(im, img.meta.Shape[1], img.meta.DType)
 	full.Dims, full.Shape = "TCZYX", img.meta.Shape[:]
-	return subArray(full, r), nil
+	return subArray(full, 0, r), nil
 }
 
 // pngToArray converts a decoded image to a CYX array with c channels.

@@ -87,14 +87,14 @@ func (r *resolved) offset(t, c, z, y, x int) int {
 		(y-r.start[3])*r.outStride[3] + (x-r.start[4])*r.outStride[4]
 }
 
-// subArray cuts a selection out of a full TCZYX array held in memory (for the
-// formats that are not read lazily).
-func subArray(full *Array, r *resolved) *Array {
+// subArray cuts a selection out of a TCZYX array held in memory. full.Data may
+// hold only part of the array: its first element is flat index origin.
+func subArray(full *Array, origin int, r *resolved) *Array {
 	out := &Array{DType: full.DType, Dims: r.dims, Shape: r.shape}
 	fst := strides(full.Shape)
 	shape := make([]int, len(r.dims))
 	st := make([]int, len(r.dims))
-	base := 0
+	base := -origin
 	for k := 0; k < 5; k++ {
 		base += r.start[k] * fst[k]
 	}
