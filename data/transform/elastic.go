@@ -16,9 +16,10 @@ func init() {
 }
 
 // RandElastic deforms all arrays with one smooth random displacement field with
-// probability Prob ("rand_elastic"), in 2D and 3D. The field is white noise
-// blurred with Sigma voxels, scaled so its RMS displacement is Magnitude voxels
-// per axis (z uses half, as stacks are usually coarser in z). Arrays in LabelKeys
+// probability Prob ("rand_elastic"), in 2D and 3D. The field is Gaussian noise
+// on a control grid with one point every Sigma voxels, smoothed and interpolated
+// to every voxel, scaled so its RMS displacement is Magnitude voxels per axis
+// (z uses half, as stacks are usually coarser in z). Arrays in LabelKeys
 // are sampled with nearest neighbour (labels stay integer), the rest linearly;
 // outside the volume the nearest edge value is used.
 type RandElastic struct {
@@ -44,32 +45,75 @@ func (t *RandElastic) validate() error {
 	return nil
 }
 
-// field returns one displacement component: smoothed noise with RMS mag.
-func field(sp []int, sigma, mag float64, r *rand.Rand) (*array.Array, error) {
-	a := array.New(append([]int{1}, sp...)...)
-	for i := range a.Data {
-		a.Data[i] = float32(r.NormFloat64())
+// vol3 views a spatial shape as [Z Y X] (Z = 1 for 2D).
+func vol3(sp []int) [3]int {
+	if len(sp) == 2 {
+		return [3]int{1, sp[0], sp[1]}
 	}
-	sig := make([]float64, len(sp))
-	for i := range sig {
-		sig[i] = sigma
-	}
-	b, err := array.GaussianBlur(a, sig)
-	if err != nil {
-		return nil, err
-	}
-	var ss float64
-	for _, v := range b.Data {
-		ss += float64(v) * float64(v)
-	}
-	rms := math.Sqrt(ss / float64(len(b.Data)))
-	if rms > 0 {
-		f := float32(mag / rms)
-		for i := range b.Data {
-			b.Data[i] *= f
+	return [3]int{sp[0], sp[1], sp[2]}
+}
+
+// field returns one displacement component over the spatial shape sp: Gaussian
+// noise on a coarse grid with one control point every sigma voxels, smoothed
+// there, interpolated (trilinear) to full resolution and scaled to RMS mag. The
+// coarse grid keeps the cost proportional to the volume, not volume × sigma.
+func field(sp []int, sigma, mag float64, r *rand.Rand) []float32 {
+	v := vol3(sp)
+	step := math.Max(1, sigma)
+	var g [3]int
+	for ax := 0; ax < 3; ax++ {
+		g[ax] = int(math.Ceil(float64(v[ax]-1)/step)) + 2
+		if v[ax] == 1 {
+			g[ax] = 1
 		}
 	}
-	return b, nil
+	coarse := array.New(1, g[0], g[1], g[2])
+	for i := range coarse.Data {
+		coarse.Data[i] = float32(r.NormFloat64())
+	}
+	sig := []float64{1, 1, 1}
+	if g[0] == 1 {
+		sig[0] = 0
+	}
+	coarse, _ = array.GaussianBlur(coarse, sig) // shapes match by construction
+	out := make([]float32, v[0]*v[1]*v[2])
+	var ss float64
+	i := 0
+	for z := 0; z < v[0]; z++ {
+		fz, z0, z1 := lerpIndex(float64(z)/step, g[0])
+		for y := 0; y < v[1]; y++ {
+			fy, y0, y1 := lerpIndex(float64(y)/step, g[1])
+			for x := 0; x < v[2]; x++ {
+				fx, x0, x1 := lerpIndex(float64(x)/step, g[2])
+				at := func(a, b, c int) float64 { return float64(coarse.Data[(a*g[1]+b)*g[2]+c]) }
+				c00 := at(z0, y0, x0)*(1-fx) + at(z0, y0, x1)*fx
+				c01 := at(z0, y1, x0)*(1-fx) + at(z0, y1, x1)*fx
+				c10 := at(z1, y0, x0)*(1-fx) + at(z1, y0, x1)*fx
+				c11 := at(z1, y1, x0)*(1-fx) + at(z1, y1, x1)*fx
+				val := (c00*(1-fy)+c01*fy)*(1-fz) + (c10*(1-fy)+c11*fy)*fz
+				out[i] = float32(val)
+				ss += val * val
+				i++
+			}
+		}
+	}
+	if rms := math.Sqrt(ss / float64(len(out))); rms > 0 {
+		f := float32(mag / rms)
+		for j := range out {
+			out[j] *= f
+		}
+	}
+	return out
+}
+
+// lerpIndex splits coordinate c of a grid of n points into the two neighbours
+// and the weight of the upper one.
+func lerpIndex(c float64, n int) (float64, int, int) {
+	if n == 1 {
+		return 0, 0, 0
+	}
+	i0 := min(int(c), n-2)
+	return c - float64(i0), i0, i0 + 1
 }
 
 // Apply implements Transform.
@@ -81,15 +125,17 @@ func (t *RandElastic) Apply(s *array.Sample, r *rand.Rand) ([]*array.Sample, err
 	if !hit(r, t.Prob) || t.Magnitude == 0 {
 		return one(s), nil
 	}
-	disp := make([]*array.Array, len(sp))
-	for ax := range sp {
+	// Displacements along Z, Y, X (none along Z in 2D).
+	var disp [3][]float32
+	for ax := 0; ax < 3; ax++ {
+		if len(sp) == 2 && ax == 0 {
+			continue
+		}
 		m := t.Magnitude
-		if len(sp) == 3 && ax == 0 {
+		if ax == 0 {
 			m /= 2
 		}
-		if disp[ax], err = field(sp, t.Sigma, m, r); err != nil {
-			return nil, err
-		}
+		disp[ax] = field(sp, t.Sigma, m, r)
 	}
 	for _, k := range s.Keys() {
 		s.Arrays[k] = warp(s.Arrays[k], disp, slices.Contains(t.LabelKeys, k))
@@ -97,61 +143,48 @@ func (t *RandElastic) Apply(s *array.Sample, r *rand.Rand) ([]*array.Sample, err
 	return one(s), nil
 }
 
-// warp resamples a (C + spatial) at p + disp(p) for every spatial point p.
-func warp(a *array.Array, disp []*array.Array, nearest bool) *array.Array {
-	sp := a.Spatial()
-	nd := len(sp)
+// warp resamples a (C + spatial) at p + disp(p) for every spatial point p,
+// clamping at the borders; nearest neighbour for labels, else (tri)linear.
+func warp(a *array.Array, disp [3][]float32, nearest bool) *array.Array {
+	v := vol3(a.Spatial())
+	per := v[0] * v[1] * v[2]
 	out := array.New(a.Shape...)
-	per := a.Len() / a.Shape[0]
-	st := array.Strides(sp)
-	pos := make([]float64, nd)
-	base := make([]int, nd)
-	frac := make([]float64, nd)
-	for i := 0; i < per; i++ {
-		rem := i
-		for ax := 0; ax < nd; ax++ {
-			c := rem / st[ax]
-			rem %= st[ax]
-			p := float64(c) + float64(disp[ax].Data[i])
-			p = math.Max(0, math.Min(float64(sp[ax]-1), p))
-			pos[ax] = p
-		}
-		if nearest {
-			src := 0
-			for ax := 0; ax < nd; ax++ {
-				src += int(math.Round(pos[ax])) * st[ax]
-			}
-			for c := 0; c < a.Shape[0]; c++ {
-				out.Data[c*per+i] = a.Data[c*per+src]
-			}
-			continue
-		}
-		for ax := 0; ax < nd; ax++ {
-			f := math.Floor(pos[ax])
-			base[ax] = int(f)
-			frac[ax] = pos[ax] - f
-		}
-		for c := 0; c < a.Shape[0]; c++ {
-			ch := a.Data[c*per : (c+1)*per]
-			var v float64
-			for corner := 0; corner < 1<<nd; corner++ {
-				w := 1.0
-				idx := 0
-				for ax := 0; ax < nd; ax++ {
-					b := base[ax]
-					if corner>>ax&1 == 1 {
-						w *= frac[ax]
-						b = min(b+1, sp[ax]-1)
-					} else {
-						w *= 1 - frac[ax]
+	clamp := func(p float64, n int) float64 { return math.Max(0, math.Min(float64(n-1), p)) }
+	i := 0
+	for z := 0; z < v[0]; z++ {
+		for y := 0; y < v[1]; y++ {
+			for x := 0; x < v[2]; x++ {
+				pz := float64(z)
+				if disp[0] != nil {
+					pz = clamp(pz+float64(disp[0][i]), v[0])
+				}
+				py := clamp(float64(y)+float64(disp[1][i]), v[1])
+				px := clamp(float64(x)+float64(disp[2][i]), v[2])
+				if nearest {
+					src := (int(math.Round(pz))*v[1]+int(math.Round(py)))*v[2] + int(math.Round(px))
+					for c := 0; c < a.Shape[0]; c++ {
+						out.Data[c*per+i] = a.Data[c*per+src]
 					}
-					idx += b * st[ax]
+					i++
+					continue
 				}
-				if w != 0 {
-					v += w * float64(ch[idx])
+				fz, z0, z1 := lerpIndex(pz, v[0])
+				fy, y0, y1 := lerpIndex(py, v[1])
+				fx, x0, x1 := lerpIndex(px, v[2])
+				i000, i001 := (z0*v[1]+y0)*v[2]+x0, (z0*v[1]+y0)*v[2]+x1
+				i010, i011 := (z0*v[1]+y1)*v[2]+x0, (z0*v[1]+y1)*v[2]+x1
+				i100, i101 := (z1*v[1]+y0)*v[2]+x0, (z1*v[1]+y0)*v[2]+x1
+				i110, i111 := (z1*v[1]+y1)*v[2]+x0, (z1*v[1]+y1)*v[2]+x1
+				for c := 0; c < a.Shape[0]; c++ {
+					d := a.Data[c*per : (c+1)*per]
+					c00 := float64(d[i000])*(1-fx) + float64(d[i001])*fx
+					c01 := float64(d[i010])*(1-fx) + float64(d[i011])*fx
+					c10 := float64(d[i100])*(1-fx) + float64(d[i101])*fx
+					c11 := float64(d[i110])*(1-fx) + float64(d[i111])*fx
+					out.Data[c*per+i] = float32((c00*(1-fy)+c01*fy)*(1-fz) + (c10*(1-fy)+c11*fy)*fz)
 				}
+				i++
 			}
-			out.Data[c*per+i] = float32(v)
 		}
 	}
 	return out

@@ -238,6 +238,13 @@ func TestIntensityAugment(t *testing.T) {
 	if g.Arrays["IM"].Data[48] >= 48 { // gamma > 1 lowers the mid-range
 		t.Errorf("gamma>1 raised mid value: %v", g.Arrays["IM"].Data[48])
 	}
+	g2 := apply1(t, &RandGamma{Keys: []string{"IM"}, Prob: 1, Min: 2, Max: 2}, base.Clone(), 1)
+	for i, v := range im.Data {
+		want := math.Pow(float64(v)/96, 2) * 96
+		if math.Abs(float64(g2.Arrays["IM"].Data[i])-want) > 1e-3 {
+			t.Fatalf("gamma 2 of %v = %v, want %v", v, g2.Arrays["IM"].Data[i], want)
+		}
+	}
 	n := apply1(t, &RandGaussianNoise{Keys: []string{"IM"}, Prob: 1, Std: 0.5}, base.Clone(), 1)
 	changedIM("noise", n)
 	var ss float64
