@@ -46,11 +46,12 @@ func (p *tiffPage) chunkRows(ci int) int {
 }
 
 // decode returns the decoded bytes (file byte order, predictor undone) of
-// chunk ci of page p. When dst is not nil it must have the chunk's decoded
-// size and receives the bytes; otherwise they go to an internal buffer that is
-// valid until the next call.
-func (d *chunkDecoder) decode(s *tiffSource, p *tiffPage, ci int, dst []byte) ([]byte, error) {
-	rows := p.chunkRows(ci)
+// chunk ci of page p: rows [rowLo, rowLo+rows) of it, where rowLo may be > 0
+// only for uncompressed chunks without predictor (compressed chunks are
+// decoded whole). When dst is not nil it must have the decoded size and
+// receives the bytes; otherwise they go to an internal buffer that is valid
+// until the next call.
+func (d *chunkDecoder) decode(s *tiffSource, p *tiffPage, ci, rowLo, rows int, dst []byte) ([]byte, error) {
 	bytesPer := p.bps / 8
 	rowBytes := p.chunkW * p.chunkSamples() * bytesPer
 	want := rows * rowBytes
@@ -71,10 +72,11 @@ func (d *chunkDecoder) decode(s *tiffSource, p *tiffPage, ci int, dst []byte) ([
 		return nil, fmt.Errorf("%s: byte count %d exceeds the file size %d", what(), count, s.size)
 	}
 	if p.compression == 1 {
-		if count < uint64(want) {
-			return nil, fmt.Errorf("%s: %d bytes stored, %d needed", what(), count, want)
+		skip := uint64(rowLo) * uint64(rowBytes)
+		if count < skip+uint64(want) {
+			return nil, fmt.Errorf("%s: %d bytes stored, %d needed", what(), count, skip+uint64(want))
 		}
-		if err := s.readAt(out, off, what()); err != nil {
+		if err := s.readAt(out, off+skip, what()); err != nil {
 			return nil, err
 		}
 		return d.unpredict(s, p, out, rowBytes, bytesPer), nil

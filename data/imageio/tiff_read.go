@@ -16,6 +16,8 @@ type chunkJob struct {
 	t, cp, z  int // where the page sits in the image (cp: stored channel plane)
 	s0, s1    int // samples of the page to copy, [s0, s1)
 	chunkY0   int // first image row of the chunk
+	rowLo     int // first chunk row to decode (> 0 only for uncompressed chunks)
+	rows      int // chunk rows to decode
 	chunkX0   int // first image column of the chunk
 	sampleOff int // for planar 2: the chunk's sample
 }
@@ -70,11 +72,18 @@ func (img *tiffImage) jobs(r *resolved) ([]chunkJob, error) {
 					}
 					for cy := r.start[3] / p.chunkH; cy <= (r.stop[3]-1)/p.chunkH; cy++ {
 						for cx := r.start[4] / p.chunkW; cx <= (r.stop[4]-1)/p.chunkW; cx++ {
-							jobs = append(jobs, chunkJob{
+							j := chunkJob{
 								page: p, chunk: (sp*p.down+cy)*p.across + cx,
 								t: t, cp: cp, z: z, s0: js0, s1: js1,
 								chunkY0: cy * p.chunkH, chunkX0: cx * p.chunkW, sampleOff: sp,
-							})
+							}
+							j.rows = p.chunkRows(j.chunk)
+							if p.compression == 1 && p.predictor == 1 { // read only the selected rows
+								lo := max(r.start[3]-j.chunkY0, 0)
+								j.rows = min(r.stop[3]-j.chunkY0, j.rows) - lo
+								j.rowLo = lo
+							}
+							jobs = append(jobs, j)
 						}
 					}
 				}
@@ -114,7 +123,7 @@ func (img *tiffImage) run(jobs []chunkJob, r *resolved, out *Array) error {
 				}
 				j := &jobs[i]
 				direct := img.directTarget(j, r, out)
-				buf, err := dec.decode(img.src, j.page, j.chunk, direct)
+				buf, err := dec.decode(img.src, j.page, j.chunk, j.rowLo, j.rows, direct)
 				if err == nil && direct == nil {
 					img.place(buf, j, r, out)
 				}
@@ -146,14 +155,14 @@ func (img *tiffImage) directTarget(j *chunkJob, r *resolved, out *Array) []byte 
 	if (img.src.order == binary.BigEndian) == nativeLittle || p.chunkSamples() != 1 || j.s1-j.s0 != 1 {
 		return nil
 	}
-	rows := p.chunkRows(j.chunk)
-	if j.chunkY0 < r.start[3] || j.chunkY0+rows > r.stop[3] || j.chunkX0 < r.start[4] || j.chunkX0+p.chunkW > r.stop[4] {
+	rows, y0 := j.rows, j.chunkY0+j.rowLo
+	if y0 < r.start[3] || y0+rows > r.stop[3] || j.chunkX0 < r.start[4] || j.chunkX0+p.chunkW > r.stop[4] {
 		return nil
 	}
 	if r.outStride[4] != 1 || (rows > 1 && r.outStride[3] != p.chunkW) {
 		return nil
 	}
-	off := r.offset(j.t, j.cp*img.spp+j.s0, j.z, j.chunkY0, j.chunkX0)
+	off := r.offset(j.t, j.cp*img.spp+j.s0, j.z, y0, j.chunkX0)
 	return bytesView(out.Data, off, rows*p.chunkW)
 }
 
@@ -205,8 +214,8 @@ func bytesView(data any, off, n int) []byte {
 func (img *tiffImage) place(buf []byte, j *chunkJob, r *resolved, out *Array) {
 	p := j.page
 	cs := p.chunkSamples()
-	rows := p.chunkRows(j.chunk)
-	y0, y1 := max(r.start[3], j.chunkY0), min(r.stop[3], j.chunkY0+rows, p.height)
+	bufY0 := j.chunkY0 + j.rowLo // image row of the first decoded row
+	y0, y1 := max(r.start[3], bufY0), min(r.stop[3], bufY0+j.rows, p.height)
 	x0, x1 := max(r.start[4], j.chunkX0), min(r.stop[4], j.chunkX0+p.chunkW, p.width)
 	if y0 >= y1 || x0 >= x1 {
 		return
@@ -215,9 +224,9 @@ func (img *tiffImage) place(buf []byte, j *chunkJob, r *resolved, out *Array) {
 	n := x1 - x0
 	for y := y0; y < y1; y++ {
 		for s := j.s0; s < j.s1; s++ {
-			src := ((y-j.chunkY0)*p.chunkW+(x0-j.chunkX0))*cs + (s - j.sampleOff)
+			src := ((y-bufY0)*p.chunkW+(x0-j.chunkX0))*cs + (s - j.sampleOff)
 			if p.planar == 2 {
-				src = (y-j.chunkY0)*p.chunkW + (x0 - j.chunkX0)
+				src = (y-bufY0)*p.chunkW + (x0 - j.chunkX0)
 			}
 			dst := r.offset(j.t, j.cp*img.spp+s, j.z, y, x0)
 			copyRow(out.Data, dst, r.outStride[4], buf, src, cs, n, big)
