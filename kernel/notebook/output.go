@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Output is one output of a code cell, as nbformat stores it.
@@ -23,6 +24,7 @@ type Output struct {
 	Traceback     []string
 
 	raw json.RawMessage // an output of another type, written back as read
+	buf streamBuf       // a stream being recorded
 }
 
 // parseOutput decodes one stored output.
@@ -154,13 +156,22 @@ func (o *Output) fields() any {
 	return m
 }
 
-// appendStream adds text to a stream output's text as Jupyter front-ends store it:
-// a carriage return not followed by a newline moves back to the line start and the
-// following characters overwrite the line; a backspace deletes the character
-// before it. Only the last line of old can change, so appending stays linear.
-func appendStream(old, add string) string {
-	i := strings.LastIndexByte(old, '\n')
-	return old[:i+1] + fixControl(old[i+1:]+add)
+// streamBuf accumulates a stream's text as Jupyter front-ends show it: complete
+// lines with their carriage returns and backspaces applied, and the raw text since
+// the last newline, which later text may still overwrite. Keeping that tail raw
+// makes the result independent of how the text was cut into pieces.
+type streamBuf struct {
+	done string // complete lines, processed
+	tail string // raw text after the last newline
+}
+
+// add appends raw text and returns the stream's text so far.
+func (b *streamBuf) add(text string) string {
+	raw := b.tail + text
+	i := strings.LastIndexByte(raw, '\n')
+	b.done += fixControl(raw[:i+1])
+	b.tail = raw[i+1:]
+	return b.done + fixControl(b.tail)
 }
 
 // fixControl applies carriage returns and backspaces to s line by line. A carriage
@@ -174,14 +185,17 @@ func fixControl(s string) string {
 	for li, line := range lines {
 		nl := strings.HasSuffix(line, "\n")
 		line = strings.TrimSuffix(line, "\n")
-		var buf []rune
+		var buf []string // characters, as their bytes (invalid UTF-8 kept as is)
 		cur := 0
 		pendingCR := false
-		for _, r := range line {
-			switch r {
-			case '\r':
+		for len(line) > 0 {
+			_, size := utf8.DecodeRuneInString(line)
+			ch := line[:size]
+			line = line[size:]
+			switch ch {
+			case "\r":
 				cur, pendingCR = 0, true
-			case '\b':
+			case "\b":
 				if cur > 0 {
 					buf = append(buf[:cur-1], buf[cur:]...)
 					cur--
@@ -189,14 +203,14 @@ func fixControl(s string) string {
 			default:
 				pendingCR = false
 				if cur < len(buf) {
-					buf[cur] = r
+					buf[cur] = ch
 				} else {
-					buf = append(buf, r)
+					buf = append(buf, ch)
 				}
 				cur++
 			}
 		}
-		out.WriteString(string(buf))
+		out.WriteString(strings.Join(buf, ""))
 		switch {
 		case nl:
 			out.WriteByte('\n')

@@ -34,10 +34,13 @@ func TestAppendStreamPieces(t *testing.T) {
 		{[]string{"50%\r", "100%\r", "\n"}, "100%\n"},
 		{[]string{"ab", "\b", "c\n"}, "ac\n"},
 		{[]string{"line\n", "x\r", "y"}, "line\ny"},
+		{[]string{"000\r0", "0"}, "000"}, // the cursor survives the cut
+		{[]string{"abc\r", "\n"}, "abc\n"},
 	} {
+		var b streamBuf
 		got := ""
 		for _, p := range tc.pieces {
-			got = appendStream(got, p)
+			got = b.add(p)
 		}
 		if got != tc.want {
 			t.Errorf("pieces %q: got %q, want %q", tc.pieces, got, tc.want)
@@ -56,7 +59,9 @@ func FuzzAppendStream(f *testing.F) {
 			return
 		}
 		whole := fixControl(s)
-		parts := appendStream(fixControl(s[:cutAt]), s[cutAt:])
+		var b streamBuf
+		b.add(s[:cutAt])
+		parts := b.add(s[cutAt:])
 		if whole != parts {
 			t.Fatalf("%q split at %d: %q vs whole %q", s, cutAt, parts, whole)
 		}

@@ -29,9 +29,11 @@ func (r *recorder) Stream(name, text string) {
 	}
 	outs := r.cell.Outputs
 	if n := len(outs); n > 0 && outs[n-1].Type == "stream" && outs[n-1].Name == name {
-		outs[n-1].Text = appendStream(outs[n-1].Text, text)
+		outs[n-1].Text = outs[n-1].buf.add(text)
 	} else {
-		r.cell.Outputs = append(outs, &Output{Type: "stream", Name: name, Text: fixControl(text)})
+		o := &Output{Type: "stream", Name: name}
+		o.Text = o.buf.add(text)
+		r.cell.Outputs = append(outs, o)
 	}
 	r.term.stream(text)
 }
