@@ -259,3 +259,27 @@ func TestWriteErrors(t *testing.T) {
 		}
 	}
 }
+
+func TestMultiFileOMERefused(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "part1.ome.tif")
+	if err := WriteOMETIFF(path, ramp(t, Uint8, "ZYX", 2, 4, 4), WriteMeta{}, WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := newTIFFImage(&tiffSource{r: bytes.NewReader(b), path: path, size: int64(len(b))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	xml := buildOME([5]int{1, 1, 2, 4, 4}, Uint8, WriteMeta{})
+	own := strings.Replace(xml, `<TiffData IFD="0" PlaneCount="2" />`, `<TiffData IFD="0" PlaneCount="2"><UUID FileName="part1.ome.tif">urn:uuid:1</UUID></TiffData>`, 1)
+	if err := img.mapOME(own); err != nil {
+		t.Errorf("TiffData naming this file: %v", err)
+	}
+	other := strings.Replace(xml, `<TiffData IFD="0" PlaneCount="2" />`, `<TiffData IFD="0" PlaneCount="2"><UUID FileName="part2.ome.tif">urn:uuid:2</UUID></TiffData>`, 1)
+	if err := img.mapOME(other); err == nil || !strings.Contains(err.Error(), `refers to planes in "part2.ome.tif"`) {
+		t.Errorf("TiffData naming another file: err = %v", err)
+	}
+}

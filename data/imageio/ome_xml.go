@@ -51,6 +51,9 @@ type omeTiffData struct {
 	FirstC     *int `xml:"FirstC,attr"`
 	FirstT     *int `xml:"FirstT,attr"`
 	PlaneCount *int `xml:"PlaneCount,attr"`
+	UUID       *struct {
+		FileName string `xml:"FileName,attr"`
+	} `xml:"UUID"`
 }
 
 // omeTypes maps OME pixel types to dtypes.

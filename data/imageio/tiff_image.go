@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"os"
+	"path/filepath"
 	"strings"
 )
 
@@ -261,6 +262,9 @@ func (img *tiffImage) mapOME(desc string) error {
 		tds = []omeTiffData{{}}
 	}
 	for _, td := range tds {
+		if td.UUID != nil && td.UUID.FileName != "" && td.UUID.FileName != filepath.Base(img.src.path) {
+			return fmt.Errorf("OME-XML TiffData refers to planes in %q (multi-file OME-TIFF is not supported)", td.UUID.FileName)
+		}
 		ifd, first := 0, 0
 		if td.IFD != nil {
 			ifd = *td.IFD
