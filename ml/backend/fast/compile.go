@@ -19,6 +19,7 @@ type step struct {
 	donate []bool              // segment: inputs the inner executable may consume
 	free   []int               // value ids whose buffers are finalized after this step
 	nodes  []*node             // segment: its nodes (for tracing)
+	fused  *fusedStep          // fused element-wise group
 }
 
 // Compile implements backends.Builder: it splits the recorded graph into native steps and
@@ -76,6 +77,7 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 		groups = append(groups, []*node{n})
 	}
 	flush()
+	groups = fuseElementwise(groups)
 	// Which step consumes each value last; graph outputs are consumed "after the end".
 	lastUse := make([]int, len(b.values))
 	for i := range lastUse {
@@ -145,6 +147,29 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 // buildStep builds step gi from its nodes: a native step, or a compiled inner segment.
 func (b *Builder) buildStep(gi int, g []*node, producer, lastUse []int, isOutput []bool) (*step, error) {
 	s := &step{}
+	if isFused(g) {
+		inGroup := map[int]bool{}
+		for _, n := range g {
+			inGroup[n.outputs[0].id] = true
+		}
+		seen := map[int]bool{}
+		for _, n := range g {
+			for _, in := range n.inputs {
+				if !inGroup[in.id] && !seen[in.id] {
+					seen[in.id] = true
+					s.ins = append(s.ins, in.id)
+				}
+			}
+		}
+		for _, n := range g {
+			if o := n.outputs[0]; isOutput[o.id] || lastUse[o.id] > gi {
+				s.outs = append(s.outs, o.id)
+			}
+		}
+		s.nodes = g
+		s.fused = newFusedStep(g, s)
+		return s, nil
+	}
 	if len(g) == 1 && g[0].kind != kindInner {
 		n := g[0]
 		s.native = n

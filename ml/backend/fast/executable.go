@@ -75,7 +75,9 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, dev backen
 		if prof != nil {
 			prof.start()
 		}
-		if s.native != nil {
+		if s.fused != nil {
+			outs, err = e.runFused(s, bufs, dev)
+		} else if s.native != nil {
 			outs, err = e.runNative(s.native, s, bufs, dev)
 		} else {
 			in := make([]backends.Buffer, len(s.ins))

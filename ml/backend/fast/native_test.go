@@ -82,3 +82,33 @@ func TestNonFloat32FallsBack(t *testing.T) {
 		t.Fatalf("sum of squares = %d, want 14", v)
 	}
 }
+
+// TestFusedElementwiseChains runs batch-norm-like element-wise chains on tensors large
+// enough to be fused (with intermediates used inside and outside the chain, broadcasts
+// and a gradient) and compares with unfused native execution and with the inner backend.
+func TestFusedElementwiseChains(t *testing.T) {
+	b := newBackend(t)
+	rng := rand.New(rand.NewPCG(6, 6))
+	x, g, r := randTensor(rng, 4, 8, 32, 32), randTensor(rng, 1, 8, 1, 1), randTensor(rng, 4, 8, 32, 32)
+	fn := func(x, g, r *Node) []*Node {
+		mean := ReduceAndKeep(x, ReduceMean, 0, 2, 3)
+		c := Sub(x, mean)
+		v := ReduceAndKeep(Mul(c, c), ReduceMean, 0, 2, 3)
+		y := Mul(Div(c, Sqrt(AddScalar(v, 1e-5))), g)
+		act := Max(y, ZerosLike(y))
+		loss := ReduceAllSum(Mul(r, act))
+		grads := Gradient(loss, x, g)
+		return []*Node{act, c, Neg(Abs(Sign(y))), grads[0], grads[1]}
+	}
+	fused := MustNewExec(b, fn).MustExec(x, g, r)
+	fusionEnabled = false
+	unfused := MustNewExec(b, fn).MustExec(x, g, r)
+	fusionEnabled = true
+	nativeElementwise = false
+	inner := MustNewExec(b, fn).MustExec(x, g, r)
+	nativeElementwise = true
+	for i := range inner {
+		assertClose(t, "fused vs unfused", flat(fused[i]), flat(unfused[i]), 0)
+		assertClose(t, "fused vs inner", flat(fused[i]), flat(inner[i]), 1e-4)
+	}
+}

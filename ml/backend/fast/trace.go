@@ -29,7 +29,9 @@ func (p *profile) start() { p.t0 = time.Now() }
 
 func (p *profile) stop(s *step, _ []backends.Buffer, _ backends.Backend) {
 	key := "inner segment"
-	if s.native == nil {
+	if s.fused != nil {
+		key = fmt.Sprintf("fused%v(%d ops)", s.fused.dims, len(s.fused.nodes))
+	} else if s.native == nil {
 		seen := map[string]bool{}
 		for _, n := range s.nodes {
 			seen[n.opName] = true
@@ -63,7 +65,7 @@ func (p *profile) print(name string) {
 	sort.Slice(keys, func(i, j int) bool { return p.total[keys[i]] > p.total[keys[j]] })
 	fmt.Fprintf(os.Stderr, "%s trace of %q: %.3fs\n", Name, name, sum.Seconds())
 	for i, k := range keys {
-		if i == 25 {
+		if i == 60 {
 			break
 		}
 		fmt.Fprintf(os.Stderr, "  %8.1fms %5d× %s\n", float64(p.total[k].Microseconds())/1000, p.count[k], k)

@@ -18,8 +18,12 @@ const (
 
 // Unary writes dst[i] = op(src[i]); dst and src have the same length (they may be the same slice).
 func Unary(op UnaryOp, dst, src []float32) {
-	forRows(len(src), 1, func(i0, i1 int) {
-		d, s := dst[i0:i1], src[i0:i1]
+	forRows(len(src), 1, func(i0, i1 int) { unaryRow(op, dst[i0:i1], src[i0:i1]) })
+}
+
+// unaryRow applies op to one run of elements.
+func unaryRow(op UnaryOp, d, s []float32) {
+	{
 		switch op {
 		case Neg:
 			for i, v := range s {
@@ -58,5 +62,5 @@ func Unary(op UnaryOp, dst, src []float32) {
 				d[i] = float32(math.Log(float64(v)))
 			}
 		}
-	})
+	}
 }
