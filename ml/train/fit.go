@@ -226,8 +226,14 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 			}
 			continue
 		}
-		stop, err := t.endEpoch(val, lr, report, save, bestPath)
+		stop, err := t.endEpoch(ctx, val, lr, report, save, bestPath)
 		if err != nil {
+			if ctx.Err() != nil {
+				// Cancelled during validation: the epoch is recorded unvalidated.
+				if serr := save(lastPath); serr != nil {
+					return finish(), fmt.Errorf("%w (and saving failed: %v)", err, serr)
+				}
+			}
 			return finish(), err
 		}
 		if err := save(lastPath); err != nil {
@@ -251,7 +257,7 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 // endEpoch closes an epoch: records it, validates when due, updates the best value,
 // early stopping and the plateau schedule, and writes best.ckpt on improvement. It
 // returns a reason when training should stop.
-func (t *Trainer) endEpoch(val Dataset, lr float64, report func(Progress), save func(string) error, bestPath string) (string, error) {
+func (t *Trainer) endEpoch(ctx stdctx.Context, val Dataset, lr float64, report func(Progress), save func(string) error, bestPath string) (string, error) {
 	st := &t.state
 	rec := EpochRecord{Epoch: st.Epoch + 1, LR: lr}
 	if st.EpochLossN > 0 {
@@ -262,8 +268,9 @@ func (t *Trainer) endEpoch(val Dataset, lr float64, report func(Progress), save 
 	validate := val != nil && (st.Epoch%t.cfg.ValEvery == 0 || st.Epoch == t.cfg.Epochs)
 	stop := ""
 	if validate {
-		v, err := t.Evaluate(val)
+		v, err := t.EvaluateContext(ctx, val)
 		if err != nil {
+			st.History = append(st.History, rec)
 			return "", err
 		}
 		rec.Validated, rec.Val = true, v

@@ -261,3 +261,35 @@ func TestPlateauScheduleInFit(t *testing.T) {
 		t.Errorf("plateau scale after 6 flat validations = %v, want 0.25", s.Scale)
 	}
 }
+
+// cancelAt cancels a context when batch `at` is requested.
+type cancelAt struct {
+	*Samples
+	at     int
+	cancel func()
+}
+
+func (d cancelAt) Batch(epoch, i int) (Batch, error) {
+	if i == d.at {
+		d.cancel()
+	}
+	return d.Samples.Batch(epoch, i)
+}
+
+func TestCancelDuringValidation(t *testing.T) {
+	ctx, cancel := stdctx.WithCancel(stdctx.Background())
+	dir := t.TempDir()
+	tr := newTrainer(t, mlp(4, 1), Config{Epochs: 3, Dir: dir})
+	val := cancelAt{&Samples{Items: regression(12, 2), BatchSize: 4}, 1, cancel}
+	res, err := tr.Fit(ctx, regressionData(16, 8, 1), val)
+	if !errors.Is(err, stdctx.Canceled) || !strings.Contains(err.Error(), "validation cancelled at batch 2") {
+		t.Fatalf("err = %v, want a cancelled validation", err)
+	}
+	if len(res.History) != 1 || res.History[0].Validated {
+		t.Fatalf("history %+v, want epoch 1 recorded without validation", res.History)
+	}
+	c, err := ReadCheckpoint(filepath.Join(dir, "last.ckpt"))
+	if err != nil || c.State.Epoch != 1 || c.State.Step != 2 {
+		t.Fatalf("last.ckpt: %v, state %+v", err, c)
+	}
+}

@@ -1,6 +1,7 @@
 package train
 
 import (
+	stdctx "context"
 	"fmt"
 	"sort"
 
@@ -255,6 +256,12 @@ func (t *Trainer) Predict(x Tensor) (Tensor, error) {
 // Evaluate runs the model in evaluation mode over every batch of data and returns
 // the mean loss ("loss") and metrics, weighted by batch size.
 func (t *Trainer) Evaluate(data Dataset) (map[string]float64, error) {
+	return t.EvaluateContext(stdctx.Background(), data)
+}
+
+// EvaluateContext is Evaluate that stops between batches when ctx is cancelled,
+// returning an error that wraps ctx.Err().
+func (t *Trainer) EvaluateContext(ctx stdctx.Context, data Dataset) (map[string]float64, error) {
 	if data == nil || data.Len() == 0 {
 		return nil, fmt.Errorf("train: evaluate: no validation batches")
 	}
@@ -262,6 +269,9 @@ func (t *Trainer) Evaluate(data Dataset) (map[string]float64, error) {
 	sums := make([]float64, len(names))
 	total := 0
 	for i := 0; i < data.Len(); i++ {
+		if err := ctx.Err(); err != nil {
+			return nil, fmt.Errorf("train: validation cancelled at batch %d: %w", i, err)
+		}
 		b, err := data.Batch(0, i)
 		if err != nil {
 			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
