@@ -218,6 +218,7 @@ type result struct {
 
 // Epoch is one pass over the data; call Next until io.EOF, or Close to stop early.
 type Epoch struct {
+	ctx    context.Context
 	out    chan *Batch
 	errc   chan error
 	cancel context.CancelFunc
@@ -228,7 +229,7 @@ type Epoch struct {
 // Epoch starts producing the batches of epoch number epoch (0-based).
 func (l *Loader) Epoch(ctx context.Context, epoch int) *Epoch {
 	ctx, cancel := context.WithCancel(ctx)
-	e := &Epoch{out: make(chan *Batch, l.opts.Prefetch), errc: make(chan error, 1), cancel: cancel}
+	e := &Epoch{ctx: ctx, out: make(chan *Batch, l.opts.Prefetch), errc: make(chan error, 1), cancel: cancel}
 	type job struct {
 		i   int
 		res chan result
@@ -322,7 +323,8 @@ func (l *Loader) Epoch(ctx context.Context, epoch int) *Epoch {
 }
 
 // Next returns the next batch, or io.EOF after the last one, or the first error
-// (a sample that failed to load or transform, or unequal shapes in a batch).
+// (a sample that failed to load or transform, unequal shapes in a batch, or the
+// context's error if it was cancelled).
 func (e *Epoch) Next() (*Batch, error) {
 	if e.err != nil {
 		return nil, e.err
@@ -335,7 +337,11 @@ func (e *Epoch) Next() (*Batch, error) {
 	case err := <-e.errc:
 		e.err = err
 	default:
-		e.err = io.EOF
+		if err := e.ctx.Err(); err != nil {
+			e.err = err // cancelled by the caller: not a complete epoch
+		} else {
+			e.err = io.EOF
+		}
 	}
 	e.Close()
 	return nil, e.err

@@ -198,9 +198,14 @@ func TestEarlyCloseStopsGoroutines(t *testing.T) {
 	e.Next()
 	cancel()
 	for {
-		if _, err := e.Next(); err != nil {
-			break
+		_, err := e.Next()
+		if err == nil {
+			continue
 		}
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("cancelled epoch ended with %v, want context.Canceled", err)
+		}
+		break
 	}
 	deadline := time.Now().Add(2 * time.Second)
 	for runtime.NumGoroutine() > before && time.Now().Before(deadline) {
