@@ -283,3 +283,12 @@ func TestMultiFileOMERefused(t *testing.T) {
 		t.Errorf("TiffData naming another file: err = %v", err)
 	}
 }
+
+func TestPNGSizeBound(t *testing.T) {
+	b := readTestdata(t, "gray8.png")
+	binary.BigEndian.PutUint32(b[16:], 1<<24) // width
+	binary.BigEndian.PutUint32(b[20:], 1<<24) // height
+	if err := openAndRead(t, "huge.png", b); err == nil || !strings.Contains(err.Error(), "cannot come from") {
+		t.Errorf("err = %v", err)
+	}
+}

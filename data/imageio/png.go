@@ -42,6 +42,10 @@ func openPNG(f *os.File, path string) (Image, error) {
 	if depth == 16 {
 		dt = Uint16
 	}
+	// zlib cannot compress by more than about 1032:1: refuse sizes the file cannot hold.
+	if st, err := f.Stat(); err == nil && uint64(w)*uint64(h)*uint64(c*dt.Size()) > 1100*uint64(st.Size())+(1<<20) {
+		return nil, fmt.Errorf("imageio: %s: PNG of %dx%d pixels cannot come from %d bytes", path, w, h, st.Size())
+	}
 	m := Meta{Path: path, Format: "png", Dims: "TCZYX", DType: dt, Shape: [5]int{1, c, 1, int(h), int(w)}}
 	return &pngImage{f: f, meta: m, depth: depth, ctype: ctype}, nil
 }

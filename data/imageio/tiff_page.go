@@ -1,6 +1,9 @@
 package imageio
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+)
 
 // TIFF tags imageio uses.
 const (
@@ -209,13 +212,17 @@ func (s *tiffSource) parsePage(d *ifd, i int) (*tiffPage, error) {
 	}
 	p.across = (p.width + p.chunkW - 1) / p.chunkW
 	p.down = (p.height + p.chunkH - 1) / p.chunkH
-	if uint64(p.chunkW)*uint64(p.chunkH)*uint64(p.chunkSamples())*uint64(p.bps/8) > 1<<31 {
+	if satMul(uint64(p.chunkW), uint64(p.chunkH), uint64(p.chunkSamples()), uint64(p.bps/8)) > 1<<31 {
 		return nil, fmt.Errorf("page %d: one %s of %dx%dx%d samples is too large", i, p.chunkKind(), p.chunkW, p.chunkH, p.chunkSamples())
 	}
-	nChunks := p.across * p.down
+	planes := 1
 	if p.planar == 2 {
-		nChunks *= p.spp
+		planes = p.spp
 	}
+	if satMul(uint64(p.across), uint64(p.down), uint64(planes)) > uint64(s.size) {
+		return nil, fmt.Errorf("page %d: %dx%d %ss of %dx%d pixels need more offsets than the file can hold", i, p.across, p.down, p.chunkKind(), p.chunkW, p.chunkH)
+	}
+	nChunks := p.across * p.down * planes
 	for _, t := range []struct {
 		tag uint16
 		dst *[]uint64
@@ -238,10 +245,10 @@ func (s *tiffSource) parsePage(d *ifd, i int) (*tiffPage, error) {
 	for _, c := range p.counts {
 		stored += c
 	}
-	decoded := uint64(p.width) * uint64(p.height) * uint64(p.spp) * uint64(p.bps/8)
+	decoded := satMul(uint64(p.width), uint64(p.height), uint64(p.spp), uint64(p.bps/8))
 	if p.compression == 1 {
-		if stored > 0 && stored < decoded && !p.tiled {
-			return nil, fmt.Errorf("page %d: uncompressed strips hold %d bytes, the image needs %d", i, stored, decoded)
+		if stored < decoded {
+			return nil, fmt.Errorf("page %d: uncompressed %ss hold %d bytes, the image needs %d", i, p.chunkKind(), stored, decoded)
 		}
 	} else if decoded > stored*maxRatio[p.compression]+(1<<16) {
 		return nil, fmt.Errorf("page %d: %dx%dx%d %v image from %d %s-compressed bytes is implausible",
@@ -274,4 +281,16 @@ func (p *tiffPage) compatible(q *tiffPage) error {
 			q.index, q.width, q.height, q.spp, q.dtype, p.index, p.width, p.height, p.spp, p.dtype)
 	}
 	return nil
+}
+
+// satMul multiplies, saturating at the largest uint64 instead of wrapping.
+func satMul(factors ...uint64) uint64 {
+	n := uint64(1)
+	for _, f := range factors {
+		if f != 0 && n > math.MaxUint64/f {
+			return math.MaxUint64
+		}
+		n *= f
+	}
+	return n
 }
