@@ -326,3 +326,65 @@ func TestReadCheckpointRejectsBadShapes(t *testing.T) {
 		}
 	}
 }
+
+const writeChildEnv = "IM2IM_TRAIN_WRITE_CHILD_DIR"
+
+// TestKillDuringCheckpointWrite re-executes the test binary as a child that rewrites
+// last.ckpt in a loop and SIGKILLs it at an arbitrary moment, several times: the
+// checkpoint on disk must always read back complete (atomic replace), whatever
+// temporary file the kill left behind.
+func TestKillDuringCheckpointWrite(t *testing.T) {
+	if dir := os.Getenv(writeChildEnv); dir != "" {
+		tr := newTrainer(t, mlp(64, 8), Config{})
+		if err := tr.prepare(toTensor(Tensor{Shape: []int{1, 2}, Data: []float32{0, 0}})); err != nil {
+			t.Fatal(err)
+		}
+		path := filepath.Join(dir, "last.ckpt")
+		for i := 0; ; i++ {
+			st := State{Step: i, StepLosses: make([]float64, 2000)}
+			if err := writeCheckpoint(path, tr.Context(), st); err != nil {
+				t.Fatal(err)
+			}
+			if i == 0 {
+				if err := os.WriteFile(filepath.Join(dir, "started"), nil, 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	dir := t.TempDir()
+	for round := 0; round < 3; round++ {
+		os.Remove(filepath.Join(dir, "started"))
+		cmd := exec.Command(os.Args[0], "-test.run=^TestKillDuringCheckpointWrite$", "-test.count=1")
+		cmd.Env = append(os.Environ(), writeChildEnv+"="+dir)
+		var out bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &out
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		deadline := time.Now().Add(time.Minute)
+		for {
+			if _, err := os.Stat(filepath.Join(dir, "started")); err == nil {
+				break
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatalf("child never wrote a checkpoint:\n%s", out.String())
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		time.Sleep(time.Duration(20+37*round) * time.Millisecond)
+		if err := cmd.Process.Kill(); err != nil {
+			t.Fatal(err)
+		}
+		_ = cmd.Wait()
+		c, err := ReadCheckpoint(filepath.Join(dir, "last.ckpt"))
+		if err != nil {
+			t.Fatalf("round %d: checkpoint unreadable after the kill: %v", round, err)
+		}
+		if len(c.Vars) == 0 {
+			t.Fatalf("round %d: checkpoint without variables", round)
+		}
+		t.Logf("round %d: last complete checkpoint was write #%d", round, c.State.Step)
+	}
+}
