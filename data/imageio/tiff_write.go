@@ -63,7 +63,7 @@ func writeOMETIFF(path string, a *Array, meta WriteMeta, opts WriteOptions) erro
 	if shape[3] == 0 || shape[4] == 0 || shape[0]*shape[1]*shape[2] == 0 {
 		return fmt.Errorf("empty image of shape %v", a.Shape)
 	}
-	raw := toBytesLE(canon.Data)
+	raw := leBytes(canon.Data)
 	elem := a.DType.Size()
 	planeBytes := shape[3] * shape[4] * elem
 	rowBytes := shape[4] * elem
@@ -349,4 +349,13 @@ func applyHorizontal(b []byte, rowBytes, size int) {
 			}
 		}
 	}
+}
+
+// leBytes returns the little-endian bytes of a typed slice: its own memory on
+// little-endian machines (not to be modified), a converted copy otherwise.
+func leBytes(data any) []byte {
+	if _, n := dtypeOf(data); nativeLittle && n > 0 {
+		return bytesView(data, 0, n)
+	}
+	return toBytesLE(data)
 }

@@ -104,7 +104,7 @@ func EncodeNPY(w io.Writer, a *Array, fortran bool) error {
 	if _, err := w.Write(hdr); err != nil {
 		return err
 	}
-	_, err := w.Write(toBytesLE(data.Data))
+	_, err := w.Write(leBytes(data.Data))
 	return err
 }
 
