@@ -57,16 +57,20 @@ func addPanicFrames(e *Error, frames []panicFrame, c chunk, cellLines int) {
 		return
 	}
 	var trace []string
-	for _, f := range frames {
+	for i, f := range frames {
+		inCell := f.fn == "main" || strings.HasPrefix(f.fn, "main.func")
+		if f.line == 1 { // undo yaegi's first-line wrapping
+			shift := wrapperShift(chunk{decl: !inCell})
+			f.col = max(1, f.col-shift)
+			frames[i] = f
+		}
 		fn := strings.TrimPrefix(f.fn, "main.")
-		if fn == "main" {
+		if f.fn == "main" {
 			fn = "cell"
 		}
 		trace = append(trace, fmt.Sprintf("  at line %d:%d in %s", f.line, f.col, fn))
 	}
 	outer := frames[len(frames)-1]
-	pos := &Error{Line: outer.line, Col: outer.col}
-	fixPos(pos, c, cellLines)
-	e.Line, e.Col = pos.Line, pos.Col
+	e.Line, e.Col = min(outer.line, cellLines), outer.col
 	e.Trace = append(trace, e.Trace...)
 }

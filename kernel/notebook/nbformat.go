@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 )
 
@@ -285,7 +286,13 @@ func short(raw json.RawMessage) string {
 
 // Marshal encodes nb as Jupyter writes it: keys sorted, one-space indent, text
 // split into lines, a final newline.
-func (nb *Notebook) Marshal() ([]byte, error) {
+func (nb *Notebook) Marshal() ([]byte, error) { return nb.marshal(nil) }
+
+// marshal is Marshal with a cache of encoded cells: a cell found in cache is
+// written from it, others are encoded and stored there (cache may be nil). The
+// runner drops the cells it changes, so saving after every cell costs the cells
+// that changed, not the whole notebook.
+func (nb *Notebook) marshal(cache map[*Cell][]byte) ([]byte, error) {
 	top := map[string]any{}
 	for k, v := range nb.extra {
 		top[k] = v
@@ -297,19 +304,82 @@ func (nb *Notebook) Marshal() ([]byte, error) {
 		md = map[string]json.RawMessage{}
 	}
 	top["metadata"] = md
-	cells := make([]any, len(nb.Cells))
-	for i, c := range nb.Cells {
-		cells[i] = c.fields()
+	top["cells"] = nil // written below
+	keys := make([]string, 0, len(top))
+	for k := range top {
+		keys = append(keys, k)
 	}
-	top["cells"] = cells
+	sort.Strings(keys)
+	var buf bytes.Buffer
+	buf.WriteString("{\n")
+	for i, k := range keys {
+		kb, err := encodeIndented(k, "")
+		if err != nil {
+			return nil, err
+		}
+		buf.WriteString(" ")
+		buf.Write(kb)
+		buf.WriteString(": ")
+		if k == "cells" {
+			if err := nb.writeCells(&buf, cache); err != nil {
+				return nil, err
+			}
+		} else {
+			vb, err := encodeIndented(top[k], " ")
+			if err != nil {
+				return nil, fmt.Errorf("encoding notebook %q: %w", k, err)
+			}
+			buf.Write(vb)
+		}
+		if i < len(keys)-1 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n")
+	}
+	buf.WriteString("}\n")
+	return buf.Bytes(), nil
+}
+
+// writeCells writes the cells array at depth 1.
+func (nb *Notebook) writeCells(buf *bytes.Buffer, cache map[*Cell][]byte) error {
+	if len(nb.Cells) == 0 {
+		buf.WriteString("[]")
+		return nil
+	}
+	buf.WriteString("[\n")
+	for i, c := range nb.Cells {
+		cb, ok := cache[c]
+		if !ok {
+			var err error
+			if cb, err = encodeIndented(c.fields(), "  "); err != nil {
+				return fmt.Errorf("encoding cell %d: %w", i+1, err)
+			}
+			if cache != nil {
+				cache[c] = cb
+			}
+		}
+		buf.WriteString("  ")
+		buf.Write(cb)
+		if i < len(nb.Cells)-1 {
+			buf.WriteString(",")
+		}
+		buf.WriteString("\n")
+	}
+	buf.WriteString(" ]")
+	return nil
+}
+
+// encodeIndented encodes v as JSON with one-space indent after prefix, without
+// HTML escaping and without the final newline.
+func encodeIndented(v any, prefix string) ([]byte, error) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", " ")
-	if err := enc.Encode(top); err != nil {
-		return nil, fmt.Errorf("encoding notebook: %w", err)
+	enc.SetIndent(prefix, " ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
 	}
-	return buf.Bytes(), nil
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
 }
 
 // fields is the JSON object of a cell.

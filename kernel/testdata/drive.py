@@ -175,7 +175,7 @@ def main():
 
         # After a failed cell, execute requests already queued are aborted (stop_on_error),
         # unless the request says otherwise.
-        id1 = kc.execute('panic("first")')
+        id1 = kc.execute('import "time"\ntime.Sleep(300 * time.Millisecond)\npanic("first")')
         id2 = kc.execute("queued := 1")
         r1, r2 = kc.get_shell_msg(timeout=20), kc.get_shell_msg(timeout=20)
         collect(kc, id1)
@@ -204,6 +204,13 @@ def main():
         kc.session.key = good
         reply, out = run(kc, "x == 999")
         check(result_text(out) == "false", "bad signature rejected", out)
+
+        # Restart: shutdown_request(restart=True), a fresh process, fresh state.
+        old_pid = km.provisioner.pid
+        km.restart_kernel(now=False)
+        kc.wait_for_ready(timeout=60)
+        reply, out = run(kc, "x")
+        check(km.provisioner.pid != old_pid and reply["status"] == "error", "restart", reply)
     finally:
         # Shutdown via shutdown_request; the process must exit by itself.
         kc.shutdown()
