@@ -25,8 +25,10 @@ type SubjectInfo struct {
 // Check opens every file's header (no pixel data) with a few goroutines and
 // reports every problem at once: unreadable files, a Z extent that contradicts
 // the declared dims (2D needs Z = 1, 3D needs Z > 1), and arrays of one subject
-// whose Z/Y/X shapes differ from IM's (both shapes named; unpair data may differ
-// between IM and GT). dims 0 skips the dims check.
+// whose Z/Y/X shapes differ from IM's (both shapes named). Unpair data is held
+// to this too: the transforms crop IM and GT with one box, so the shuffled GT
+// files must have IM's shape (crop or pad them beforehand). dims 0 skips the
+// dims check.
 func Check(subjects []Subject, cat Category, dims int) ([]SubjectInfo, error) {
 	infos := make([]SubjectInfo, len(subjects))
 	errs := make([][]error, len(subjects))
@@ -78,7 +80,7 @@ func checkSubject(s Subject, cat Category, dims int) (SubjectInfo, []error) {
 	sort.Strings(roles)
 	for _, r := range roles {
 		f, ok := info.Files[r]
-		if !ok || r == "IM" || (cat == Unpair && r == "GT") {
+		if !ok || r == "IM" {
 			continue
 		}
 		if [3]int(f.Shape[2:]) != [3]int(im.Shape[2:]) {
