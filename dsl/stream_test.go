@@ -219,3 +219,26 @@ func TestBackgroundProcessDoesNotHangCell(t *testing.T) {
 		t.Errorf("stdout %q", got)
 	}
 }
+
+func TestInterruptBlockedChannelOps(t *testing.T) {
+	s := newSession(t)
+	// Interpreted channel operations are cancellable (a compiled blocking call such
+	// as sync.WaitGroup.Wait is not: Execute waits for it, by design).
+	for _, cell := range []string{"ch := make(chan int)\n<-ch", "select {}", "c2 := make(chan int)\nc2 <- 1"} {		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		done := make(chan error, 1)
+		go func() {
+			_, err := s.Execute(ctx, cell, &recSink{})
+			done <- err
+		}()
+		select {
+		case err := <-done:
+			var e *Error
+			if !errors.As(err, &e) || e.Name != ErrInterrupted {
+				t.Errorf("%q: got %v", cell, err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Errorf("%q: not interrupted after 5 s", cell)
+		}
+		cancel()
+	}
+}
