@@ -224,7 +224,8 @@ func TestInterruptBlockedChannelOps(t *testing.T) {
 	s := newSession(t)
 	// Interpreted channel operations are cancellable (a compiled blocking call such
 	// as sync.WaitGroup.Wait is not: Execute waits for it, by design).
-	for _, cell := range []string{"ch := make(chan int)\n<-ch", "select {}", "c2 := make(chan int)\nc2 <- 1"} {		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+	for _, cell := range []string{"ch := make(chan int)\n<-ch", "select {}", "c2 := make(chan int)\nc2 <- 1"} {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 		done := make(chan error, 1)
 		go func() {
 			_, err := s.Execute(ctx, cell, &recSink{})
