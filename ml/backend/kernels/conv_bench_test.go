@@ -18,21 +18,24 @@ func BenchmarkConv(b *testing.B) {
 		{name: "kgrad-3d-16x16", batch: 16, cin: 2, cout: 16, in: []int{32, 64, 64}, k: []int{32, 64, 64}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true, swapKernel: true},
 	}
 	for _, tc := range cases {
-		b.Run(tc.name, func(b *testing.B) {
-			s := tc.spec()
-			r := rand.New(rand.NewPCG(1, 1))
-			in := randSlice(r, tc.batch*tc.cin*prod(tc.in))
-			kernel := randSlice(r, tc.cout*tc.cin*prod(tc.k))
-			out := make([]float32, tc.batch*tc.cout*prod(s.OutSpatial))
-			flops := 2 * float64(tc.batch*tc.cout*tc.cin) * float64(prod(tc.k)) * float64(prod(s.OutSpatial))
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if err := Conv(s, in, kernel, out); err != nil {
-					b.Fatal(err)
+		for _, shifted := range []bool{true, false} {
+			b.Run(fmt.Sprintf("%s/shifted=%v", tc.name, shifted), func(b *testing.B) {
+				UseShifted = shifted
+				defer func() { UseShifted = true }()
+				s := tc.spec()
+				r := rand.New(rand.NewPCG(1, 1))
+				in := randSlice(r, tc.batch*tc.cin*prod(tc.in))
+				kernel := randSlice(r, tc.cout*tc.cin*prod(tc.k))
+				out := make([]float32, tc.batch*tc.cout*prod(s.OutSpatial))
+				flops := 2 * float64(tc.batch*tc.cout*tc.cin) * float64(prod(tc.k)) * float64(prod(s.OutSpatial))
+				b.ResetTimer()
+				for i := 0; i < b.N; i++ {
+					if err := Conv(s, in, kernel, out); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
-			_ = fmt.Sprint()
-		})
+				b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			})
+		}
 	}
 }
