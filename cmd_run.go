@@ -164,7 +164,7 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 		Timeout:      timeout,
 		Grace:        f.grace,
 		AllowErrors:  f.allowErrors,
-		Save:         func(nb *notebook.Notebook) error { return nb.WriteFile(outAbs) },
+		Save:         func(b []byte) error { return notebook.WriteAtomic(outAbs, b) },
 		Terminal:     term,
 		LogOutput:    f.logOutput,
 		Progress:     f.progress,

@@ -426,13 +426,18 @@ func splitLines(s string) []string {
 	return parts
 }
 
-// WriteFile writes nb to path atomically: a temporary file in the same directory,
-// then a rename, so readers never see a half-written notebook.
+// WriteFile writes nb to path with WriteAtomic.
 func (nb *Notebook) WriteFile(path string) error {
 	b, err := nb.Marshal()
 	if err != nil {
 		return err
 	}
+	return WriteAtomic(path, b)
+}
+
+// WriteAtomic writes b to path through a temporary file in the same directory and
+// a rename, so readers never see a half-written notebook.
+func WriteAtomic(path string, b []byte) error {
 	dir := filepath.Dir(path)
 	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {

@@ -215,5 +215,57 @@ func FuzzParse(f *testing.F) {
 		if !bytes.Equal(out, out2) {
 			t.Fatalf("not stable:\n%s\n---\n%s", out, out2)
 		}
+		if ref := referenceMarshal(t, nb); !bytes.Equal(out, ref) {
+			t.Fatalf("Marshal differs from encoding/json's layout:\n%s\n---\n%s", out, ref)
+		}
 	})
+}
+
+// referenceMarshal encodes nb in one go with encoding/json (what Marshal's
+// piecewise, cached encoding must reproduce byte for byte).
+func referenceMarshal(t *testing.T, nb *Notebook) []byte {
+	t.Helper()
+	top := map[string]any{"nbformat": 4, "nbformat_minor": nb.Minor}
+	for k, v := range nb.extra {
+		top[k] = v
+	}
+	md := nb.Metadata
+	if md == nil {
+		md = map[string]json.RawMessage{}
+	}
+	top["metadata"] = md
+	cells := make([]any, len(nb.Cells))
+	for i, c := range nb.Cells {
+		cells[i] = c.fields()
+	}
+	top["cells"] = cells
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", " ")
+	if err := enc.Encode(top); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+func TestMarshalMatchesReference(t *testing.T) {
+	files, _ := filepath.Glob("testdata/*.ipynb")
+	golden, _ := filepath.Glob("testdata/golden/*.ipynb")
+	for _, f := range append(files, golden...) {
+		nb, err := Read(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cache := map[*Cell][]byte{}
+		for pass := 0; pass < 2; pass++ { // the second pass writes from the cache
+			out, err := nb.marshal(cache)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref := referenceMarshal(t, nb); !bytes.Equal(out, ref) {
+				t.Errorf("%s pass %d: Marshal differs from encoding/json:\n%s\n---\n%s", f, pass, out, ref)
+			}
+		}
+	}
 }

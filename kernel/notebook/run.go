@@ -28,9 +28,10 @@ type Options struct {
 	Grace time.Duration
 	// AllowErrors keeps running after a failing cell.
 	AllowErrors bool
-	// Save writes the notebook; Run calls it before the first cell, after every
-	// cell and at the end. nil: nothing is saved.
-	Save func(*Notebook) error
+	// Save writes the encoded notebook (as Marshal encodes it, e.g. with
+	// WriteAtomic); Run calls it before the first cell, after every cell and at
+	// the end. nil: nothing is saved.
+	Save func([]byte) error
 	// Terminal receives a progress line per cell and the failures; nil: silent.
 	Terminal io.Writer
 	// LogOutput echoes the cells' output to Terminal.
@@ -94,7 +95,8 @@ var errTimeout = errors.New("cell timeout")
 // *CellError too, and save failures as they are. Markdown and raw cells are kept as
 // they are.
 func Run(ctx context.Context, nb *Notebook, opt Options) (*Result, error) {
-	r := &runner{nb: nb, opt: opt, ids: map[string][]*Output{}, start: time.Now()}
+	r := &runner{nb: nb, opt: opt, ids: map[string][]shown{}, dirty: map[*Cell]bool{},
+		cache: map[*Cell][]byte{}, start: time.Now()}
 	r.term = newTerminal(opt.Terminal, opt.LogOutput, opt.Progress)
 	if r.opt.Grace <= 0 {
 		r.opt.Grace = DefaultGrace
@@ -109,7 +111,9 @@ type runner struct {
 	opt   Options
 	sess  *dsl.Session
 	mu    sync.Mutex // guards nb's outputs while cells run and while saving
-	ids   map[string][]*Output
+	ids   map[string][]shown
+	dirty map[*Cell]bool   // cells changed since their last encoding
+	cache map[*Cell][]byte // encoded cells, for saving
 	term  *terminal
 	start time.Time
 }
@@ -176,9 +180,12 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 
 // cell executes cell number i (0-based), the n-th of total code cells.
 func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellError {
+	r.mu.Lock()
 	c.ExecutionCount = n
+	r.dirty[c] = true
+	r.mu.Unlock()
 	began := time.Now()
-	rec := &recorder{mu: &r.mu, cell: c, ids: r.ids, term: r.term}
+	rec := &recorder{mu: &r.mu, cell: c, ids: r.ids, dirty: r.dirty, term: r.term}
 	out, err, timedOut, stuck := r.execute(ctx, c.Source, rec)
 	ended := time.Now()
 	r.mu.Lock()
@@ -273,7 +280,15 @@ func (r *runner) save() error {
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	return r.opt.Save(r.nb)
+	for c := range r.dirty {
+		delete(r.cache, c)
+	}
+	clear(r.dirty)
+	b, err := r.nb.marshal(r.cache)
+	if err != nil {
+		return err
+	}
+	return r.opt.Save(b)
 }
 
 // setRunMetadata records the run in the notebook metadata under "im2im".

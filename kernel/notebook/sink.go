@@ -15,9 +15,16 @@ import (
 type recorder struct {
 	mu     *sync.Mutex
 	cell   *Cell
-	ids    map[string][]*Output // display id → outputs showing it, across cells
+	ids    map[string][]shown // display id → outputs showing it, across cells
+	dirty  map[*Cell]bool     // cells changed other than the running one
 	term   *terminal
 	closed bool // the runner gave up on the cell: drop what still arrives
+}
+
+// shown is an output showing a display id, and its cell.
+type shown struct {
+	cell *Cell
+	out  *Output
 }
 
 // Stream appends text, merged into the previous output if it is the same stream.
@@ -51,8 +58,9 @@ func (r *recorder) Display(d display.Data) {
 		md = map[string]any{}
 	}
 	if d.ID != "" {
-		for _, o := range r.ids[d.ID] {
-			o.Data, o.Metadata = maps.Clone(d.MIME), maps.Clone(md)
+		for _, s := range r.ids[d.ID] {
+			s.out.Data, s.out.Metadata = maps.Clone(d.MIME), maps.Clone(md)
+			r.dirty[s.cell] = true
 		}
 		r.term.live(d)
 		if d.Update {
@@ -64,7 +72,7 @@ func (r *recorder) Display(d display.Data) {
 	o := &Output{Type: "display_data", Data: maps.Clone(d.MIME), Metadata: md}
 	r.cell.Outputs = append(r.cell.Outputs, o)
 	if d.ID != "" {
-		r.ids[d.ID] = append(r.ids[d.ID], o)
+		r.ids[d.ID] = append(r.ids[d.ID], shown{r.cell, o})
 	} else {
 		r.term.display(d.MIME)
 	}
