@@ -36,6 +36,9 @@
 // code and ! commands reaches the sink in order per stream. Before each display
 // output the pipes are flushed (a marker round trip), so a display appears after
 // the text printed before it. Outside Linux only interpreted output is captured.
+// Code that must write to the terminal while a cell runs (a headless runner's
+// progress lines, the kernel's log) uses RealStdout/RealStderr, duplicates of the
+// streams taken at start-up.
 //
 // # Interrupts
 //

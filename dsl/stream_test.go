@@ -243,3 +243,22 @@ func TestInterruptBlockedChannelOps(t *testing.T) {
 		cancel()
 	}
 }
+
+func TestRealStdoutIsNotCaptured(t *testing.T) {
+	if !captureSupported {
+		t.Skip("no capture on this platform")
+	}
+	s := newSession(t)
+	sink := &recSink{}
+	go func() {
+		time.Sleep(100 * time.Millisecond) // while the cell sleeps with fd 1 captured
+		RealStdout().WriteString("(RealStdout during a cell: goes to the test's output)\n")
+		os.Stdout.WriteString("captured-compiled\n")
+	}()
+	if _, err := s.Execute(context.Background(), "import \"time\"\ntime.Sleep(400 * time.Millisecond)", sink); err != nil {
+		t.Fatal(err)
+	}
+	if got := sink.stream("stdout"); got != "captured-compiled\n" {
+		t.Errorf("cell got %q", got)
+	}
+}
