@@ -1,7 +1,9 @@
 package imageio
 
 import (
+	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -131,6 +133,67 @@ func TestTifffileReadsOurFiles(t *testing.T) {
 				t.Errorf("%s: channel names %q, want %q", name, v.ChannelNames, c.meta.ChannelNames)
 				break
 			}
+		}
+	}
+}
+
+// TestNumpyAndPillowReadOurFiles writes NPY (C and Fortran order, every dtype)
+// and PNG files and checks that numpy and Pillow read the same values.
+func TestNumpyAndPillowReadOurFiles(t *testing.T) {
+	py := pythonWithTifffile(t)
+	dir := t.TempDir()
+	want := map[string]*Array{}
+	fortran := map[string]bool{}
+	for _, dt := range []DType{Uint8, Uint16, Uint32, Uint64, Int8, Int16, Int32, Int64, Float32, Float64} {
+		for _, f := range []bool{false, true} {
+			a := ramp(t, dt, "CZYX", 2, 3, 4, 5)
+			name := fmt.Sprintf("%v_%v.npy", dt, f)
+			var b bytes.Buffer
+			if err := EncodeNPY(&b, a, f); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), b.Bytes(), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			want[name], fortran[name] = a, f
+		}
+	}
+	pngs := map[string]*Array{
+		"gray8.png": ramp(t, Uint8, "YX", 7, 9), "gray16.png": ramp(t, Uint16, "YX", 7, 9),
+		"rgb8.png": ramp(t, Uint8, "CYX", 3, 7, 9),
+	}
+	for name, a := range pngs {
+		if err := WritePNG(filepath.Join(dir, name), a); err != nil {
+			t.Fatal(err)
+		}
+		want[name] = a
+	}
+	var paths []string
+	for name := range want {
+		paths = append(paths, filepath.Join(dir, name))
+	}
+	cmd := exec.Command(py, append([]string{filepath.Join("testdata", "check_npy_png.py")}, paths...)...)
+	cmd.Stderr = os.Stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("check_npy_png.py: %v", err)
+	}
+	var views []struct {
+		File    string `json:"file"`
+		Shape   []int  `json:"shape"`
+		DType   string `json:"dtype"`
+		Fortran bool   `json:"fortran"`
+		SHA256  string `json:"sha256"`
+	}
+	if err := json.Unmarshal(out, &views); err != nil || len(views) != len(want) {
+		t.Fatalf("check_npy_png.py output (%v): %s", err, out)
+	}
+	for _, v := range views {
+		name := filepath.Base(v.File)
+		a := want[name]
+		if !reflect.DeepEqual(v.Shape, a.Shape) || v.DType != a.DType.String() || v.Fortran != fortran[name] || v.SHA256 != sha(a) {
+			t.Errorf("%s: python sees %v %s fortran=%v (sha equal %v), want %v %v fortran=%v",
+				name, v.Shape, v.DType, v.Fortran, v.SHA256 == sha(a), a.Shape, a.DType, fortran[name])
 		}
 	}
 }
