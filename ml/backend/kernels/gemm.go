@@ -159,7 +159,28 @@ func packB(dst []float32, b Mat, p0, kc, j0, nc int) {
 		if nr < NR {
 			clear(pan)
 		}
-		for j := 0; j < nr; j++ {
+		j := 0
+		if b.RS == 1 {
+			// Columns are contiguous in memory: transpose eight at a time, so each depth
+			// writes eight neighbouring floats.
+			for ; j+8 <= nr; j += 8 {
+				base := b.Off + p0 + (j0+jr+j)*b.CS
+				c0 := b.Data[base : base+kc]
+				c1 := b.Data[base+b.CS : base+b.CS+kc]
+				c2 := b.Data[base+2*b.CS : base+2*b.CS+kc]
+				c3 := b.Data[base+3*b.CS : base+3*b.CS+kc]
+				c4 := b.Data[base+4*b.CS : base+4*b.CS+kc]
+				c5 := b.Data[base+5*b.CS : base+5*b.CS+kc]
+				c6 := b.Data[base+6*b.CS : base+6*b.CS+kc]
+				c7 := b.Data[base+7*b.CS : base+7*b.CS+kc]
+				for p := range c0 {
+					d := pan[p*NR+j : p*NR+j+8 : p*NR+j+8]
+					d[0], d[1], d[2], d[3] = c0[p], c1[p], c2[p], c3[p]
+					d[4], d[5], d[6], d[7] = c4[p], c5[p], c6[p], c7[p]
+				}
+			}
+		}
+		for ; j < nr; j++ {
 			src := b.Off + p0*b.RS + (j0+jr+j)*b.CS
 			if b.RS == 1 {
 				col := b.Data[src : src+kc]
