@@ -312,6 +312,43 @@ func TestRunStuckCellProcess(t *testing.T) {
 	}
 }
 
+// TestRunSIGINTProcess: Ctrl-C interrupts the running cell, the notebook is
+// saved with the interrupt, and the process exits 1.
+func TestRunSIGINTProcess(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "spin.ipynb")
+	os.WriteFile(in, []byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "id": "s",
+	  "metadata": {}, "outputs": [], "execution_count": null, "source": "import \"fmt\"\nfmt.Println(\"spinning\")\nfor {\n}"},
+	  {"cell_type": "code", "id": "t", "metadata": {}, "outputs": [], "execution_count": null, "source": "1"}]}`), 0o644)
+	cmd := exec.Command(os.Args[0], "run", in)
+	cmd.Env = append(os.Environ(), "IM2IM_TEST_MAIN=1")
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(dir, "spin.out.ipynb")
+	// Wait until the first cell is running (its output is not saved yet, but the
+	// initial save is), then interrupt.
+	for i := 0; i < 200; i++ {
+		if _, err := os.Stat(out); err == nil {
+			break
+		}
+		time.Sleep(25 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Signal(os.Interrupt)
+	err := cmd.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 1 {
+		t.Fatalf("exit %v, want 1\n%s", err, stderr.String())
+	}
+	outs, counts, _ := cellOutputs(t, out)
+	if len(outs[0]) != 2 || outs[0][1].(map[string]any)["ename"] != "Interrupted" || counts[1] != nil {
+		t.Errorf("outputs %v, counts %v", outs, counts)
+	}
+}
+
 // TestRunNbconvertReexecutes: a notebook written by `im2im run` re-executes
 // unchanged under the im2im kernel with `jupyter nbconvert --execute` (Debian's
 // jupyter-nbconvert), giving the same outputs and the language_info the kernel

@@ -2,6 +2,7 @@ package notebook
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -131,6 +132,11 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 		}
 	}
 	if r.opt.KernelSpec != nil {
+		var old struct{ Name string }
+		if raw, ok := r.nb.Metadata["kernelspec"]; ok && json.Unmarshal(raw, &old) == nil &&
+			old.Name != "" && old.Name != r.opt.KernelSpec["name"] {
+			r.term.printf("note: the notebook's kernel is %q; running it with %v", old.Name, r.opt.KernelSpec["name"])
+		}
 		r.nb.SetMetadata("kernelspec", r.opt.KernelSpec)
 	}
 	if r.opt.LanguageInfo != nil {

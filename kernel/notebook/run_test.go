@@ -323,3 +323,28 @@ func TestTerminalTTYRewritesLine(t *testing.T) {
 		t.Errorf("got %q\nwant %q", got, want)
 	}
 }
+
+// TestRunSetsKernelMetadata: the executed notebook names the im2im kernel and its
+// language_info, saying so when the notebook named another kernel.
+func TestRunSetsKernelMetadata(t *testing.T) {
+	nb, err := Parse([]byte(`{"nbformat": 4, "nbformat_minor": 4, "cells": [],
+	  "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}, "language_info": {"name": "python"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var term bytes.Buffer
+	spec := map[string]any{"name": "im2im", "display_name": "im2im (Go)", "language": "go"}
+	info := map[string]any{"name": "go", "file_extension": ".go"}
+	if _, err := Run(context.Background(), nb, Options{Terminal: &term, KernelSpec: spec, LanguageInfo: info}); err != nil {
+		t.Fatal(err)
+	}
+	var gotSpec, gotInfo map[string]any
+	json.Unmarshal(nb.Metadata["kernelspec"], &gotSpec)
+	json.Unmarshal(nb.Metadata["language_info"], &gotInfo)
+	if !reflect.DeepEqual(gotSpec, spec) || !reflect.DeepEqual(gotInfo, info) {
+		t.Errorf("kernelspec %v, language_info %v", gotSpec, gotInfo)
+	}
+	if !strings.Contains(term.String(), `note: the notebook's kernel is "python3"; running it with im2im`) {
+		t.Errorf("terminal: %q", term.String())
+	}
+}
