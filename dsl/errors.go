@@ -69,6 +69,11 @@ func cellError(err error, c chunk, cellLines int) *Error {
 		first := list[0]
 		e := &Error{Name: ErrCompile, Line: first.Pos.Line, Col: first.Pos.Column, Msg: first.Msg}
 		fixPos(e, c, cellLines)
+		for _, more := range list[1:] { // further syntax errors, as positioned lines
+			m := &Error{Line: more.Pos.Line, Col: more.Pos.Column}
+			fixPos(m, c, cellLines)
+			e.Trace = append(e.Trace, fmt.Sprintf("cell:%d:%d: %s", m.Line, m.Col, more.Msg))
+		}
 		return e
 	}
 	msg := err.Error()

@@ -40,6 +40,13 @@ func TestErrorPositions(t *testing.T) {
 				c.name, c.line, c.col, c.msg)
 		}
 	}
+	// Several syntax errors: the first is the error, the others follow in Trace.
+	_, _, err0 := run(t, s, "a := (1 +\nb := 2 +")
+	var e0 *Error
+	if !errors.As(err0, &e0) || e0.Name != ErrCompile || e0.Line != 2 || len(e0.Trace) == 0 ||
+		!strings.HasPrefix(e0.Trace[0], "cell:") {
+		t.Errorf("several syntax errors: %+v", e0)
+	}
 	// The interpreted frames of a panic, innermost first, start the trace.
 	_, sink, err := run(t, s, "func f2() {\n\tvar m map[string]int\n\tm[\"x\"] = 1\n}\nf2()")
 	var e *Error
