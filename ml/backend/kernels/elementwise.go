@@ -182,6 +182,16 @@ func Binary(op BinaryOp, dst []float32, dims []int, a []float32, aStrides []int,
 // binaryRow computes one row; the common stride patterns get their own loops.
 func binaryRow(op BinaryOp, d, a, b []float32, sa, sb int) {
 	n := len(d)
+	// The AVX-512 loops take the bulk of the common patterns; Go finishes the tail.
+	if sa == 1 && sb == 1 {
+		if k := vecBinary(op, d, a[:n], b[:n], 0); k > 0 {
+			d, a, b, n = d[k:], a[k:], b[k:], n-k
+		}
+	} else if sa == 1 && sb == 0 {
+		if k := vecBinary(op, d, a[:n], nil, b[0]); k > 0 {
+			d, a, n = d[k:], a[k:], n-k
+		}
+	}
 	switch {
 	case sa == 1 && sb == 1:
 		a, b = a[:n], b[:n]

@@ -34,27 +34,32 @@ func TestBinaryBroadcast(t *testing.T) {
 		{[]int{2, 3, 40000}, []int{1, 1, 40000}, []int{2, 3, 40000}},
 		{[]int{5, 7}, []int{5, 1}, []int{1, 7}},
 		{[]int{3}, []int{1}, []int{3}},
+		{[]int{37}, []int{37}, []int{37}},
+		{[]int{2, 35}, []int{2, 35}, []int{2, 1}},
 	}
 	ops := []BinaryOp{Add, Sub, Mul, Div, Maximum, Minimum}
 	ref := func(op BinaryOp, x, y float64) float64 {
 		return []float64{x + y, x - y, x * y, x / y, math.Max(x, y), math.Min(x, y)}[op]
 	}
 	r := rand.New(rand.NewPCG(5, 5))
-	for _, tc := range cases {
-		for _, op := range ops {
-			a, b := randSlice(r, prod(tc.a)), randSlice(r, prod(tc.b))
-			as, bs := bcastStrides(tc.a, tc.out), bcastStrides(tc.b, tc.out)
-			got := make([]float32, prod(tc.out))
-			if err := Binary(op, got, tc.out, a, as, b, bs); err != nil {
-				t.Fatal(err)
-			}
-			idx := make([]int, len(tc.out))
-			for i := range got {
-				want := float32(ref(op, float64(naiveAt(a, as, idx)), float64(naiveAt(b, bs, idx))))
-				if got[i] != want {
-					t.Fatalf("op %d out %v a %v b %v: [%d] = %v, want %v", op, tc.out, tc.a, tc.b, i, got[i], want)
+	for _, path := range paths() {
+		withPath(t, path)
+		for _, tc := range cases {
+			for _, op := range ops {
+				a, b := randSlice(r, prod(tc.a)), randSlice(r, prod(tc.b))
+				as, bs := bcastStrides(tc.a, tc.out), bcastStrides(tc.b, tc.out)
+				got := make([]float32, prod(tc.out))
+				if err := Binary(op, got, tc.out, a, as, b, bs); err != nil {
+					t.Fatal(err)
 				}
-				incIndex(idx, tc.out)
+				idx := make([]int, len(tc.out))
+				for i := range got {
+					want := float32(ref(op, float64(naiveAt(a, as, idx)), float64(naiveAt(b, bs, idx))))
+					if got[i] != want {
+						t.Fatalf("op %d out %v a %v b %v: [%d] = %v, want %v", op, tc.out, tc.a, tc.b, i, got[i], want)
+					}
+					incIndex(idx, tc.out)
+				}
 			}
 		}
 	}

@@ -1,0 +1,67 @@
+package kernels
+
+// AVX-512 element-wise loops (vec_amd64.s); n16 is the number of 16-float blocks.
+
+//go:noescape
+func addVV512(d, a, b *float32, n16 int)
+
+//go:noescape
+func subVV512(d, a, b *float32, n16 int)
+
+//go:noescape
+func mulVV512(d, a, b *float32, n16 int)
+
+//go:noescape
+func divVV512(d, a, b *float32, n16 int)
+
+//go:noescape
+func addVS512(d, a *float32, s float32, n16 int)
+
+//go:noescape
+func subVS512(d, a *float32, s float32, n16 int)
+
+//go:noescape
+func mulVS512(d, a *float32, s float32, n16 int)
+
+//go:noescape
+func divVS512(d, a *float32, s float32, n16 int)
+
+// vecBinary runs the AVX-512 loop for op over the longest 16-float prefix of d (with
+// b == nil meaning the scalar s) and returns how many elements it did; 0 when the
+// active path is not AVX-512 or op has no vector loop.
+func vecBinary(op BinaryOp, d, a, b []float32, s float32) int {
+	n16 := len(d) / 16
+	if active != AVX512 || n16 == 0 {
+		return 0
+	}
+	_ = a[n16*16-1]
+	if b != nil {
+		_ = b[n16*16-1]
+		switch op {
+		case Add:
+			addVV512(&d[0], &a[0], &b[0], n16)
+		case Sub:
+			subVV512(&d[0], &a[0], &b[0], n16)
+		case Mul:
+			mulVV512(&d[0], &a[0], &b[0], n16)
+		case Div:
+			divVV512(&d[0], &a[0], &b[0], n16)
+		default:
+			return 0
+		}
+		return n16 * 16
+	}
+	switch op {
+	case Add:
+		addVS512(&d[0], &a[0], s, n16)
+	case Sub:
+		subVS512(&d[0], &a[0], s, n16)
+	case Mul:
+		mulVS512(&d[0], &a[0], s, n16)
+	case Div:
+		divVS512(&d[0], &a[0], s, n16)
+	default:
+		return 0
+	}
+	return n16 * 16
+}

@@ -1,0 +1,174 @@
+// Element-wise float32 loops for amd64 with AVX-512: d[i] = a[i] op b[i] (VV) and
+// d[i] = a[i] op s (VS), 16 lanes at a time over n16·16 elements; Go handles the tail.
+
+//go:build amd64
+
+#include "textflag.h"
+
+// func addVV512(d, a, b *float32, n16 int)
+TEXT ·addVV512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ addvvdone
+addvvloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (DX), Z1
+	VADDPS Z1, Z0, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNE addvvloop
+addvvdone:
+	VZEROUPPER
+	RET
+
+// func addVS512(d, a *float32, s float32, n16 int)
+TEXT ·addVS512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	VBROADCASTSS s+16(FP), Z1
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ addvsdone
+addvsloop:
+	VMOVUPS (SI), Z0
+	VADDPS Z1, Z0, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE addvsloop
+addvsdone:
+	VZEROUPPER
+	RET
+
+// func subVV512(d, a, b *float32, n16 int)
+TEXT ·subVV512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ subvvdone
+subvvloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (DX), Z1
+	VSUBPS Z1, Z0, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNE subvvloop
+subvvdone:
+	VZEROUPPER
+	RET
+
+// func subVS512(d, a *float32, s float32, n16 int)
+TEXT ·subVS512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	VBROADCASTSS s+16(FP), Z1
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ subvsdone
+subvsloop:
+	VMOVUPS (SI), Z0
+	VSUBPS Z1, Z0, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE subvsloop
+subvsdone:
+	VZEROUPPER
+	RET
+
+// func mulVV512(d, a, b *float32, n16 int)
+TEXT ·mulVV512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ mulvvdone
+mulvvloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (DX), Z1
+	VMULPS Z1, Z0, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNE mulvvloop
+mulvvdone:
+	VZEROUPPER
+	RET
+
+// func mulVS512(d, a *float32, s float32, n16 int)
+TEXT ·mulVS512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	VBROADCASTSS s+16(FP), Z1
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ mulvsdone
+mulvsloop:
+	VMOVUPS (SI), Z0
+	VMULPS Z1, Z0, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE mulvsloop
+mulvsdone:
+	VZEROUPPER
+	RET
+
+// func divVV512(d, a, b *float32, n16 int)
+TEXT ·divVV512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ divvvdone
+divvvloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (DX), Z1
+	VDIVPS Z1, Z0, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNE divvvloop
+divvvdone:
+	VZEROUPPER
+	RET
+
+// func divVS512(d, a *float32, s float32, n16 int)
+TEXT ·divVS512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	VBROADCASTSS s+16(FP), Z1
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ divvsdone
+divvsloop:
+	VMOVUPS (SI), Z0
+	VDIVPS Z1, Z0, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE divvsloop
+divvsdone:
+	VZEROUPPER
+	RET
