@@ -18,6 +18,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/im2im/im2im/dsl"
 	"github.com/im2im/im2im/kernel"
 	"github.com/im2im/im2im/kernel/notebook"
 )
@@ -221,22 +222,17 @@ func parseTimeout(s string) (time.Duration, error) {
 	return d, nil
 }
 
-var (
-	stderrOnce sync.Once
-	stderrLog  io.Writer
-	gonbOnce   sync.Once
-)
+var gonbOnce sync.Once
 
 // terminalWriter is where progress goes: the command's error writer, or when that
-// is the process's stderr, a duplicate of it, which keeps reaching the terminal
-// while cells redirect file descriptor 2 into their output.
+// is the process's stderr, its start-up duplicate, which keeps reaching the
+// terminal while cells redirect file descriptor 2 into their output.
 func terminalWriter(cmd *cobra.Command) io.Writer {
 	w := cmd.ErrOrStderr()
 	if w != os.Stderr {
 		return w
 	}
-	stderrOnce.Do(func() { stderrLog = kernel.LogWriter() })
-	return stderrLog
+	return dsl.RealStderr()
 }
 
 // serveGonbOnce serves GoNB's display pipes (GoMLX plots) into the running cell,

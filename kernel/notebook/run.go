@@ -13,6 +13,9 @@ import (
 	"github.com/im2im/im2im/dsl"
 )
 
+// slowCell is how long a cell runs before the terminal says which one is running.
+var slowCell = 5 * time.Second
+
 // DefaultGrace is how long Run waits, after interrupting a cell that timed out,
 // for a compiled call that does not watch its context to return.
 const DefaultGrace = 10 * time.Second
@@ -191,11 +194,22 @@ func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellEr
 	r.dirty[c] = true
 	r.mu.Unlock()
 	began := time.Now()
+	head := fmt.Sprintf("[%d/%d] In [%d]", n, total, n)
+	finished := false
+	slow := time.AfterFunc(slowCell, func() {
+		r.mu.Lock()
+		defer r.mu.Unlock()
+		if !finished {
+			r.term.printf("%s running …  %s", head, firstLine(c.Source))
+		}
+	})
 	rec := &recorder{mu: &r.mu, cell: c, ids: r.ids, dirty: r.dirty, term: r.term}
 	out, err, timedOut, stuck := r.execute(ctx, c.Source, rec)
 	ended := time.Now()
+	slow.Stop()
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	finished = true
 	c.SetMetadata("execution", map[string]string{
 		"iopub.status.busy":   stamp(began),
 		"iopub.execute_input": stamp(began),
@@ -203,7 +217,6 @@ func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellEr
 		"iopub.status.idle":   stamp(ended),
 	})
 	r.term.flushLive()
-	head := fmt.Sprintf("[%d/%d] In [%d]", n, total, n)
 	took := ended.Sub(began).Round(time.Millisecond)
 	if err == nil && !timedOut {
 		if out.Data != nil {

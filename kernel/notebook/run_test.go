@@ -348,3 +348,16 @@ func TestRunSetsKernelMetadata(t *testing.T) {
 		t.Errorf("terminal: %q", term.String())
 	}
 }
+
+// TestRunSaysWhichCellIsSlow: a cell running longer than slowCell gets a
+// "running" line before its result line.
+func TestRunSaysWhichCellIsSlow(t *testing.T) {
+	defer func(d time.Duration) { slowCell = d }(slowCell)
+	slowCell = 50 * time.Millisecond
+	nb := nbWith(t, 5, [3]string{"code", "", "import \"time\"\ntime.Sleep(300 * time.Millisecond)"}, [3]string{"code", "", "2"})
+	var term bytes.Buffer
+	if _, err := Run(context.Background(), nb, Options{Terminal: &term}); err != nil {
+		t.Fatal(err)
+	}
+	checkTerminal(t, term.String(), []string{`^\[1/2\] In \[1\] running …  import "time"\n\[1/2\] In \[1\] ok `, `\[2/2\] In \[2\] ok +\S+  2\n$`})
+}
