@@ -344,7 +344,7 @@ func TestRunSIGINTProcess(t *testing.T) {
 		t.Fatalf("exit %v, want 1\n%s", err, stderr.String())
 	}
 	outs, counts, _ := cellOutputs(t, out)
-	if len(outs[0]) != 2 || outs[0][1].(map[string]any)["ename"] != "Interrupted" || counts[1] != nil {
+	if n := len(outs[0]); n == 0 || outs[0][n-1].(map[string]any)["ename"] != "Interrupted" || counts[1] != nil {
 		t.Errorf("outputs %v, counts %v", outs, counts)
 	}
 }
