@@ -164,3 +164,26 @@ func TestPNGRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+func TestBigTIFFChosenBySize(t *testing.T) {
+	defer func(v int) { bigTIFFThreshold = v }(bigTIFFThreshold)
+	a := ramp(t, Uint16, "ZYX", 4, 16, 16) // 2 KiB of pixels
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		threshold int
+		want      bool
+	}{{1 << 20, false}, {2048, true}, {2049, false}} {
+		bigTIFFThreshold = tc.threshold
+		path := filepath.Join(dir, "a.ome.tif")
+		if err := WriteOMETIFF(path, a, WriteMeta{}, WriteOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		got, m, err := ReadFile(path, Selection{Dims: "ZYX"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m.BigTIFF != tc.want || !reflect.DeepEqual(got.Data, a.Data) {
+			t.Errorf("threshold %d: BigTIFF=%v, want %v (pixels equal %v)", tc.threshold, m.BigTIFF, tc.want, reflect.DeepEqual(got.Data, a.Data))
+		}
+	}
+}

@@ -31,8 +31,9 @@ type WriteOptions struct {
 	RowsPerStrip int    // 0 = about 256 KiB per strip
 }
 
-// bigTIFFThreshold is the data size from which BigTIFF is chosen automatically.
-const bigTIFFThreshold = 1<<32 - 1<<26
+// bigTIFFThreshold is the data size from which BigTIFF is chosen automatically
+// (a variable only so that tests can lower it).
+var bigTIFFThreshold = 1<<32 - 1<<26
 
 // WriteOMETIFF writes a as a multi-page OME-TIFF: one page per (T, C, Z) plane in
 // XYZCT order, OME-XML with sizes, physical sizes and channel names in the first
