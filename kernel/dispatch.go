@@ -4,11 +4,16 @@ import (
 	"encoding/json"
 	"runtime"
 	"strings"
+	"time"
 
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/im2im/im2im/dsl"
 )
+
+// shutdownFlush is how long the kernel keeps its sockets open after answering a
+// shutdown_request, so the reply and the idle status reach the client.
+const shutdownFlush = 100 * time.Millisecond
 
 // Version is reported as implementation_version in kernel_info_reply; the
 // command sets it from its build information.
@@ -50,7 +55,8 @@ func (k *Kernel) dispatch(sock zmq4.Socket, m *Message) (abort bool) {
 		k.interrupt()
 		k.reply(sock, m, "shutdown_reply", map[string]any{"status": "ok", "restart": req.Restart})
 		k.log.Printf("shutdown requested (restart=%v)", req.Restart)
-		k.stop()
+		// Stop after the reply and the idle status have left the sockets.
+		time.AfterFunc(shutdownFlush, k.stop)
 	case "comm_open":
 		// No comm targets: close it so the front-end does not wait.
 		var req struct {

@@ -214,6 +214,10 @@ def main():
     finally:
         # Shutdown via shutdown_request; the process must exit by itself.
         kc.shutdown()
+        try:
+            shut = kc.get_control_msg(timeout=10)
+        except Exception as e:  # queue.Empty
+            shut = {"msg_type": repr(e), "content": {}}
         deadline = time.time() + 10
         while km.is_alive() and time.time() < deadline:
             time.sleep(0.1)
@@ -221,6 +225,7 @@ def main():
         kc.stop_channels()
         if alive:
             km.shutdown_kernel(now=True)
+    check(shut["msg_type"] == "shutdown_reply" and shut["content"].get("status") == "ok", "shutdown_reply", shut)
     check(not alive, "shutdown")
     print("ALL OK")
 
