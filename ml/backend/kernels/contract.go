@@ -101,7 +101,7 @@ func MulReduceSum(dst []float32, dims, axes []int, a []float32, as []int, b []fl
 				ss = append(ss, st[d])
 			}
 		}
-		out := make([]float32, prod(dd))
+		out := getBuf(prod(dd)) // fully written by Copy
 		if len(dd) == 0 {
 			out[0] = src[0]
 			return out
@@ -111,7 +111,10 @@ func MulReduceSum(dst []float32, dims, axes []int, a []float32, as []int, b []fl
 	}
 	ap := gather(a, as, batch, mAx, kAx)
 	bp := gather(b, bs, batch, kAx, nAx)
-	t := make([]float32, Bt*M*N)
+	defer putBuf(ap)
+	defer putBuf(bp)
+	t := getBuf(Bt * M * N) // fully written by the GEMMs
+	defer putBuf(t)
 	if Bt == 1 {
 		ParallelGemm(M, N, K, RowMajor(ap, 0, K), RowMajor(bp, 0, N), RowMajor(t, 0, N), false)
 	} else {

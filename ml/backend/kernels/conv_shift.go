@@ -41,8 +41,10 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		chunk = max(NR, ceilDiv(ceilDiv(jmax, ceilDiv(want, s.Batch)), NR)*NR)
 	}
 	nChunks := ceilDiv(jmax, chunk)
-	padded := make([]float32, s.Batch*C*plane)
-	tmp := make([]float32, s.Batch*O*jmax)
+	padded := getBuf(s.Batch * C * plane) // padPlane clears each plane
+	tmp := getBuf(s.Batch * O * jmax)     // every element is written by the GEMM
+	defer putBuf(padded)
+	defer putBuf(tmp)
 	// Pad every (batch, channel) plane, in parallel.
 	ParallelFor(s.Batch*C, func(_, bc int) {
 		b, c := bc/C, bc%C

@@ -64,12 +64,18 @@ func DotGeneral(out, lhs []float32, lhsDims, lhsContract, lhsBatch []int, rhs []
 		for i, p := range perm {
 			pd[i], ps[i] = dims[p], st[p]
 		}
-		dst := make([]float32, len(src))
+		dst := getBuf(len(src)) // fully written by Copy
 		_ = Copy(dst, pd, src, ps)
 		return dst
 	}
 	a := gather(lhs, lhsDims, lhsBatch, lf, lhsContract)
 	b := gather(rhs, rhsDims, rhsBatch, rhsContract, rf)
+	if len(a) > 0 && &a[0] != &lhs[0] {
+		defer putBuf(a)
+	}
+	if len(b) > 0 && &b[0] != &rhs[0] {
+		defer putBuf(b)
+	}
 	if B == 1 {
 		ParallelGemm(M, N, K, RowMajor(a, 0, K), RowMajor(b, 0, N), RowMajor(out, 0, N), false)
 		return nil
