@@ -329,6 +329,17 @@ def main():
     Image.fromarray(a, mode='RGB').save('rgb8.png')
     record('rgb8.png', t5(a.transpose(2, 0, 1), 'CYX'), 'png')
 
+    # OME-TIFF with RGB samples (SizeC=3, SamplesPerPixel=3) and with two image series
+    # (imageio reads the first). Appended last so that the files above keep their values.
+    a = rand('u1', (2, 16, 12, 3))
+    tifffile.imwrite('ome_rgb.ome.tif', a, photometric='rgb', metadata={'axes': 'ZYXS'})
+    record('ome_rgb.ome.tif', t5(a.transpose(3, 0, 1, 2), 'CZYX'), 'ome-tiff', compression='none', pages=2)
+    a, b = rand('u1', (3, 8, 8)), rand('u1', (2, 5, 5))
+    with tifffile.TiffWriter('ome_two_series.ome.tif', ome=True) as tif:
+        tif.write(a, photometric='minisblack', metadata={'axes': 'ZYX'})
+        tif.write(b, photometric='minisblack', metadata={'axes': 'ZYX'})
+    record('ome_two_series.ome.tif', t5(a, 'ZYX'), 'ome-tiff', compression='none', pages=3)
+
     with open('manifest.json', 'w', encoding='utf-8') as f:
         json.dump(MANIFEST, f, indent=1, ensure_ascii=False)
         f.write('\n')
