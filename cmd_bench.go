@@ -43,6 +43,7 @@ type benchOptions struct {
 	python, torch string
 	noTorch       bool
 	cpuProfile    string
+	torchCPU      bool
 }
 
 func init() {
@@ -75,6 +76,7 @@ their ratio (ours/torch) and the convolution GFLOP/s achieved.`,
 	f.StringVar(&o.torch, "torch", "", "path of torch_unet.py (default: ../shared/bench/torch_unet.py from the current or executable's directory)")
 	f.BoolVar(&o.noTorch, "no-torch", false, "time only our side")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of our timed steps to this file")
+	f.BoolVar(&o.torchCPU, "torch-cpu", true, "run the PyTorch script a second time (1 timed step) to derive its CPU seconds per step")
 	bench := &cobra.Command{Use: "bench", Short: "Benchmarks (training speed against PyTorch CPU)"}
 	bench.AddCommand(unet)
 	rootCmd.AddCommand(bench)
@@ -177,7 +179,7 @@ func unetConvFLOPs(batch int, size []int) float64 {
 type benchResult struct {
 	median, min, max float64
 	n                int
-	cpuPerStep       float64 // process CPU seconds per timed step (ours only; 0 if unknown)
+	cpuPerStep       float64 // process CPU seconds per timed step (0 if unknown)
 }
 
 func summarize(ts []float64) benchResult {
@@ -343,17 +345,36 @@ func runTorch(w io.Writer, o *benchOptions) (benchResult, string, error) {
 	if err != nil {
 		return benchResult{}, "", err
 	}
-	args := []string{script, strconv.Itoa(o.dims), strconv.Itoa(o.batch), o.size,
-		strconv.Itoa(o.warmup), strconv.Itoa(o.steps), strconv.Itoa(o.threads)}
-	fmt.Fprintf(w, "torch: %s %s\n", o.python, strings.Join(args, " "))
-	out, err := exec.Command(o.python, args...).CombinedOutput()
+	run := func(steps int) (string, float64, error) {
+		args := []string{script, strconv.Itoa(o.dims), strconv.Itoa(o.batch), o.size,
+			strconv.Itoa(o.warmup), strconv.Itoa(steps), strconv.Itoa(o.threads)}
+		fmt.Fprintf(w, "torch: %s %s\n", o.python, strings.Join(args, " "))
+		cmd := exec.Command(o.python, args...)
+		out, err := cmd.CombinedOutput()
+		if err != nil {
+			return "", 0, fmt.Errorf("%s %s: %w\n%s", o.python, script, err, tail(string(out), 800))
+		}
+		cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+		return string(out), cpu.Seconds(), nil
+	}
+	out, cpuAll, err := run(o.steps)
 	if err != nil {
-		return benchResult{}, "", fmt.Errorf("%s %s: %w\n%s", o.python, script, err, tail(string(out), 800))
+		return benchResult{}, "", err
 	}
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fmt.Fprintf(w, "torch %s\n", line)
 	}
-	return parseTorchResult(string(out))
+	res, version, err := parseTorchResult(out)
+	if err != nil || !o.torchCPU || o.steps < 2 {
+		return res, version, err
+	}
+	// CPU per step: the difference with a run of one timed step removes start-up and warm-up.
+	_, cpuOne, err := run(1)
+	if err != nil {
+		return res, version, err
+	}
+	res.cpuPerStep = (cpuAll - cpuOne) / float64(o.steps-1)
+	return res, version, nil
 }
 
 func runBenchUNet(w io.Writer, o *benchOptions) error {
@@ -377,9 +398,13 @@ func runBenchUNet(w io.Writer, o *benchOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f conv_GFLOPs=%.1f\n", version, torch.median, flops/torch.median/1e9)
+	fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f conv_GFLOPs=%.1f cpu_s_per_step=%.2f\n", version, torch.median, flops/torch.median/1e9, torch.cpuPerStep)
 	fmt.Fprintf(w, "RATIO ours/torch = %.2f (≤ 1 means ours is at least as fast); load average now %s on %d CPUs\n",
 		ours.median/torch.median, loadAverage(), runtime.NumCPU())
+	if ours.cpuPerStep > 0 && torch.cpuPerStep > 0 {
+		fmt.Fprintf(w, "CPU RATIO ours/torch = %.2f (CPU seconds per step: less sensitive to other processes; PyTorch's OpenMP threads also spin while waiting)\n",
+			ours.cpuPerStep/torch.cpuPerStep)
+	}
 	return nil
 }
 

@@ -132,8 +132,8 @@ func TestBenchUNetAgainstTorch(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs PyTorch")
 	}
-	o := &benchOptions{dims: 2, batch: 1, size: "16,16", warmup: 0, steps: 1, threads: 1,
-		backend: "im2im-fast", python: "/usr/bin/python3"}
+	o := &benchOptions{dims: 2, batch: 1, size: "16,16", warmup: 0, steps: 2, threads: 1,
+		backend: "im2im-fast", python: "/usr/bin/python3", torchCPU: true}
 	if _, err := torchScript(o); err != nil {
 		t.Skip(err)
 	}
@@ -144,7 +144,7 @@ func TestBenchUNetAgainstTorch(t *testing.T) {
 	if err := runBenchUNet(&buf, o); err != nil {
 		t.Fatalf("%v\n%s", err, buf.String())
 	}
-	if !strings.Contains(buf.String(), "RATIO ours/torch = ") {
+	if !strings.Contains(buf.String(), "RATIO ours/torch = ") || !strings.Contains(buf.String(), "CPU RATIO") {
 		t.Fatalf("no ratio in output:\n%s", buf.String())
 	}
 }
