@@ -43,8 +43,9 @@ type runFlags struct {
 func newRunCmd() *cobra.Command {
 	var f runFlags
 	cmd := &cobra.Command{
-		Use:   "run NOTEBOOK.ipynb [-o OUT.ipynb] [-p name=value ...] [-f params.yaml] [--cwd DIR] [--timeout PER_CELL] [--allow-errors] [--progress] [--log-output]",
-		Short: "Execute a notebook headless (no Jupyter needed) with parameters, writing an executed copy",
+		Use:                   "run NOTEBOOK.ipynb [-o OUT.ipynb] [-p name=value ...] [-f params.yaml] [--cwd DIR] [--timeout PER_CELL] [--allow-errors] [--progress] [--log-output]",
+		Short:                 "Execute a notebook headless (no Jupyter needed) with parameters, writing an executed copy",
+		DisableFlagsInUseLine: true,
 		Long: `run executes the code cells of an nbformat 4 notebook in order, in one im2im session (the
 interpreter the Jupyter kernel uses), and writes the notebook with all outputs to OUT.ipynb
 (default NOTEBOOK.out.ipynb), saved after every cell.
