@@ -361,7 +361,14 @@ func TestRunNbconvertReexecutes(t *testing.T) {
 	if err := exec.Command(python, "-c", "import jupyter_client, nbclient, nbconvert").Run(); err != nil {
 		t.Skipf("%s lacks nbconvert (apt install python3-jupyter-client python3-nbclient jupyter-nbconvert): %v", python, err)
 	}
-	dir := copyTestdata(t, "params.ipynb", "displays.ipynb")
+	dir := copyTestdata(t, "params.ipynb", "displays.ipynb", "fail.ipynb", "timeout.ipynb", "markdown.ipynb")
+	// Every notebook im2im run writes, also after a failure, passes nbformat's
+	// schema validation.
+	validate := []string{"-c", "import sys, nbformat\nfor p in sys.argv[1:]:\n    nbformat.validate(nbformat.read(p, as_version=4))\n    print('valid', p)"}
+	for _, n := range []string{"fail", "timeout", "markdown"} {
+		runIn(t, filepath.Join(dir, n+".ipynb"), "--timeout", "0.2")
+		validate = append(validate, filepath.Join(dir, n+".out.ipynb"))
+	}
 	prefix := filepath.Join(dir, "prefix")
 	// The kernelspec starts this test binary as the kernel (IM2IM_TEST_MAIN is
 	// inherited through nbconvert).
@@ -389,6 +396,7 @@ func TestRunNbconvertReexecutes(t *testing.T) {
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("nbconvert %s: %v\n%s", tc.nb, err, out)
 		}
+		validate = append(validate, ours)
 		wantOuts, wantCounts, wantMeta := cellOutputs(t, ours)
 		gotOuts, gotCounts, gotMeta := cellOutputs(t, filepath.Join(dir, "nbc", tc.nb))
 		if !reflect.DeepEqual(gotCounts, wantCounts) {
@@ -412,6 +420,10 @@ func TestRunNbconvertReexecutes(t *testing.T) {
 		if !reflect.DeepEqual(gotMeta["kernelspec"], wantMeta["kernelspec"]) {
 			t.Errorf("kernelspec %v, im2im run wrote %v", gotMeta["kernelspec"], wantMeta["kernelspec"])
 		}
+	}
+	out, err := exec.Command(python, validate...).CombinedOutput()
+	if err != nil || strings.Count(string(out), "valid ") != len(validate)-2 {
+		t.Errorf("nbformat.validate: %v\n%s", err, out)
 	}
 }
 
