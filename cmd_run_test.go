@@ -361,7 +361,7 @@ func TestRunNbconvertReexecutes(t *testing.T) {
 	if err := exec.Command(python, "-c", "import jupyter_client, nbclient, nbconvert").Run(); err != nil {
 		t.Skipf("%s lacks nbconvert (apt install python3-jupyter-client python3-nbclient jupyter-nbconvert): %v", python, err)
 	}
-	dir := copyTestdata(t, "params.ipynb", "displays.ipynb", "fail.ipynb", "timeout.ipynb", "markdown.ipynb")
+	dir := copyTestdata(t, "params.ipynb", "displays.ipynb", "errors.ipynb", "fail.ipynb", "timeout.ipynb", "markdown.ipynb")
 	// Every notebook im2im run writes, also after a failure, passes nbformat's
 	// schema validation.
 	validate := []string{"-c", "import sys, nbformat\nfor p in sys.argv[1:]:\n    nbformat.validate(nbformat.read(p, as_version=4))\n    print('valid', p)"}
@@ -385,13 +385,18 @@ func TestRunNbconvertReexecutes(t *testing.T) {
 	for _, tc := range []struct {
 		nb   string
 		args []string
-	}{{"params.ipynb", []string{"-p", "epochs=5", "-p", "name=re-run"}}, {"displays.ipynb", nil}} {
+	}{
+		{"params.ipynb", []string{"-p", "epochs=5", "-p", "name=re-run"}},
+		{"displays.ipynb", nil},
+		// Errors look as the kernel reports them (ename, evalue, traceback).
+		{"errors.ipynb", []string{"--allow-errors"}},
+	} {
 		ours := filepath.Join(dir, strings.TrimSuffix(tc.nb, ".ipynb")+".out.ipynb")
 		if stderr, code, err := runIn(t, append([]string{filepath.Join(dir, tc.nb)}, tc.args...)...); code != 0 {
 			t.Fatalf("im2im run %s: %v\n%s", tc.nb, err, stderr)
 		}
 		cmd := exec.Command(python, "-m", "nbconvert", "--to", "notebook", "--execute", "--ExecutePreprocessor.timeout=60",
-			"--output-dir", filepath.Join(dir, "nbc"), "--output", tc.nb, ours)
+			"--allow-errors", "--output-dir", filepath.Join(dir, "nbc"), "--output", tc.nb, ours)
 		cmd.Env = env
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Fatalf("nbconvert %s: %v\n%s", tc.nb, err, out)

@@ -6,10 +6,12 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -360,4 +362,32 @@ func TestRunSaysWhichCellIsSlow(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkTerminal(t, term.String(), []string{`^\[1/2\] In \[1\] running …  import "time"\n\[1/2\] In \[1\] ok `, `\[2/2\] In \[2\] ok +\S+  2\n$`})
+}
+
+// TestRunEveryErrorKind: syntax errors, panics (with their stack), a failing shell
+// command; with AllowErrors the run goes on and records each.
+func TestRunEveryErrorKind(t *testing.T) {
+	nb, err := Read("testdata/errors.ipynb")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Run(context.Background(), nb, Options{AllowErrors: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, f := range res.Failures {
+		names = append(names, fmt.Sprintf("%d:%s", f.Cell, f.Name))
+	}
+	if got := strings.Join(names, " "); got != "2:CompileError 3:Panic 4:Panic 5:ShellError" {
+		t.Errorf("failures %s", got)
+	}
+	panicOut := nb.Cells[2].Outputs[0]
+	if panicOut.EValue != "assignment to entry in nil map" || !slices.Contains(panicOut.Traceback, "  at line 2:2 in put") {
+		t.Errorf("panic output %+v", panicOut)
+	}
+	last := nb.Cells[5]
+	if last.ExecutionCount != 5 || len(last.Outputs) != 2 || last.Outputs[1].Data["text/plain"] != "42" {
+		t.Errorf("last cell %d %+v", last.ExecutionCount, last.Outputs)
+	}
 }
