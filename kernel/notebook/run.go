@@ -13,6 +13,9 @@ import (
 	"github.com/im2im/im2im/dsl"
 )
 
+// autosaveEvery is how often the notebook is saved while a cell runs.
+var autosaveEvery = 30 * time.Second
+
 // slowCell is how long a cell runs before the terminal says which one is running.
 var slowCell = 5 * time.Second
 
@@ -33,8 +36,8 @@ type Options struct {
 	// AllowErrors keeps running after a failing cell.
 	AllowErrors bool
 	// Save writes the encoded notebook (as Marshal encodes it, e.g. with
-	// WriteAtomic); Run calls it before the first cell, after every cell and at
-	// the end. nil: nothing is saved.
+	// WriteAtomic); Run calls it before the first cell, after every cell, every
+	// 30 s while a cell runs, and at the end. nil: nothing is saved.
 	Save func([]byte) error
 	// Terminal receives a progress line per cell and the failures; nil: silent.
 	Terminal io.Writer
@@ -93,8 +96,8 @@ var errTimeout = errors.New("cell timeout")
 
 // Run executes nb's code cells in order in one session and records their outputs
 // in nb (outputs and execution counts of earlier runs are cleared first). It saves
-// the notebook through opt.Save before the first cell, after every cell and at the
-// end, so a crash leaves a partial result. It returns the first failing cell as a
+// the notebook through opt.Save before the first cell, after every cell, every 30 s
+// while a cell runs and at the end, so a crash leaves a partial result. It returns the first failing cell as a
 // *CellError (unless AllowErrors), a timeout or an interrupt (ctx cancelled) as a
 // *CellError too, and save failures as they are. Markdown and raw cells are kept as
 // they are.
@@ -204,7 +207,9 @@ func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellEr
 		}
 	})
 	rec := &recorder{mu: &r.mu, cell: c, ids: r.ids, dirty: r.dirty, term: r.term}
+	stopSaving := r.autosave()
 	out, err, timedOut, stuck := r.execute(ctx, c.Source, rec)
+	stopSaving()
 	ended := time.Now()
 	slow.Stop()
 	r.mu.Lock()
@@ -290,6 +295,38 @@ func (r *runner) execute(ctx context.Context, src string, rec *recorder) (res ds
 		return o.res, nil, false, false
 	}
 	return o.res, o.err, errors.Is(context.Cause(cctx), errTimeout), false
+}
+
+// autosave saves the notebook every autosaveEvery while a cell runs, so a crash
+// in a long cell keeps its output so far; the returned func stops it and returns
+// once no save is in progress.
+func (r *runner) autosave() (stop func()) {
+	if r.opt.Save == nil {
+		return func() {}
+	}
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		t := time.NewTicker(autosaveEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if err := r.save(); err != nil {
+					r.mu.Lock()
+					r.term.printf("im2im run: saving during the cell: %v", err)
+					r.mu.Unlock()
+				}
+			}
+		}
+	}()
+	return func() {
+		close(done)
+		<-finished
+	}
 }
 
 // save writes the notebook through opt.Save with the outputs stable.

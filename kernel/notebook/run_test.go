@@ -391,3 +391,24 @@ func TestRunEveryErrorKind(t *testing.T) {
 		t.Errorf("last cell %d %+v", last.ExecutionCount, last.Outputs)
 	}
 }
+
+// TestRunAutosavesLongCells: while a long cell runs, the notebook is saved with
+// its output so far.
+func TestRunAutosavesLongCells(t *testing.T) {
+	defer func(d time.Duration) { autosaveEvery = d }(autosaveEvery)
+	autosaveEvery = 40 * time.Millisecond
+	nb := nbWith(t, 5, [3]string{"code", "", "import (\n\t\"fmt\"\n\t\"time\"\n)\nfmt.Println(\"half way\")\ntime.Sleep(400 * time.Millisecond)"})
+	var mid int
+	_, err := Run(context.Background(), nb, Options{Save: func(b []byte) error {
+		if strings.Contains(string(b), "half way") && !strings.Contains(string(b), `"execution"`) {
+			mid++ // saved while the cell was running, with its output so far
+		}
+		return nil
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mid == 0 {
+		t.Error("no save while the cell ran")
+	}
+}
