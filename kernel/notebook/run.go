@@ -97,10 +97,10 @@ var errTimeout = errors.New("cell timeout")
 // Run executes nb's code cells in order in one session and records their outputs
 // in nb (outputs and execution counts of earlier runs are cleared first). It saves
 // the notebook through opt.Save before the first cell, after every cell, every 30 s
-// while a cell runs and at the end, so a crash leaves a partial result. It returns the first failing cell as a
-// *CellError (unless AllowErrors), a timeout or an interrupt (ctx cancelled) as a
-// *CellError too, and save failures as they are. Markdown and raw cells are kept as
-// they are.
+// while a cell runs and at the end, so a crash leaves a partial result. It returns
+// the first failing cell as a *CellError (unless AllowErrors), a timeout or an
+// interrupt (ctx cancelled) as a *CellError too, and save failures as they are.
+// Markdown and raw cells are kept as they are.
 func Run(ctx context.Context, nb *Notebook, opt Options) (*Result, error) {
 	r := &runner{nb: nb, opt: opt, ids: map[string][]shown{}, dirty: map[*Cell]bool{},
 		cache: map[*Cell][]byte{}, start: time.Now()}

@@ -281,6 +281,24 @@ func TestRunInterrupted(t *testing.T) {
 	}
 }
 
+// TestRunCancelledBeforeStart: with ctx already cancelled no cell runs to
+// completion; the first reports the interrupt.
+func TestRunCancelledBeforeStart(t *testing.T) {
+	nb := nbWith(t, 5, [3]string{"code", "", "import \"fmt\"\nfmt.Println(\"ran\")"}, [3]string{"code", "", "1"})
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := Run(ctx, nb, Options{})
+	var ce *CellError
+	if !errors.As(err, &ce) || ce.Name != dsl.ErrInterrupted || res.Executed != 1 {
+		t.Fatalf("error %v, executed %d", err, res.Executed)
+	}
+	for _, o := range nb.Cells[0].Outputs {
+		if o.Type == "stream" {
+			t.Errorf("the cell ran: %q", o.Text)
+		}
+	}
+}
+
 // TestRunInputUnavailable: a cell reading stdin fails with a clear message.
 func TestRunInputUnavailable(t *testing.T) {
 	nb := nbWith(t, 5, [3]string{"code", "", "import \"fmt\"\nvar s string\n_, err := fmt.Scanln(&s)\nif err != nil {\n\tpanic(err)\n}"})
