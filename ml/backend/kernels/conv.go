@@ -86,6 +86,8 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 	}
 	g := newGeometry(s)
 	switch {
+	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitStrides() && g.unitKernelDilations() && s.OutChannels <= MC:
+		convTapsPacked(s, g, in, kernel, out)
 	case prod(s.KernelSpatial) > prod(s.OutSpatial):
 		convTaps(s, g, in, kernel, out)
 	case UseShifted && g.unitStrides():

@@ -133,3 +133,13 @@ func (g *geometry) unitStrides() bool {
 	}
 	return true
 }
+
+// unitKernelDilations reports whether kernel dilations are all 1.
+func (g *geometry) unitKernelDilations() bool {
+	for _, d := range g.kdil {
+		if d != 1 {
+			return false
+		}
+	}
+	return true
+}

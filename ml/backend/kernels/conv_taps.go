@@ -1,0 +1,112 @@
+package kernels
+
+// convTapsPacked is the taps lowering (kernel gradient) for stride-1 convolutions without
+// any dilation. With the input planes and the "kernel" (the output gradient) both laid
+// out on the zero-padded grid, output tap q is
+//
+//	out[b][o][q] = Σ_c Σ_j kernelPad[o][c][j] · inPad[b][c][j + shift(q)]
+//
+// over padded positions j: for every tap the B operand is the same packed input, read
+// from a row offset. Each (channel) input is therefore packed once and each block of the
+// output gradient once, whatever the number of taps, which keeps the GEMM compute-bound.
+func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
+	n := len(s.OutSpatial)
+	Bt, C, O := s.Batch, s.InChannels, s.OutChannels
+	P := prod(s.OutSpatial)
+	pd := make([]int, n)
+	for d := 0; d < n; d++ {
+		pd[d] = s.KernelSpatial[d] + s.OutSpatial[d] - 1
+	}
+	pst := RowMajorStrides(pd)
+	plane := prod(pd)
+	// Padded rows covering every kernel (output-gradient) position.
+	jx := 1
+	for d := 0; d < n; d++ {
+		jx += (s.KernelSpatial[d] - 1) * pst[d]
+	}
+	shift := make([]int, P)
+	idx := make([]int, n)
+	for q := 0; q < P; q++ {
+		for d := 0; d < n; d++ {
+			shift[q] += idx[d] * pst[d]
+		}
+		incIndex(idx, s.OutSpatial)
+	}
+	zero := make([]int, n)
+	// The output gradient on the padded grid: kPad[o][c][plane].
+	kPad := getBuf(O * C * plane)
+	defer putBuf(kPad)
+	ParallelFor(O*C, func(_, oc int) {
+		o, c := oc/C, oc%C
+		padPlane(kPad[oc*plane:(oc+1)*plane], kernel[o*s.KernelOutStride+c*s.KernelInStride:], s.KernelSpatial, pd, zero)
+	})
+	nPan := ceilDiv(Bt, NR)
+	inPad := getBuf(Bt * plane)
+	defer putBuf(inPad)
+	packed := getBuf(nPan * NR * plane)
+	defer putBuf(packed)
+	// Work items: blocks of padded positions; each worker accumulates all taps.
+	const block = 4 * KC
+	nBlocks := ceilDiv(jx, block)
+	accs := make([][]float32, Workers())
+	for c := 0; c < C; c++ {
+		ParallelFor(Bt, func(_, b int) {
+			padPlane(inPad[b*plane:(b+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], s.InSpatial, pd, g.pad)
+		})
+		// Pack inPad (plane × Bt, column b contiguous) into NR-wide panels of all rows.
+		ParallelFor(nPan, func(_, p int) {
+			packB(packed[p*NR*plane:], Mat{Data: inPad, RS: 1, CS: plane}, 0, plane, p*NR, min(NR, Bt-p*NR))
+		})
+		ParallelFor(nBlocks, func(worker, blk int) {
+			if accs[worker] == nil {
+				accs[worker] = make([]float32, P*O*Bt)
+			}
+			acc := accs[worker]
+			j0 := blk * block
+			j1 := min(jx, j0+block)
+			sc := scratchPool.Get().(*gemmScratch)
+			defer scratchPool.Put(sc)
+			micro := microKernel()
+			for pc := j0; pc < j1; pc += KC {
+				kc := min(KC, j1-pc)
+				packA(sc.ap, Mat{Data: kPad, Off: c * plane, RS: C * plane, CS: 1}, 0, O, pc, kc)
+				for q := 0; q < P; q++ {
+					cq := Mat{Data: acc, Off: q * O * Bt, RS: Bt, CS: 1}
+					row := pc + shift[q]
+					for p := 0; p < nPan; p++ {
+						nr := min(NR, Bt-p*NR)
+						bpan := packed[p*NR*plane+row*NR:]
+						for ir := 0; ir < O; ir += MR {
+							micro(kc, sc.ap[ir*kc:], bpan, &sc.tile)
+							storeTile(&sc.tile, cq, ir, p*NR, min(MR, O-ir), nr, true)
+						}
+					}
+				}
+			}
+		})
+	}
+	var total []float32
+	for _, a := range accs {
+		if a == nil {
+			continue
+		}
+		if total == nil {
+			total = a
+			continue
+		}
+		for i, v := range a {
+			total[i] += v
+		}
+	}
+	if total == nil {
+		total = make([]float32, P*O*Bt)
+	}
+	for b := 0; b < Bt; b++ {
+		for o := 0; o < O; o++ {
+			dst := out[b*s.OutBatchStride+o*s.OutChanStride:]
+			for q := 0; q < P; q++ {
+				dst[q] = total[(q*O+o)*Bt+b]
+			}
+		}
+	}
+}
