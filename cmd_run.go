@@ -180,7 +180,13 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 	case errors.As(err, &ce):
 		fmt.Fprintf(term, "im2im run: %s failed after %s in %s; wrote %s\n", in, plural(res.Executed, "cell"),
 			res.Duration.Round(time.Millisecond), out)
-		return &exitError{code: 1, err: fmt.Errorf("%s: %w", in, err)}
+		err = fmt.Errorf("%s: %w", in, err)
+		if ce.Stuck && term != cmd.ErrOrStderr() {
+			// The stuck cell still holds file descriptor 2 (its output is
+			// captured until it returns), so main's error line would be lost.
+			fmt.Fprintln(term, "im2im:", err)
+		}
+		return &exitError{code: 1, err: err}
 	case err != nil:
 		return &exitError{code: 1, err: fmt.Errorf("run %s: %w", in, err)}
 	}

@@ -303,7 +303,7 @@ func TestRunStuckCellProcess(t *testing.T) {
 	if took := time.Since(start); took > 20*time.Second {
 		t.Errorf("took %s", took)
 	}
-	if code != 1 || !strings.Contains(stderr, "CellTimeoutError") {
+	if code != 1 || !strings.Contains(stderr, "im2im: "+in+": cell 1 (In [1]): CellTimeoutError") {
 		t.Fatalf("exit %d\n%s", code, stderr)
 	}
 	outs, _, _ := cellOutputs(t, filepath.Join(dir, "stuck.out.ipynb"))
