@@ -51,7 +51,7 @@ var runCases = []runCase{
 			Msg: "the cell did not finish within 300ms (--timeout) and was interrupted", Timeout: true},
 		terminal: []string{`\[2/3\] In \[2\] FAILED`, `CellTimeoutError: the cell did not finish within 300ms`}},
 	{name: "displays", file: "displays.ipynb", opt: Options{Progress: true, LogOutput: true}, executed: 5,
-		terminal: []string{"one\ntwo\n", `\[1/5\] In \[1\] ok`, `a warning\non stderr\n`, `\*\*bold\*\* text\n<b>html</b>\n<PNG image 3x2>\n`,
+		terminal: []string{"one\ntwo\n", `\[1/5\] In \[1\] ok`, `a warning\non stderr\n`, `\*\*bold\*\* text\nhtml\n<PNG image 3x2>\n`,
 			`\n  epoch 1/3\n  epoch 3/3\n\[4/5\]`, `\n  training \*\*done\*\*\n"result"\n\[5/5\] In \[5\] ok`}},
 	{name: "markdown", file: "markdown.ipynb", executed: 1},
 }
@@ -428,5 +428,24 @@ func TestRunAutosavesLongCells(t *testing.T) {
 	}
 	if mid == 0 {
 		t.Error("no save while the cell ran")
+	}
+}
+
+func TestBundleText(t *testing.T) {
+	for _, tc := range []struct {
+		mime    map[string]any
+		oneLine bool
+		want    string
+	}{
+		{map[string]any{"text/plain": "a\n\n  b  \n"}, true, "a | b"},
+		{map[string]any{"text/plain": "a\nb\n"}, false, "a\nb"},
+		{map[string]any{"text/html": "<b>epoch</b> 3/10<br>loss &lt; 0.5", "text/plain": "<b>epoch</b> 3/10<br>loss &lt; 0.5"}, true, "epoch 3/10 | loss < 0.5"},
+		{map[string]any{"text/html": "<b>x</b>", "text/plain": "x summary"}, true, "x summary"},
+		{map[string]any{"image/png": "...", "image/svg+xml": "..."}, true, "[display: image/png, image/svg+xml]"},
+		{map[string]any{"text/plain": strings.Repeat("x", 200)}, true, strings.Repeat("x", 159) + "…"},
+	} {
+		if got := bundleText(tc.mime, tc.oneLine); got != tc.want {
+			t.Errorf("bundleText(%v) = %q, want %q", tc.mime, got, tc.want)
+		}
 	}
 }

@@ -2,8 +2,10 @@ package notebook
 
 import (
 	"fmt"
+	"html"
 	"io"
 	"os"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -126,6 +128,9 @@ func (t *terminal) flushLive() {
 // else the list of its MIME types.
 func bundleText(mime map[string]any, oneLine bool) string {
 	if s, ok := mime["text/plain"].(string); ok {
+		if h, ok := mime["text/html"].(string); ok && h == s {
+			s = htmlText(s) // display.HTML repeats the HTML as text/plain
+		}
 		if !oneLine {
 			return strings.TrimRight(s, "\n")
 		}
@@ -152,4 +157,17 @@ func cut(s string, n int) string {
 	}
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
+}
+
+var (
+	breakTags = regexp.MustCompile(`(?i)<(br|/p|/div|/tr|/li|/h[1-6])\b[^>]*>`)
+	anyTag    = regexp.MustCompile(`<[^>]*>`)
+)
+
+// htmlText is the text of an HTML fragment: tags dropped (line-breaking ones
+// become newlines), entities decoded.
+func htmlText(s string) string {
+	s = breakTags.ReplaceAllString(s, "\n")
+	s = anyTag.ReplaceAllString(s, "")
+	return html.UnescapeString(s)
 }
