@@ -41,8 +41,9 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		chunk = max(NR, ceilDiv(ceilDiv(jmax, ceilDiv(want, s.Batch)), NR)*NR)
 	}
 	nChunks := ceilDiv(jmax, chunk)
-	padded := getBuf(s.Batch * C * plane) // padPlane clears each plane
-	tmp := getBuf(s.Batch * O * jmax)     // every element is written by the GEMM
+	padded := getBuf(s.Batch*C*plane + NR) // padPlane clears each plane; NR floats of slack for GemmRowsB
+	clear(padded[s.Batch*C*plane:])
+	tmp := getBuf(s.Batch * O * jmax) // every element is written by the GEMM
 	defer putBuf(padded)
 	defer putBuf(tmp)
 	// Pad every (batch, channel) plane, in parallel.

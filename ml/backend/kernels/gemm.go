@@ -273,12 +273,37 @@ func GemmPackedB(m, n, k int, a Mat, bp []float32, c Mat, accumulate bool) {
 
 // GemmRowsB is Gemm with B given by row offsets: B[p][j] = b[rowOff[p]+j]. A convolution
 // with stride 1 uses it to read every kernel tap's shifted input in place, with no im2col.
+// b must hold NR−1 floats past the last element any row uses (the AVX-512 path reads
+// whole 32-float rows in place).
 func GemmRowsB(m, n, k int, a Mat, b []float32, rowOff []int, c Mat, accumulate bool) {
 	if m <= 0 || n <= 0 || k <= 0 {
 		return
 	}
 	s := scratchPool.Get().(*gemmScratch)
 	defer scratchPool.Put(s)
+	if rows := microRowsB(); rows != nil {
+		// B is read in place: the caller guarantees NR−1 readable floats past every row's
+		// last column (their products land in tile columns that are never stored).
+		for pc := 0; pc < k; pc += KC {
+			kc := min(KC, k-pc)
+			acc := accumulate || pc > 0
+			ro := rowOff[pc : pc+kc]
+			for ic := 0; ic < m; ic += MC {
+				mc := min(MC, m-ic)
+				packA(s.ap, a, ic, mc, pc, kc)
+				for jr := 0; jr < n; jr += NR {
+					nr := min(NR, n-jr)
+					bj := b[jr:]
+					for ir := 0; ir < mc; ir += MR {
+						mr := min(MR, mc-ir)
+						rows(kc, s.ap[ir*kc:], bj, ro, &s.tile)
+						storeTile(&s.tile, c, ic+ir, jr, mr, nr, acc)
+					}
+				}
+			}
+		}
+		return
+	}
 	micro := microKernel()
 	for jc := 0; jc < n; jc += NC {
 		nc := min(NC, n-jc)

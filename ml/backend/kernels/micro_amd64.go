@@ -25,3 +25,19 @@ func microAVX2(kc int, a, b []float32, tile *[MR * NR]float32) {
 		}
 	}
 }
+
+//go:noescape
+func microAVX512RowsAsm(kc int, a, b *float32, rowOff *int, c *float32)
+
+// microRowsB returns a micro-kernel reading B unpacked through row offsets, or nil when
+// the active path has none (then B is packed).
+func microRowsB() func(kc int, a, b []float32, rowOff []int, tile *[MR * NR]float32) {
+	if active != AVX512 {
+		return nil
+	}
+	return func(kc int, a, b []float32, rowOff []int, tile *[MR * NR]float32) {
+		_ = a[kc*MR-1]
+		_ = rowOff[kc-1]
+		microAVX512RowsAsm(kc, &a[0], &b[0], &rowOff[0], &tile[0])
+	}
+}
