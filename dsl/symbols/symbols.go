@@ -10,6 +10,8 @@ package symbols
 import "reflect"
 
 //go:generate go run ../internal/gensyms -pkg display -out display.go -exclude ^Attach$,^Publish$
+//go:generate go run ../internal/gensyms -pkg im2im -out im2im.go
+//go:generate go run ../internal/gensyms -pkg plot -out plot.go
 
 // Symbols maps "path/name" keys to exported symbols, as yaegi's Use expects.
 var Symbols = map[string]map[string]reflect.Value{}

@@ -1,0 +1,169 @@
+package im2im
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"html"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/train"
+	"github.com/im2im/im2im/stdlib/display"
+)
+
+// refreshEvery bounds how often the notebook panel's curves are redrawn.
+const refreshEvery = 2 * time.Second
+
+// live shows a run's progress: in a notebook cell one updating panel (progress
+// bar, loss/metric curves, every ImageEvery epochs an input/target/prediction
+// panel); elsewhere a progress bar and one line per epoch on standard error.
+type live struct {
+	run      *Run
+	model    *framework.Model
+	enabled  bool
+	notebook bool
+	out      io.Writer
+	tty      bool
+
+	mu        sync.Mutex
+	handle    *display.Handle
+	steps     []float64
+	hist      []train.EpochRecord
+	last      train.Progress
+	drawn     time.Time // last curves redraw
+	barAt     time.Time // last terminal bar
+	curvesPNG []byte
+	imagesPNG []byte
+	imageEp   int
+	updates   int
+}
+
+// inCell reports whether a notebook cell is running (display attached with the
+// cell's context).
+func inCell() bool { return display.Context() != context.Background() }
+
+func newLive(r *Run, enabled bool) *live {
+	l := &live{run: r, enabled: enabled, notebook: inCell(), out: os.Stderr}
+	if fi, err := os.Stderr.Stat(); err == nil {
+		l.tty = fi.Mode()&os.ModeCharDevice != 0
+	}
+	if l.notebook && enabled {
+		l.handle = display.NewHandle()
+	}
+	return l
+}
+
+// progress is the trainer's callback.
+func (l *live) progress(p train.Progress) {
+	if !l.enabled {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.last = p
+	switch p.Phase {
+	case "train":
+		l.steps = append(l.steps, p.Loss)
+	case "val":
+		l.hist = append(l.hist, train.EpochRecord{Epoch: p.Epoch, TrainLoss: p.EpochLoss, Validated: true, Val: p.Val})
+	}
+	if !l.notebook {
+		l.terminal(p)
+		return
+	}
+	now := time.Now()
+	redraw := now.Sub(l.drawn) >= refreshEvery || p.Phase == "done"
+	if p.Phase == "val" {
+		every := l.run.Config.Trainer.ImageEvery
+		if (every > 0 && p.Epoch%every == 0) || p.Epoch == p.Epochs {
+			if f := imagesFigure(display.Context(), l.model, l.run.sample, l.run.Config.Data); f.Err() == nil {
+				l.imagesPNG, l.imageEp = f.PNG(), p.Epoch
+			}
+			redraw = true
+		}
+	}
+	if redraw {
+		if f := curvesFigure(l.steps, l.hist, nil, max(1, p.Epoch)); f.Err() == nil {
+			l.curvesPNG = f.PNG()
+		}
+		l.drawn = now
+		l.publish("")
+	}
+}
+
+// publish renders the panel (status is an optional final line).
+func (l *live) publish(status string) {
+	p := l.last
+	var b strings.Builder
+	fmt.Fprintf(&b, `<div class="im2im-run"><div><b>%s</b></div>`, html.EscapeString(l.run.Dir))
+	fmt.Fprintf(&b, `<div><progress value="%d" max="%d" style="width:60%%"></progress> %s</div>`, p.Step, max(1, p.Steps), html.EscapeString(p.String()))
+	if status != "" {
+		fmt.Fprintf(&b, `<div>%s</div>`, html.EscapeString(status))
+	}
+	if l.curvesPNG != nil {
+		fmt.Fprintf(&b, `<div><img src="data:image/png;base64,%s"/></div>`, base64.StdEncoding.EncodeToString(l.curvesPNG))
+	}
+	if l.imagesPNG != nil {
+		fmt.Fprintf(&b, `<div>validation image after epoch %d</div><div><img src="data:image/png;base64,%s"/></div>`, l.imageEp, base64.StdEncoding.EncodeToString(l.imagesPNG))
+	}
+	b.WriteString("</div>")
+	l.handle.HTML(b.String())
+	l.updates++
+}
+
+// terminal prints a progress bar (redrawn in place on a TTY, at most once a
+// second) and a line per validation and at the end.
+func (l *live) terminal(p train.Progress) {
+	now := time.Now()
+	if p.Phase == "train" && now.Sub(l.barAt) < time.Second && p.Step != p.Steps {
+		return
+	}
+	l.barAt = now
+	if p.Phase == "train" {
+		const width = 24
+		done := 0
+		if p.Steps > 0 {
+			done = width * p.Step / p.Steps
+		}
+		bar := "[" + strings.Repeat("#", done) + strings.Repeat(".", width-done) + "] " + p.String()
+		if l.tty {
+			fmt.Fprintf(l.out, "\r\033[K%s", bar)
+		} else {
+			fmt.Fprintln(l.out, bar)
+		}
+		return
+	}
+	if l.tty {
+		fmt.Fprint(l.out, "\r\033[K")
+	}
+	fmt.Fprintln(l.out, p.String())
+}
+
+// finish draws the final panel (or line) after training.
+func (l *live) finish(err error) {
+	if !l.enabled {
+		return
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	status := "done: " + l.run.Dir
+	if err != nil {
+		status = "stopped: " + err.Error()
+	}
+	if !l.notebook {
+		if l.tty {
+			fmt.Fprint(l.out, "\r\033[K")
+		}
+		fmt.Fprintln(l.out, status)
+		return
+	}
+	if f := curvesFigure(l.steps, l.hist, nil, max(1, l.last.Epoch)); f.Err() == nil {
+		l.curvesPNG = f.PNG()
+	}
+	l.publish(status)
+}

@@ -1,0 +1,65 @@
+package im2im
+
+// FCN declares a fully-convolutional model (mmv_im2im's FCN framework): network,
+// loss, validation metrics, optimizer, learning-rate schedule and how it predicts
+// whole images. Zero values mean the defaults in brackets.
+type FCN struct {
+	// Net is the network. [UNet{}]
+	Net Net `yaml:"net"`
+	// Loss is the training loss. [DiceCE{} when Net has ≥ 2 output channels, else MSE{}]
+	Loss Loss `yaml:"loss"`
+	// Metrics are computed on the validation data: dice, iou, psnr, ssim, pearson.
+	// [dice for segmentation losses, psnr for regression]
+	Metrics []string `yaml:"metrics"`
+	// Optimizer updates the weights (the learning rate is Trainer.LR).
+	Optimizer Optimizer `yaml:"optimizer"`
+	// Schedule changes the learning rate over training.
+	Schedule Schedule `yaml:"schedule"`
+	// Predict configures sliding-window prediction of whole images.
+	Predict Predict `yaml:"predict"`
+}
+
+// Model is the same declaration as FCN (the only framework so far).
+type Model = FCN
+
+// Optimizer configures the weight update.
+type Optimizer struct {
+	// Kind is adamw, adam or sgd. [adamw]
+	Kind string `yaml:"kind"`
+	// WeightDecay is decoupled for AdamW, L2 otherwise. [1e-2 for adamw, 0 otherwise]
+	WeightDecay float64 `yaml:"weight_decay"`
+	// Momentum for SGD. [0]
+	Momentum float64 `yaml:"momentum"`
+}
+
+// Schedule configures the learning rate over training.
+type Schedule struct {
+	// Kind is constant, cosine, exponential or plateau. [constant]
+	Kind string `yaml:"kind"`
+	// WarmupSteps ramps the rate up linearly (cosine).
+	WarmupSteps int `yaml:"warmup_steps"`
+	// MinLR is the floor of cosine and plateau.
+	MinLR float64 `yaml:"min_lr"`
+	// Gamma multiplies the rate every epoch (exponential). [0.95]
+	Gamma float64 `yaml:"gamma"`
+	// Factor and Patience drive plateau: multiply by Factor after Patience
+	// validations without improvement. [0.1, 2]
+	Factor   float64 `yaml:"factor"`
+	Patience int     `yaml:"patience"`
+}
+
+// Predict configures prediction of whole images in sliding windows.
+type Predict struct {
+	// Window per spatial axis. [the training patch size]
+	Window []int `yaml:"window"`
+	// Overlap of neighbouring windows, in [0, 1). [0.25]
+	Overlap float64 `yaml:"overlap"`
+	// BatchSize windows per network run. [4]
+	BatchSize int `yaml:"batch_size"`
+	// Output is raw, prob or labels. [labels for segmentation, raw otherwise]
+	Output string `yaml:"output"`
+	// Threshold for one-channel labels. [0.5]
+	Threshold float64 `yaml:"threshold"`
+	// MinSize removes smaller foreground components from labels (voxels). [0]
+	MinSize int `yaml:"min_size"`
+}

@@ -1,0 +1,82 @@
+package im2im
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// presets mirror mmv_im2im's example configurations (FCN framework): the data
+// path is left empty for the user to set.
+var presets = map[string]func() Config{
+	"semanticseg_2d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{128, 128}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5), RandRotate90(0.5)}},
+			Model: FCN{Net: UNet{Dims: 2, OutChannels: 2, Features: []int{32, 64, 128, 256}, NumResUnits: 1},
+				Loss: DiceCE{}, Schedule: Schedule{Kind: "cosine", WarmupSteps: 50}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 8, LR: 1e-3},
+		}
+	},
+	"semanticseg_3d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{32, 128, 128}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5), RandRotate90(0.5)}},
+			Model: FCN{Net: UNet{Dims: 3, OutChannels: 2, Features: []int{32, 64, 128, 256}, NumResUnits: 1},
+				Loss: DiceCE{}, Schedule: Schedule{Kind: "cosine", WarmupSteps: 50}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 4, LR: 1e-3},
+		}
+	},
+	"labelfree_2d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{128, 128}, PerImage: 4}, Normalize: ZScore(),
+				Augment: []Transform{RandFlip(0.5)}},
+			Model: FCN{Net: UNet{Dims: 2, OutChannels: 1, Features: []int{32, 64, 128, 256}, NumResUnits: 1, Norm: "batch"},
+				Loss: MSE{}, Metrics: []string{"pearson", "psnr"}, Schedule: Schedule{Kind: "exponential", Gamma: 0.98}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 8, LR: 1e-3},
+		}
+	},
+	"labelfree_3d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{32, 128, 128}, PerImage: 4}, Normalize: ZScore(),
+				Augment: []Transform{RandFlip(0.5)}},
+			Model: FCN{Net: UNet{Dims: 3, OutChannels: 1, Features: []int{32, 64, 128, 256}, NumResUnits: 1, Norm: "batch"},
+				Loss: MSE{}, Metrics: []string{"pearson", "psnr"}, Schedule: Schedule{Kind: "exponential", Gamma: 0.98}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 4, LR: 1e-3},
+		}
+	},
+	"denoising_3d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{32, 128, 128}, PerImage: 4}, Normalize: Percentile(0.5, 99.5),
+				Augment: []Transform{RandFlip(0.5), RandRotate90(0.5)}},
+			Model: FCN{Net: UNet{Dims: 3, OutChannels: 1, Features: []int{32, 64, 128, 256}, Norm: "none"},
+				Loss: MSE{}, Metrics: []string{"psnr", "ssim"}, Schedule: Schedule{Kind: "cosine", WarmupSteps: 50}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 4, LR: 5e-4},
+		}
+	},
+}
+
+// Presets returns the preset names, sorted.
+func Presets() []string {
+	out := make([]string, 0, len(presets))
+	for n := range presets {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Preset returns mmv_im2im's standard configuration called name
+// (semanticseg_2d, semanticseg_3d, labelfree_2d, labelfree_3d, denoising_3d);
+// set its Data.Path and override what differs.
+func Preset(name string) (Config, error) {
+	f, ok := presets[strings.ToLower(name)]
+	if !ok {
+		msg := fmt.Sprintf("unknown preset %q (presets: %s)", name, strings.Join(Presets(), ", "))
+		if s := nearest(strings.ToLower(name), Presets()); s != "" {
+			msg += fmt.Sprintf("; did you mean %q?", s)
+		}
+		return Config{}, fmt.Errorf("%s", msg)
+	}
+	return f(), nil
+}

@@ -1,0 +1,273 @@
+package im2im
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"runtime/debug"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/im2im/im2im/data/array"
+	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/train"
+	"github.com/im2im/im2im/stdlib/display"
+	"github.com/im2im/im2im/stdlib/plot"
+)
+
+// Run is a finished (or stopped) training run.
+type Run struct {
+	// Dir is the run directory; Config the resolved configuration it ran.
+	Dir    string
+	Config Config
+	// Backend is the GoMLX backend it trained on.
+	Backend string
+	// Result holds the per-epoch history, every step's loss and the checkpoints.
+	Result *train.Result
+	// Elapsed is the training wall time.
+	Elapsed time.Duration
+
+	model  *framework.Model
+	sample *array.Sample // a validation image for Show
+}
+
+// newRun creates the run directory of a resolved config.
+func newRun(r Config) (*Run, error) {
+	name := r.Trainer.Name
+	if name == "" {
+		name = time.Now().Format("20060102-150405")
+	}
+	dir := filepath.Join(r.Trainer.Root, name)
+	if r.Trainer.Name == "" {
+		for i := 2; ; i++ {
+			if _, err := os.Stat(dir); os.IsNotExist(err) {
+				break
+			}
+			dir = filepath.Join(r.Trainer.Root, fmt.Sprintf("%s-%d", name, i))
+		}
+	}
+	if err := mkdirs(dir, filepath.Join(dir, "checkpoints")); err != nil {
+		return nil, fmt.Errorf("trainer.root: %w", err)
+	}
+	return &Run{Dir: dir, Config: r}, nil
+}
+
+// writeMeta writes config.yaml and run.yaml.
+func (r *Run) writeMeta() error {
+	if err := os.WriteFile(filepath.Join(r.Dir, "config.yaml"), []byte(r.Config.YAML()), 0o644); err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "seed: %d\nbackend: %s\ngo: %s\nos: %s/%s\nstarted: %s\n", r.Config.Trainer.Seed, r.Backend,
+		runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format(time.RFC3339))
+	b.WriteString("versions:\n")
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		fmt.Fprintf(&b, "  %s: %s\n", bi.Main.Path, orString(bi.Main.Version, "(devel)"))
+		for _, m := range bi.Deps {
+			if strings.Contains(m.Path, "gomlx") || strings.Contains(m.Path, "im2im") || strings.Contains(m.Path, "go-xla") {
+				fmt.Fprintf(&b, "  %s: %s\n", m.Path, m.Version)
+			}
+		}
+	}
+	return os.WriteFile(filepath.Join(r.Dir, "run.yaml"), []byte(b.String()), 0o644)
+}
+
+// metricNames returns the validation keys seen in the history, sorted, "loss" first.
+func (r *Run) metricNames() []string {
+	seen := map[string]bool{}
+	for _, e := range r.Result.History {
+		for k := range e.Val {
+			seen[k] = true
+		}
+	}
+	var out []string
+	for k := range seen {
+		if k != "loss" {
+			out = append(out, k)
+		}
+	}
+	sort.Strings(out)
+	if seen["loss"] {
+		out = append([]string{"loss"}, out...)
+	}
+	return out
+}
+
+// writeMetrics writes metrics.csv: one row per epoch.
+func (r *Run) writeMetrics() error {
+	var b bytes.Buffer
+	names := r.metricNames()
+	b.WriteString("epoch,train_loss,lr")
+	for _, n := range names {
+		b.WriteString(",val_" + n)
+	}
+	b.WriteString("\n")
+	for _, e := range r.Result.History {
+		fmt.Fprintf(&b, "%d,%g,%g", e.Epoch, e.TrainLoss, e.LR)
+		for _, n := range names {
+			if v, ok := e.Val[n]; ok && e.Validated {
+				fmt.Fprintf(&b, ",%g", v)
+			} else {
+				b.WriteString(",")
+			}
+		}
+		b.WriteString("\n")
+	}
+	return os.WriteFile(filepath.Join(r.Dir, "metrics.csv"), b.Bytes(), 0o644)
+}
+
+// StepLosses returns the training loss of every step.
+func (r *Run) StepLosses() []float64 {
+	if r.Result == nil {
+		return nil
+	}
+	return append([]float64(nil), r.Result.StepLosses...)
+}
+
+// Metrics returns the last validation loss and metrics, and the last epoch's mean
+// training loss as "train_loss".
+func (r *Run) Metrics() map[string]float64 {
+	out := map[string]float64{}
+	if r.Result == nil || len(r.Result.History) == 0 {
+		return out
+	}
+	h := r.Result.History
+	out["train_loss"] = h[len(h)-1].TrainLoss
+	for i := len(h) - 1; i >= 0; i-- {
+		if h[i].Validated {
+			for k, v := range h[i].Val {
+				out[k] = v
+			}
+			break
+		}
+	}
+	return out
+}
+
+// Best returns the best value of the monitored quantity (trainer.monitor) and
+// the epoch it was reached (0 without validation).
+func (r *Run) Best() (float64, int) {
+	if r.Result == nil || !r.Result.HasBest {
+		return 0, 0
+	}
+	return r.Result.Best, r.Result.BestEpoch
+}
+
+// Checkpoint returns the best checkpoint, else the last one.
+func (r *Run) Checkpoint() string {
+	if r.Result != nil && r.Result.BestCheckpoint != "" {
+		return r.Result.BestCheckpoint
+	}
+	return filepath.Join(r.Dir, "checkpoints", "last.ckpt")
+}
+
+// String summarises the run in one line.
+func (r *Run) String() string {
+	if r.Result == nil {
+		return "run " + r.Dir + " (not trained)"
+	}
+	s := fmt.Sprintf("run %s: %d epochs, %d steps on %s", r.Dir, len(r.Result.History), len(r.Result.StepLosses), r.Backend)
+	m := r.Metrics()
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		s += fmt.Sprintf(", %s %.4g", k, m[k])
+	}
+	if v, e := r.Best(); e > 0 {
+		s += fmt.Sprintf("; best %s %.4g at epoch %d", r.Result.Monitor, v, e)
+	}
+	return s
+}
+
+// Curves returns the loss curve (per step, and per epoch for validation) and the
+// metric curves.
+func (r *Run) Curves() *plot.Figure {
+	if r.Result == nil {
+		return plot.Curves("no training yet")
+	}
+	return curvesFigure(r.Result.StepLosses, r.Result.History, r.Result.StepLosses, len(r.Result.History))
+}
+
+// curvesFigure draws loss per step (and validation loss per epoch, placed at the
+// epoch's last step) beside the validation metrics per epoch.
+func curvesFigure(steps []float64, hist []train.EpochRecord, _ []float64, epochs int) *plot.Figure {
+	loss := plot.Chart{Title: "loss", XLabel: "step", LogY: true, Curves: []plot.Curve{{Name: "train", Y: steps}}}
+	var metrics []plot.Curve
+	if epochs > 0 && len(steps) > 0 {
+		per := float64(len(steps)) / float64(epochs)
+		vl := plot.Curve{Name: "val"}
+		byName := map[string]*plot.Curve{}
+		var names []string
+		for _, e := range hist {
+			if !e.Validated {
+				continue
+			}
+			if v, ok := e.Val["loss"]; ok {
+				vl.X, vl.Y = append(vl.X, per*float64(e.Epoch)), append(vl.Y, v)
+			}
+			for k, v := range e.Val {
+				if k == "loss" {
+					continue
+				}
+				c := byName[k]
+				if c == nil {
+					c = &plot.Curve{Name: k}
+					byName[k] = c
+					names = append(names, k)
+				}
+				c.X, c.Y = append(c.X, float64(e.Epoch)), append(c.Y, v)
+			}
+		}
+		if len(vl.Y) > 0 {
+			loss.Curves = append(loss.Curves, vl)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			metrics = append(metrics, *byName[n])
+		}
+	}
+	if len(metrics) == 0 {
+		return plot.Charts(loss)
+	}
+	return plot.Charts(loss, plot.Chart{Title: "validation metrics", XLabel: "epoch", Curves: metrics})
+}
+
+// Plot shows the loss and metric curves in the notebook.
+func (r *Run) Plot() { r.Curves().Show() }
+
+// Images returns input / target / prediction panels for a validation image.
+func (r *Run) Images() *plot.Figure {
+	return imagesFigure(context.Background(), r.model, r.sample, r.Config.Data)
+}
+
+// Show shows the input / target / prediction panels of a validation image.
+func (r *Run) Show() { r.Images().Show() }
+
+// imagesFigure predicts s with m and draws input, target and prediction.
+func imagesFigure(ctx context.Context, m *framework.Model, s *array.Sample, d Data) *plot.Figure {
+	if m == nil || s == nil {
+		return plot.Images()
+	}
+	in, gt := s.Arrays[d.Input], s.Arrays[d.Target]
+	if in == nil {
+		return plot.Images()
+	}
+	panels := []plot.Panel{{Title: "input " + s.ID, Data: in.Data, Shape: in.Shape}}
+	if gt != nil {
+		panels = append(panels, plot.Panel{Title: "target", Data: gt.Data, Shape: gt.Shape})
+	}
+	out, shape, err := m.Predict(ctx, in.Data, in.Shape)
+	if err != nil {
+		display.Text("im2im: prediction for the image panel failed: " + err.Error())
+	} else {
+		panels = append(panels, plot.Panel{Title: "prediction", Data: out, Shape: shape})
+	}
+	return plot.Images(panels...)
+}

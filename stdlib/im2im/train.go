@@ -1,0 +1,182 @@
+package im2im
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/im2im/im2im/data/array"
+	"github.com/im2im/im2im/data/dataset"
+	"github.com/im2im/im2im/data/loader"
+	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/train"
+	"github.com/im2im/im2im/stdlib/display"
+)
+
+// Train validates the declaration, prepares the data (discovery, checks, patch
+// cache), trains the model with a live progress display (a panel in notebooks, a
+// progress line in terminals) and returns the run. The run directory
+// (trainer.root/trainer.name) holds config.yaml (the resolved configuration, re-runnable
+// as is), run.yaml (seed, versions, backend), metrics.csv and checkpoints/. In a
+// cell, training stops when the cell is interrupted.
+func Train(data Data, model FCN, trainer Trainer) (*Run, error) {
+	return TrainConfig(Config{Data: data, Model: model, Trainer: trainer})
+}
+
+// TrainConfig is Train for a whole Config (as loaded from YAML).
+func TrainConfig(c Config) (*Run, error) {
+	return TrainContext(display.Context(), c)
+}
+
+// TrainContext is TrainConfig with an explicit context that stops training.
+func TrainContext(ctx context.Context, c Config) (*Run, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	r := c.Resolved()
+	d := r.Data
+	seg := r.Model.Loss.segmentation()
+	det, random, valChain, err := chains(d, seg)
+	if err != nil {
+		return nil, err
+	}
+	p, err := loader.Prepare(ctx, loader.PipelineConfig{
+		Spec: dataset.Spec{Path: d.Path, Train: d.Train, Val: d.Val, Category: dataset.Category(d.Category),
+			Dims: d.Dims, ValRatio: d.ValRatio, Seed: uint64(r.Trainer.Seed)},
+		Chain: append(det[:len(det):len(det)], random...), StoreDir: d.Store, Workers: d.Workers,
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer p.Close()
+	first, err := p.Train.Sample(0)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkData(r, first); err != nil {
+		return nil, err
+	}
+
+	run, err := newRun(r)
+	if err != nil {
+		return nil, err
+	}
+	b, bname, err := newBackend(r.Trainer.Backend)
+	if err != nil {
+		return nil, err
+	}
+	run.Backend = bname
+	if err := run.writeMeta(); err != nil {
+		return nil, err
+	}
+
+	trainLd, err := loader.New(p.Train, loader.Options{BatchSize: r.Trainer.BatchSize, Workers: d.Workers, Seed: uint64(r.Trainer.Seed), Random: p.Random})
+	if err != nil {
+		return nil, err
+	}
+	if trainLd.Steps() == 0 {
+		return nil, fmt.Errorf("data: %d training images × %d patches make no full batch of trainer.batch_size %d", p.Train.Len(), d.Patch.PerImage, r.Trainer.BatchSize)
+	}
+	trainDS := framework.NewLoaderDataset(trainLd, d.Input, d.Target)
+	defer trainDS.Close()
+	var valDS train.Dataset
+	if p.Val != nil && p.Val.Len() > 0 {
+		valLd, err := loader.New(p.Val, loader.Options{BatchSize: r.Trainer.BatchSize, Workers: 1, Seed: uint64(r.Trainer.Seed), NoShuffle: true, KeepLast: true, Random: valChain})
+		if err != nil {
+			return nil, err
+		}
+		vds := framework.NewLoaderDataset(valLd, d.Input, d.Target)
+		defer vds.Close()
+		valDS = vds
+		if s, err := p.Val.Sample(0); err == nil {
+			run.sample = s
+		}
+	}
+	if run.sample == nil {
+		run.sample = first
+	}
+
+	live := newLive(run, !r.Trainer.Quiet)
+	f, err := toFramework(r, live.progress)
+	if err != nil {
+		return nil, err
+	}
+	f.Trainer.Dir = filepath.Join(run.Dir, "checkpoints")
+	m, err := framework.New(b, f)
+	if err != nil {
+		return nil, err
+	}
+	run.model = m
+	live.model = m
+	start := time.Now()
+	res, err := m.Train(ctx, trainDS, valDS)
+	run.Result = res
+	if res != nil {
+		if werr := run.writeMetrics(); werr != nil && err == nil {
+			err = werr
+		}
+	}
+	live.finish(err)
+	if err != nil {
+		return run, fmt.Errorf("train %s: %w", run.Dir, err)
+	}
+	run.Elapsed = time.Since(start)
+	return run, nil
+}
+
+// checkData compares the first training sample with the declaration.
+func checkData(r Config, s *array.Sample) error {
+	var errs []string
+	d := r.Data
+	in, ok := s.Arrays[d.Input]
+	if !ok {
+		errs = append(errs, fmt.Sprintf("data.input: sample %s has no %q image (has %v)", s.ID, d.Input, s.Keys()))
+	}
+	gt, ok := s.Arrays[d.Target]
+	if !ok {
+		errs = append(errs, fmt.Sprintf("data.target: sample %s has no %q image (has %v)", s.ID, d.Target, s.Keys()))
+	}
+	if in != nil {
+		if c := r.Model.Net.inChannels(); c > 0 && in.Shape[0] != c {
+			errs = append(errs, fmt.Sprintf("model.net.in_channels: %d but the %s images of %s have %d channels", c, d.Input, s.ID, in.Shape[0]))
+		}
+		sp := in.Shape[1:]
+		for i := range sp {
+			if i < len(d.Patch.Size) && d.Patch.Size[i] > sp[i] {
+				errs = append(errs, fmt.Sprintf("data.patch.size[%d]: %d is larger than image %s (%v)", i, d.Patch.Size[i], s.ID, sp))
+			}
+		}
+	}
+	if gt != nil {
+		out := r.Model.Net.outChannels()
+		if r.Model.Loss.segmentation() {
+			if gt.Shape[0] != 1 {
+				errs = append(errs, fmt.Sprintf("data.target: segmentation targets must have 1 channel of labels, %s has %d", s.ID, gt.Shape[0]))
+			}
+			maxLabel := float32(0)
+			for _, v := range gt.Data {
+				maxLabel = max(maxLabel, v)
+			}
+			if classes := max(out, 2); int(maxLabel) >= classes {
+				errs = append(errs, fmt.Sprintf("model.net.out_channels: %d classes but target %s has label %v", out, s.ID, maxLabel))
+			}
+		} else if gt.Shape[0] != out {
+			errs = append(errs, fmt.Sprintf("model.net.out_channels: %d but the %s images of %s have %d channels", out, d.Target, s.ID, gt.Shape[0]))
+		}
+	}
+	if len(errs) > 0 {
+		return &ValidationError{Problems: errs}
+	}
+	return nil
+}
+
+func mkdirs(dirs ...string) error {
+	for _, d := range dirs {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return err
+		}
+	}
+	return nil
+}

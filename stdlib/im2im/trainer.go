@@ -1,0 +1,34 @@
+package im2im
+
+// Trainer configures a training run. Zero values mean the defaults in brackets.
+type Trainer struct {
+	// Epochs to train. [10]
+	Epochs int `yaml:"epochs"`
+	// BatchSize patches per step. [8]
+	BatchSize int `yaml:"batch_size"`
+	// LR is the base learning rate. [1e-3]
+	LR float64 `yaml:"lr"`
+	// ClipNorm caps the gradients' global L2 norm (0: no clipping).
+	ClipNorm float64 `yaml:"clip_norm"`
+	// ValEvery validates every this many epochs. [1]
+	ValEvery int `yaml:"val_every"`
+	// Monitor selects the best checkpoint: loss or a metric name. [the first metric]
+	Monitor string `yaml:"monitor"`
+	// Patience stops after this many validations without improvement (0: never).
+	Patience int `yaml:"patience"`
+	// Seed fixes weights, data order and augmentation: the same seed and backend
+	// give the same loss curve.
+	Seed int64 `yaml:"seed"`
+	// Root is the folder holding run directories. [runs]
+	Root string `yaml:"root"`
+	// Name of the run directory under Root. [a timestamp]
+	Name string `yaml:"name"`
+	// Backend is a GoMLX backend config (im2im-fast, go, xla:cpu, ...). [auto:
+	// $GOMLX_BACKEND, else XLA when a PJRT plugin is installed, else im2im-fast]
+	Backend string `yaml:"backend"`
+	// ImageEvery shows an input/target/prediction panel every this many epochs
+	// in notebooks (negative: only at the end). [max(1, Epochs/5)]
+	ImageEvery int `yaml:"image_every"`
+	// Quiet turns off the progress display.
+	Quiet bool `yaml:"quiet"`
+}

@@ -1,0 +1,212 @@
+package im2im
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/im2im/im2im/data/transform"
+	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/train"
+)
+
+// ValidationError lists every problem of a configuration, each prefixed with its
+// path (data.patch.size, model.net.features, trainer.lr, ...).
+type ValidationError struct {
+	Problems []string
+}
+
+// Error implements error: a header line and one indented line per problem.
+func (e *ValidationError) Error() string {
+	return fmt.Sprintf("invalid configuration (%d problem(s)):\n  %s", len(e.Problems), strings.Join(e.Problems, "\n  "))
+}
+
+// Validate checks a whole configuration (after filling defaults) before any
+// work and reports every problem at once.
+func (c Config) Validate() error {
+	r := c.Resolved()
+	var errs []string
+	add := func(path, format string, args ...any) {
+		errs = append(errs, path+": "+fmt.Sprintf(format, args...))
+	}
+	d, m, t := r.Data, r.Model, r.Trainer
+	if d.Path == "" && (d.Train == "" || d.Val == "") {
+		add("data.path", "missing (or give both data.train and data.val)")
+	}
+	if d.Category != "pair" {
+		add("data.category", "want pair (the FCN framework trains on pairs), got %q", d.Category)
+	}
+	if d.Dims != 2 && d.Dims != 3 {
+		add("data.dims", "want 2 or 3, got %d", d.Dims)
+	}
+	if len(d.Patch.Size) != d.Dims {
+		add("data.patch.size", "want %d values for %dD data, got %d (%v)", d.Dims, d.Dims, len(d.Patch.Size), d.Patch.Size)
+	}
+	for i, s := range d.Patch.Size {
+		if s <= 0 {
+			add(fmt.Sprintf("data.patch.size[%d]", i), "must be positive, got %d", s)
+		}
+	}
+	if d.Patch.PerImage < 1 {
+		add("data.patch.per_image", "must be at least 1, got %d", d.Patch.PerImage)
+	}
+	if d.Patch.PosFraction < 0 || d.Patch.PosFraction > 1 {
+		add("data.patch.pos_fraction", "must be in [0, 1], got %v", d.Patch.PosFraction)
+	}
+	if d.ValRatio >= 1 {
+		add("data.val_ratio", "must be below 1, got %v", d.ValRatio)
+	}
+	if d.Workers < 0 {
+		add("data.workers", "must not be negative, got %d", d.Workers)
+	}
+	if d.Normalize != nil && d.Normalize.Name != "none" {
+		if _, err := d.Normalize.build(d.Input); err != nil {
+			add("data.normalize", "%v", err)
+		}
+	}
+	for i, tr := range d.Preprocess {
+		if x, err := tr.build(d.Input); err != nil {
+			add(fmt.Sprintf("data.preprocess[%d]", i), "%v", err)
+		} else if x.Random() {
+			add(fmt.Sprintf("data.preprocess[%d]", i), "%s is random: put it in data.augment", tr.Name)
+		}
+	}
+	for i, tr := range d.Augment {
+		if _, err := tr.build(d.Input); err != nil {
+			add(fmt.Sprintf("data.augment[%d]", i), "%v", err)
+		}
+	}
+
+	if nd := m.Net.dims(); nd != d.Dims && (d.Dims == 2 || d.Dims == 3) {
+		add("model.net.dims", "%d but the data is %dD", nd, d.Dims)
+	}
+	if f := m.Net.features(); len(f) < 2 {
+		add("model.net.features", "want ≥ 2 levels, got %d (%v)", len(f), f)
+	}
+	if m.Loss.segmentation() && m.Net.outChannels() < 1 {
+		add("model.net.out_channels", "must be positive, got %d", m.Net.outChannels())
+	}
+	f, ferr := toFramework(r, nil)
+	if ferr != nil {
+		for _, e := range strings.Split(ferr.Error(), "\n") {
+			add("model.metrics", "%s", e)
+		}
+	} else if err := f.Validate(); err != nil {
+		lines := strings.Split(err.Error(), "\n")
+		for _, l := range lines[1:] {
+			l = strings.TrimSpace(l)
+			if strings.HasPrefix(l, "model.net: ") && len(m.Net.features()) < 2 {
+				continue // reported above with the config's own name
+			}
+			errs = append(errs, renamePath(l))
+		}
+		if len(lines) == 1 {
+			errs = append(errs, lines[0])
+		}
+	} else if len(d.Patch.Size) == d.Dims {
+		if ad, ok := f.Net.(interface{ AxisDivisors() []int }); ok {
+			div := ad.AxisDivisors()
+			for i, s := range d.Patch.Size {
+				if i < len(div) && div[i] > 0 && s%div[i] != 0 {
+					add(fmt.Sprintf("data.patch.size[%d]", i), "%d is not a multiple of %d, the net's total stride on that axis", s, div[i])
+				}
+			}
+		}
+	}
+	if t.Epochs < 1 {
+		add("trainer.epochs", "must be at least 1, got %d", t.Epochs)
+	}
+	if t.BatchSize < 1 {
+		add("trainer.batch_size", "must be at least 1, got %d", t.BatchSize)
+	}
+	if t.LR <= 0 {
+		add("trainer.lr", "must be positive, got %v", t.LR)
+	}
+	if len(errs) > 0 {
+		return &ValidationError{Problems: dedupe(errs)}
+	}
+	return nil
+}
+
+// renamePath maps ml/train's and ml/framework's paths onto this package's config.
+func renamePath(l string) string {
+	for _, r := range [][2]string{
+		{"trainer.optimizer.lr:", "trainer.lr:"},
+		{"trainer.optimizer.", "model.optimizer."},
+		{"trainer.schedule.", "model.schedule."},
+	} {
+		if strings.HasPrefix(l, r[0]) {
+			return r[1] + l[len(r[0]):]
+		}
+	}
+	return l
+}
+
+func dedupe(s []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range s {
+		if !seen[v] {
+			seen[v] = true
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// toFramework builds the ml/framework declaration of a resolved config; progress
+// may be nil.
+func toFramework(r Config, progress func(train.Progress)) (framework.FCN, error) {
+	m, t := r.Model, r.Trainer
+	metrics, err := framework.Metrics(m.Metrics...)
+	if err != nil {
+		return framework.FCN{}, err
+	}
+	return framework.FCN{
+		Net:     m.Net.build(),
+		Loss:    m.Loss.build(),
+		Metrics: metrics,
+		Trainer: train.Config{
+			Epochs:    t.Epochs,
+			Optimizer: train.Optimizer{Kind: m.Optimizer.Kind, LR: t.LR, WeightDecay: m.Optimizer.WeightDecay, Momentum: m.Optimizer.Momentum},
+			Schedule: train.Schedule{Kind: m.Schedule.Kind, WarmupSteps: m.Schedule.WarmupSteps, MinLR: m.Schedule.MinLR,
+				Gamma: m.Schedule.Gamma, Factor: m.Schedule.Factor, Patience: m.Schedule.Patience},
+			ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
+			Progress: progress,
+		},
+		Predict: framework.Predict{Window: m.Predict.Window, Overlap: m.Predict.Overlap, BatchSize: m.Predict.BatchSize,
+			Output: m.Predict.Output, Threshold: m.Predict.Threshold, MinSize: m.Predict.MinSize},
+	}, nil
+}
+
+// chains returns the cached (deterministic) and per-epoch (random) transform
+// chains of resolved data, and the validation chain.
+func chains(d Data, seg bool) (det, random, val transform.Chain, err error) {
+	if d.Normalize != nil && d.Normalize.Name != "none" {
+		n, err := d.Normalize.build(d.Input)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("data.normalize: %w", err)
+		}
+		det = append(det, n)
+	}
+	for i, tr := range d.Preprocess {
+		x, err := tr.build(d.Input)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("data.preprocess[%d]: %w", i, err)
+		}
+		det = append(det, x)
+	}
+	crop := &transform.RandCropSamples{Size: d.Patch.Size, N: d.Patch.PerImage}
+	if seg {
+		crop.PosFraction, crop.LabelKey = d.Patch.PosFraction, d.Target
+	}
+	random = transform.Chain{crop}
+	for i, tr := range d.Augment {
+		x, err := tr.build(d.Input)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("data.augment[%d]: %w", i, err)
+		}
+		random = append(random, x)
+	}
+	val = transform.Chain{&transform.CenterCrop{Size: d.Patch.Size}}
+	return det, random, val, nil
+}

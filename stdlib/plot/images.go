@@ -1,0 +1,83 @@
+package plot
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"sort"
+
+	gplot "gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+)
+
+// Panel is one image: Data in row-major order with Shape [Y, X], [C, Y, X] or
+// [C, Z, Y, X]. The first channel is shown; 3D shows the middle Z slice.
+type Panel struct {
+	Title string
+	Data  []float32
+	Shape []int
+}
+
+// Images draws panels side by side, each scaled from its 1st to 99.8th
+// percentile to black..white.
+func Images(panels ...Panel) *Figure {
+	row := make([]*gplot.Plot, len(panels))
+	aspect := 1.0
+	for i, pn := range panels {
+		img, err := Gray(pn.Data, pn.Shape)
+		if err != nil {
+			return &Figure{err: fmt.Errorf("plot: panel %q: %w", pn.Title, err)}
+		}
+		b := img.Bounds()
+		aspect = float64(b.Dy()) / float64(b.Dx())
+		p := gplot.New()
+		p.Title.Text = pn.Title
+		p.Add(plotter.NewImage(img, 0, 0, float64(b.Dx()), float64(b.Dy())))
+		p.HideAxes()
+		row[i] = p
+	}
+	w := 2.4 * vg.Inch
+	return render([][]*gplot.Plot{row}, vg.Length(len(panels))*w, w*vg.Length(aspect)+0.4*vg.Inch)
+}
+
+// Gray returns the 2D slice a panel shows (first channel, middle Z) as an 8-bit
+// image scaled from the 1st to the 99.8th percentile.
+func Gray(data []float32, shape []int) (*image.Gray, error) {
+	var y, x, off int
+	switch len(shape) {
+	case 2:
+		y, x = shape[0], shape[1]
+	case 3:
+		y, x = shape[1], shape[2]
+	case 4:
+		y, x = shape[2], shape[3]
+		off = shape[1] / 2 * y * x
+	default:
+		return nil, fmt.Errorf("shape %v: want [Y, X], [C, Y, X] or [C, Z, Y, X]", shape)
+	}
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	if n != len(data) || y == 0 || x == 0 {
+		return nil, fmt.Errorf("shape %v does not match %d values", shape, len(data))
+	}
+	sl := data[off : off+y*x]
+	s := append([]float32(nil), sl...)
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	lo, hi := float64(s[int(0.01*float64(len(s)-1))]), float64(s[int(0.998*float64(len(s)-1))])
+	if hi <= lo {
+		lo, hi = float64(s[0]), float64(s[len(s)-1])
+	}
+	img := image.NewGray(image.Rect(0, 0, x, y))
+	for i, v := range sl {
+		f := 0.0
+		if hi > lo {
+			f = (float64(v) - lo) / (hi - lo)
+		}
+		f = min(1, max(0, f))
+		img.SetGray(i%x, i/x, color.Gray{Y: uint8(f*255 + 0.5)})
+	}
+	return img, nil
+}
