@@ -39,9 +39,9 @@ type Dice struct {
 }
 
 // Kind implements Loss.
-func (Dice) Kind() string             { return "dice" }
+func (Dice) Kind() string            { return "dice" }
 func (l Dice) build() framework.Loss { return loss.Dice{ExcludeBackground: l.ExcludeBackground} }
-func (Dice) segmentation() bool       { return true }
+func (Dice) segmentation() bool      { return true }
 
 // CE is cross-entropy on logits (sigmoid for one channel, softmax otherwise).
 type CE struct {
@@ -49,9 +49,9 @@ type CE struct {
 }
 
 // Kind implements Loss.
-func (CE) Kind() string             { return "ce" }
+func (CE) Kind() string            { return "ce" }
 func (l CE) build() framework.Loss { return loss.CE{ClassWeights: l.ClassWeights} }
-func (CE) segmentation() bool       { return true }
+func (CE) segmentation() bool      { return true }
 
 // Focal is the focal loss (Gamma 0 means 2), for segmentation.
 type Focal struct {
@@ -60,25 +60,27 @@ type Focal struct {
 }
 
 // Kind implements Loss.
-func (Focal) Kind() string             { return "focal" }
-func (l Focal) build() framework.Loss { return loss.Focal{Gamma: l.Gamma, ClassWeights: l.ClassWeights} }
-func (Focal) segmentation() bool       { return true }
+func (Focal) Kind() string { return "focal" }
+func (l Focal) build() framework.Loss {
+	return loss.Focal{Gamma: l.Gamma, ClassWeights: l.ClassWeights}
+}
+func (Focal) segmentation() bool { return true }
 
 // MSE is the mean squared error, for regression (denoising, label-free).
 type MSE struct{}
 
 // Kind implements Loss.
-func (MSE) Kind() string           { return "mse" }
+func (MSE) Kind() string          { return "mse" }
 func (MSE) build() framework.Loss { return loss.MSE{} }
-func (MSE) segmentation() bool     { return false }
+func (MSE) segmentation() bool    { return false }
 
 // L1 is the mean absolute error, for regression.
 type L1 struct{}
 
 // Kind implements Loss.
-func (L1) Kind() string           { return "l1" }
+func (L1) Kind() string          { return "l1" }
 func (L1) build() framework.Loss { return loss.L1{} }
-func (L1) segmentation() bool     { return false }
+func (L1) segmentation() bool    { return false }
 
 // Huber is the Huber (smooth L1) loss with threshold Delta (0 means 1), for regression.
 type Huber struct {
@@ -86,6 +88,6 @@ type Huber struct {
 }
 
 // Kind implements Loss.
-func (Huber) Kind() string             { return "huber" }
+func (Huber) Kind() string            { return "huber" }
 func (l Huber) build() framework.Loss { return loss.Huber{Delta: l.Delta} }
-func (Huber) segmentation() bool       { return false }
+func (Huber) segmentation() bool      { return false }
