@@ -86,7 +86,7 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 	}
 	g := newGeometry(s)
 	switch {
-	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitStrides() && g.unitKernelDilations() && s.OutChannels <= MC:
+	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitStrides() && g.unitKernelDilations() && s.OutChannels <= MC && s.Batch >= 8:
 		convTapsPacked(s, g, in, kernel, out)
 	case prod(s.KernelSpatial) > prod(s.OutSpatial):
 		convTaps(s, g, in, kernel, out)

@@ -40,10 +40,17 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		o, c := oc/C, oc%C
 		padPlane(kPad[oc*plane:(oc+1)*plane], kernel[o*s.KernelOutStride+c*s.KernelInStride:], s.KernelSpatial, pd, zero)
 	})
-	nPan := ceilDiv(Bt, NR)
+	// Panels of the packed input: NR columns wide, or 16 when the batch fits (then the
+	// narrow micro-kernel wastes no lanes).
+	width := NR
+	narrow := microNarrow()
+	if Bt <= 16 && narrow != nil {
+		width = 16
+	}
+	nPan := ceilDiv(Bt, width)
 	inPad := getBuf(Bt * plane)
 	defer putBuf(inPad)
-	packed := getBuf(nPan * NR * plane)
+	packed := getBuf(nPan * width * plane)
 	defer putBuf(packed)
 	// Work items: blocks of padded positions; each worker accumulates all taps.
 	const block = 4 * KC
@@ -54,9 +61,13 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 			padPlane(inPad[b*plane:(b+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], s.InSpatial, pd, g.pad)
 		})
 		// Pack inPad (plane × Bt, column b contiguous) into NR-wide panels of all rows.
-		ParallelFor(nPan, func(_, p int) {
-			packB(packed[p*NR*plane:], Mat{Data: inPad, RS: 1, CS: plane}, 0, plane, p*NR, min(NR, Bt-p*NR))
-		})
+		if width == NR {
+			ParallelFor(nPan, func(_, p int) {
+				packB(packed[p*NR*plane:], Mat{Data: inPad, RS: 1, CS: plane}, 0, plane, p*NR, min(NR, Bt-p*NR))
+			})
+		} else {
+			packNarrow(packed[:plane*16], inPad, plane, Bt)
+		}
 		ParallelFor(nBlocks, func(worker, blk int) {
 			if accs[worker] == nil {
 				accs[worker] = make([]float32, P*O*Bt)
@@ -74,11 +85,15 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 					cq := Mat{Data: acc, Off: q * O * Bt, RS: Bt, CS: 1}
 					row := pc + shift[q]
 					for p := 0; p < nPan; p++ {
-						nr := min(NR, Bt-p*NR)
-						bpan := packed[p*NR*plane+row*NR:]
+						nr := min(width, Bt-p*width)
+						bpan := packed[p*width*plane+row*width:]
 						for ir := 0; ir < O; ir += MR {
-							micro(kc, sc.ap[ir*kc:], bpan, &sc.tile)
-							storeTile(&sc.tile, cq, ir, p*NR, min(MR, O-ir), nr, true)
+							if width == NR {
+								micro(kc, sc.ap[ir*kc:], bpan, &sc.tile)
+							} else {
+								narrow(kc, sc.ap[ir*kc:], bpan, &sc.tile)
+							}
+							storeTile(&sc.tile, cq, ir, p*width, min(MR, O-ir), nr, true)
 						}
 					}
 				}
@@ -109,4 +124,21 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 			}
 		}
 	}
+}
+
+// packNarrow writes the first (and only) 16-column panel of the input planes: row j holds
+// src[b·plane + j] for b < bt, zero for bt ≤ b < 16.
+func packNarrow(dst, src []float32, plane, bt int) {
+	ParallelFor(2, func(_, h int) {
+		j0, j1 := h*plane/2, (h+1)*plane/2
+		for j := j0; j < j1; j++ {
+			d := dst[j*16 : j*16+16 : j*16+16]
+			for b := 0; b < bt; b++ {
+				d[b] = src[b*plane+j]
+			}
+			for b := bt; b < 16; b++ {
+				d[b] = 0
+			}
+		}
+	})
 }

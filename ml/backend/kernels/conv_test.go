@@ -107,6 +107,11 @@ var convCases = []convCase{
 	{name: "3d-3x3x3-same", batch: 2, cin: 2, cout: 3, in: []int{5, 6, 7}, k: []int{3, 3, 3}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
 	{name: "3d-stride", batch: 1, cin: 3, cout: 2, in: []int{7, 6, 9}, k: []int{2, 3, 3}, stride: []int{2, 1, 3}, padLo: []int{0, 1, 1}, padHi: []int{1, 1, 1}},
 	{name: "3d-taps-kernel-grad", batch: 2, cin: 3, cout: 4, in: []int{6, 7, 8}, k: []int{6, 7, 8}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true},
+	// Enough "batch" (original input channels) for the packed taps lowering: narrow (≤ 16)
+	// and wide panels (one, and two with a partial one).
+	{name: "2d-taps-packed-narrow", batch: 12, cin: 3, cout: 5, in: []int{10, 9}, k: []int{10, 9}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
+	{name: "2d-taps-packed-wide", batch: 20, cin: 2, cout: 9, in: []int{7, 8}, k: []int{7, 8}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true},
+	{name: "3d-taps-packed-two-panels", batch: 40, cin: 2, cout: 3, in: []int{4, 5, 6}, k: []int{4, 5, 6}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true},
 	{name: "1d", batch: 2, cin: 3, cout: 2, in: []int{50}, k: []int{5}, padLo: []int{2}, padHi: []int{2}},
 }
 

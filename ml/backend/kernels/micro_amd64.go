@@ -41,3 +41,19 @@ func microRowsB() func(kc int, a, b []float32, rowOff []int, tile *[MR * NR]floa
 		microAVX512RowsAsm(kc, &a[0], &b[0], &rowOff[0], &tile[0])
 	}
 }
+
+//go:noescape
+func microAVX512x16Asm(kc int, a, b, c *float32)
+
+// microNarrow returns a micro-kernel for B panels only 16 columns wide (packed with row
+// stride 16), filling columns 0..15 of the tile; nil when the active path has none.
+func microNarrow() func(kc int, a, b []float32, tile *[MR * NR]float32) {
+	if active != AVX512 {
+		return nil
+	}
+	return func(kc int, a, b []float32, tile *[MR * NR]float32) {
+		_ = a[kc*MR-1]
+		_ = b[kc*16-1]
+		microAVX512x16Asm(kc, &a[0], &b[0], &tile[0])
+	}
+}

@@ -7,3 +7,5 @@ func microAVX512(kc int, a, b []float32, tile *[MR * NR]float32) { microGo(kc, a
 func microAVX2(kc int, a, b []float32, tile *[MR * NR]float32)   { microGo(kc, a, b, tile) }
 
 func microRowsB() func(kc int, a, b []float32, rowOff []int, tile *[MR * NR]float32) { return nil }
+
+func microNarrow() func(kc int, a, b []float32, tile *[MR * NR]float32) { return nil }
