@@ -16,7 +16,7 @@ type FCN struct {
 	// Schedule changes the learning rate over training.
 	Schedule Schedule `yaml:"schedule"`
 	// Predict configures sliding-window prediction of whole images.
-	Predict Predict `yaml:"predict"`
+	Predict Prediction `yaml:"predict"`
 }
 
 // Model is the same declaration as FCN (the only framework so far).
@@ -48,8 +48,8 @@ type Schedule struct {
 	Patience int     `yaml:"patience"`
 }
 
-// Predict configures prediction of whole images in sliding windows.
-type Predict struct {
+// Prediction configures prediction of whole images in sliding windows.
+type Prediction struct {
 	// Window per spatial axis. [the training patch size]
 	Window []int `yaml:"window"`
 	// Overlap of neighbouring windows, in [0, 1). [0.25]

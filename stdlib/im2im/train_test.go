@@ -86,3 +86,51 @@ func TestTrainWritesRunDirectory(t *testing.T) {
 		t.Errorf("images: %v", f.Err())
 	}
 }
+
+func TestPredictAndEvaluate(t *testing.T) {
+	data := synthDir(t, synth.Semantic, 4)
+	root := t.TempDir()
+	c := tinySeg(data, root)
+	run, err := Train(c.Data, c.Model, c.Trainer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(root, "pred")
+	files, err := run.Predict(data, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != 4 || filepath.Base(files[0]) != "semantic_000_pred.ome.tiff" {
+		t.Fatalf("predicted %v", files)
+	}
+	a, err := readInput(files[0], 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Shape[0] != 1 || a.Shape[1] != 48 || a.Shape[2] != 48 {
+		t.Errorf("prediction shape %v, want [1 48 48]", a.Shape)
+	}
+	for _, v := range a.Data {
+		if v != 0 && v != 1 {
+			t.Fatalf("label prediction has value %v", v)
+		}
+	}
+	ev, err := run.Evaluate(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.IDs) != 4 || len(ev.Names) != 1 || ev.Names[0] != "dice" {
+		t.Fatalf("evaluation %v %v", ev.IDs, ev.Names)
+	}
+	mean := ev.Metrics()["dice"]
+	if mean < 0 || mean > 1 {
+		t.Errorf("mean dice %v", mean)
+	}
+	tab := ev.Table()
+	if !strings.Contains(tab, "semantic_000") || !strings.Contains(tab, "mean") {
+		t.Errorf("table:\n%s", tab)
+	}
+	if _, err := Predict(run.Config, run.Checkpoint(), filepath.Join(data, "missing"), out); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing input: %v", err)
+	}
+}

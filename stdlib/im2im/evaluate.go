@@ -1,0 +1,211 @@
+package im2im
+
+import (
+	"context"
+	"fmt"
+	"html"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/im2im/im2im/data/dataset"
+	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/metric"
+	"github.com/im2im/im2im/stdlib/display"
+)
+
+// Evaluation holds per-image metrics of a model on a dataset and their means.
+type Evaluation struct {
+	// Names are the metric names (columns), IDs the images (rows).
+	Names []string
+	IDs   []string
+	// Values[i][j] is metric Names[j] of image IDs[i].
+	Values [][]float64
+}
+
+// Evaluate predicts every image of a paired dataset (data path as in Data.Path;
+// all images, no split) with the model of a configuration and checkpoint and
+// computes the model's metrics per image on the raw network output.
+func Evaluate(c Config, checkpoint, path string) (*Evaluation, error) {
+	return EvaluateContext(display.Context(), c, checkpoint, path)
+}
+
+// EvaluateContext is Evaluate with an explicit context.
+func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*Evaluation, error) {
+	r := c.Resolved()
+	r.Model.Predict.Output = "raw"
+	d, _, err := dataset.Open(dataset.Spec{Path: path, Category: dataset.Pair, Dims: r.Data.Dims, ValRatio: -1})
+	if err != nil {
+		return nil, err
+	}
+	subjects := d.All()
+	if len(subjects) == 0 {
+		return nil, fmt.Errorf("evaluate: no images in %s", path)
+	}
+	ev := &Evaluation{Names: append([]string(nil), r.Model.Metrics...)}
+	var m *framework.Model
+	var b backends.Backend
+	defer func() {
+		if b != nil {
+			b.Finalize()
+		}
+	}()
+	for _, sub := range subjects {
+		if err := ctx.Err(); err != nil {
+			return ev, err
+		}
+		s, err := dataset.Load(sub, r.Data.Dims)
+		if err != nil {
+			return ev, err
+		}
+		if s, err = preprocess(r.Data, s); err != nil {
+			return ev, fmt.Errorf("evaluate %s: %w", sub.ID, err)
+		}
+		in, gt := s.Arrays[r.Data.Input], s.Arrays[r.Data.Target]
+		if in == nil || gt == nil {
+			return ev, fmt.Errorf("evaluate %s: needs %s and %s images", sub.ID, r.Data.Input, r.Data.Target)
+		}
+		if m == nil {
+			if m, b, err = loadModel(r, checkpoint, in.Shape[0]); err != nil {
+				return ev, err
+			}
+		}
+		out, shape, err := m.Predict(ctx, in.Data, in.Shape)
+		if err != nil {
+			return ev, fmt.Errorf("evaluate %s: %w", sub.ID, err)
+		}
+		row := make([]float64, len(ev.Names))
+		for j, n := range ev.Names {
+			spec, err := metric.ByName(n)
+			if err != nil {
+				return ev, err
+			}
+			row[j], err = metric.Compute(b, spec.Fn, out, append([]int{1}, shape...), gt.Data, append([]int{1}, gt.Shape...))
+			if err != nil {
+				return ev, fmt.Errorf("evaluate %s: %s: %w", sub.ID, n, err)
+			}
+		}
+		ev.IDs = append(ev.IDs, sub.ID)
+		ev.Values = append(ev.Values, row)
+	}
+	return ev, nil
+}
+
+// Metrics returns the mean of each metric over the images.
+func (e *Evaluation) Metrics() map[string]float64 {
+	out := map[string]float64{}
+	for j, n := range e.Names {
+		var s float64
+		for _, row := range e.Values {
+			s += row[j]
+		}
+		if len(e.Values) > 0 {
+			out[n] = s / float64(len(e.Values))
+		}
+	}
+	return out
+}
+
+// Best returns the image with the highest value of metric name, and that value.
+func (e *Evaluation) Best(name string) (string, float64) {
+	j := -1
+	for k, n := range e.Names {
+		if n == name {
+			j = k
+		}
+	}
+	best, id := math.Inf(-1), ""
+	if j < 0 {
+		return "", math.NaN()
+	}
+	for i, row := range e.Values {
+		if row[j] > best {
+			best, id = row[j], e.IDs[i]
+		}
+	}
+	return id, best
+}
+
+// Table renders the per-image values and the mean as an aligned text table.
+func (e *Evaluation) Table() string {
+	w := len("mean")
+	for _, id := range e.IDs {
+		w = max(w, len(id))
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "%-*s", w, "image")
+	for _, n := range e.Names {
+		fmt.Fprintf(&b, "  %10s", n)
+	}
+	b.WriteString("\n")
+	for i, id := range e.IDs {
+		fmt.Fprintf(&b, "%-*s", w, id)
+		for _, v := range e.Values[i] {
+			fmt.Fprintf(&b, "  %10.4f", v)
+		}
+		b.WriteString("\n")
+	}
+	fmt.Fprintf(&b, "%-*s", w, "mean")
+	mean := e.Metrics()
+	for _, n := range e.Names {
+		fmt.Fprintf(&b, "  %10.4f", mean[n])
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// CSV renders the table as CSV (image, metrics...; last row "mean").
+func (e *Evaluation) CSV() string {
+	var b strings.Builder
+	b.WriteString("image," + strings.Join(e.Names, ",") + "\n")
+	for i, id := range e.IDs {
+		b.WriteString(id)
+		for _, v := range e.Values[i] {
+			fmt.Fprintf(&b, ",%g", v)
+		}
+		b.WriteString("\n")
+	}
+	mean := e.Metrics()
+	b.WriteString("mean")
+	for _, n := range e.Names {
+		fmt.Fprintf(&b, ",%g", mean[n])
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+// Show displays the table as HTML in the notebook.
+func (e *Evaluation) Show() {
+	var b strings.Builder
+	b.WriteString("<table><tr><th>image</th>")
+	for _, n := range e.Names {
+		b.WriteString("<th>" + html.EscapeString(n) + "</th>")
+	}
+	b.WriteString("</tr>")
+	rows := append([]string(nil), e.IDs...)
+	sort.Strings(rows)
+	idx := map[string]int{}
+	for i, id := range e.IDs {
+		idx[id] = i
+	}
+	for _, id := range rows {
+		b.WriteString("<tr><td>" + html.EscapeString(id) + "</td>")
+		for _, v := range e.Values[idx[id]] {
+			fmt.Fprintf(&b, "<td>%.4f</td>", v)
+		}
+		b.WriteString("</tr>")
+	}
+	mean := e.Metrics()
+	b.WriteString("<tr><td><b>mean</b></td>")
+	for _, n := range e.Names {
+		fmt.Fprintf(&b, "<td><b>%.4f</b></td>", mean[n])
+	}
+	b.WriteString("</tr></table>")
+	display.HTML(b.String())
+}
+
+// Evaluate evaluates the run's trained model on a dataset.
+func (r *Run) Evaluate(path string) (*Evaluation, error) {
+	return Evaluate(r.Config, r.Checkpoint(), path)
+}
