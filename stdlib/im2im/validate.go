@@ -97,17 +97,23 @@ func (c Config) Validate() error {
 			if strings.HasPrefix(l, "model.net: ") && len(m.Net.features()) < 2 {
 				continue // reported above with the config's own name
 			}
+			if strings.HasPrefix(l, "model.predict.window") && len(c.Model.Predict.Window) == 0 {
+				continue // the window is the patch size, checked below
+			}
 			errs = append(errs, renamePath(l))
 		}
 		if len(lines) == 1 {
 			errs = append(errs, lines[0])
 		}
-	} else if len(d.Patch.Size) == d.Dims {
-		if ad, ok := f.Net.(interface{ AxisDivisors() []int }); ok {
-			div := ad.AxisDivisors()
-			for i, s := range d.Patch.Size {
-				if i < len(div) && div[i] > 0 && s%div[i] != 0 {
-					add(fmt.Sprintf("data.patch.size[%d]", i), "%d is not a multiple of %d, the net's total stride on that axis", s, div[i])
+	}
+	if ferr == nil && len(d.Patch.Size) == d.Dims {
+		if v, ok := f.Net.(interface{ Validate() error }); ok && v.Validate() == nil {
+			if ad, ok := f.Net.(interface{ AxisDivisors() []int }); ok {
+				div := ad.AxisDivisors()
+				for i, s := range d.Patch.Size {
+					if i < len(div) && div[i] > 0 && s%div[i] != 0 {
+						add(fmt.Sprintf("data.patch.size[%d]", i), "%d is not a multiple of %d, the net's total stride on that axis", s, div[i])
+					}
 				}
 			}
 		}

@@ -1,0 +1,209 @@
+package im2im
+
+import (
+	"math"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/im2im/im2im/data/synth"
+)
+
+func TestYAMLAndCellAreEquivalent(t *testing.T) {
+	data := synthDir(t, synth.Semantic, 4)
+	rootCell, rootYAML := t.TempDir(), t.TempDir()
+	cell := tinySeg(data, rootCell)
+	fromYAML, err := LoadConfig("testdata/seg.yaml", "--data.path="+data, "trainer.root="+rootYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fromYAML.Trainer.Root = rootCell // the only intended difference
+	if a, b := cell.Resolved().YAML(), fromYAML.Resolved().YAML(); a != b {
+		t.Fatalf("resolved configs differ:\ncell:\n%s\nyaml:\n%s", a, b)
+	}
+	fromYAML.Trainer.Root = rootYAML
+	cellRun, err := Train(cell.Data, cell.Model, cell.Trainer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	yamlRun, err := TrainConfig(fromYAML)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The same seed gives the same curve; the backend's parallel float32
+	// reductions may change the last bits between runs.
+	a, b := cellRun.StepLosses(), yamlRun.StepLosses()
+	if len(a) == 0 || len(a) != len(b) {
+		t.Fatalf("loss curves differ:\ncell %v\nyaml %v", a, b)
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-5*math.Abs(a[i]) {
+			t.Fatalf("loss curves differ at step %d:\ncell %v\nyaml %v", i, a, b)
+		}
+	}
+	t.Logf("same loss curve over %d steps: %v", len(a), a)
+}
+
+func TestLoadConfigErrors(t *testing.T) {
+	_, err := LoadConfig("testdata/bad.yaml")
+	if err == nil {
+		t.Fatal("bad.yaml loaded")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		`data.normalise: unknown key; did you mean "normalize"? (line 3)`,
+		`data.patch.per_imag: unknown key; did you mean "per_image"? (line 6)`,
+		`model.loss.kind: unknown kind "dicece" (want ce, dice, dice_ce, focal, huber, l1, mse); did you mean "dice_ce"?`,
+		`trainer.epoch: unknown key; did you mean "epochs"?`,
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+}
+
+func TestValidateListsEveryProblem(t *testing.T) {
+	c := Config{
+		Data:    Data{Patch: Patch{Size: []int{30, 30, 30}}, Augment: []Transform{T("rand_flip", map[string]any{"prob": 2.0})}},
+		Model:   FCN{Net: UNet{Dims: 2, Features: []int{8}}, Metrics: []string{"dise"}},
+		Trainer: Trainer{LR: -1, BatchSize: -2},
+	}
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("no error")
+	}
+	ve, ok := err.(*ValidationError)
+	if !ok {
+		t.Fatalf("%T: %v", err, err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"data.path: missing",
+		"model.net.dims: 2 but the data is 3D",
+		"model.net.features: want ≥ 2 levels, got 1",
+		"data.augment[0]: transform \"rand_flip\"",
+		"model.metrics: unknown metric \"dise\"",
+		"trainer.lr: must be positive, got -1",
+		"trainer.batch_size: must be at least 1, got -2",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error lacks %q:\n%s", want, msg)
+		}
+	}
+	if len(ve.Problems) < 7 {
+		t.Errorf("%d problems: %v", len(ve.Problems), ve.Problems)
+	}
+	// Patch size not divisible by the net's total stride.
+	c = tinySeg("/data", "/tmp")
+	c.Data.Patch.Size = []int{32, 30}
+	c.Model.Net = UNet{Dims: 2, Features: []int{4, 8, 16}, OutChannels: 2}
+	err = c.Validate()
+	if err == nil || !strings.Contains(err.Error(), "data.patch.size[1]: 30 is not a multiple of 4") {
+		t.Errorf("divisibility: %v", err)
+	}
+	if err := tinySeg("/data", "/tmp").Validate(); err != nil {
+		t.Errorf("good config: %v", err)
+	}
+}
+
+func TestOverrides(t *testing.T) {
+	tests := []struct {
+		name      string
+		overrides []string
+		check     func(Config) bool
+		err       string
+	}{
+		{"list", []string{"--data.patch.size=16,64,64"}, func(c Config) bool { return reflect.DeepEqual(c.Data.Patch.Size, []int{16, 64, 64}) }, ""},
+		{"scalar", []string{"trainer.epochs=7"}, func(c Config) bool { return c.Trainer.Epochs == 7 }, ""},
+		{"kind", []string{"model.net.kind=attention_unet"}, func(c Config) bool { _, ok := c.Model.Net.(AttentionUNet); return ok }, ""},
+		{"index", []string{"data.augment.0.params.prob=0.25"}, func(c Config) bool { return c.Data.Augment[0].Params["prob"] == 0.25 }, ""},
+		{"new key", []string{"model.predict.overlap=0.5"}, func(c Config) bool { return c.Model.Predict.Overlap == 0.5 }, ""},
+		{"unknown", []string{"trainer.epocs=3"}, nil, `trainer.epocs: unknown key; did you mean "epochs"?`},
+		{"bad value", []string{"trainer.epochs=many"}, nil, `trainer.epochs: want a int, got "many"`},
+		{"no value", []string{"trainer.epochs"}, nil, `want key.path=value`},
+		{"bad index", []string{"data.augment.9.name=x"}, nil, `not an index`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := LoadConfig("testdata/seg.yaml", tc.overrides...)
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tc.check(c) {
+				t.Errorf("override not applied: %+v", c)
+			}
+		})
+	}
+}
+
+func TestPresets(t *testing.T) {
+	for _, name := range Presets() {
+		c, err := Preset(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Data.Path = "/data"
+		if err := c.Validate(); err != nil {
+			t.Errorf("preset %s: %v", name, err)
+		}
+		// A preset's YAML loads back to the same configuration.
+		dir := t.TempDir()
+		p := filepath.Join(dir, "c.yaml")
+		if err := os.WriteFile(p, []byte(c.YAML()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		back, err := LoadConfig(p)
+		if err != nil {
+			t.Fatalf("preset %s: %v", name, err)
+		}
+		if back.Resolved().YAML() != c.Resolved().YAML() {
+			t.Errorf("preset %s does not round-trip:\n%s\nvs\n%s", name, back.YAML(), c.YAML())
+		}
+	}
+	// A preset name instead of a file, with overrides.
+	c, err := LoadConfig("semanticseg_3d", "data.path=/x", "data.patch.size=16,64,64")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Data.Path != "/x" || c.Model.Net.(UNet).Dims != 3 || c.Data.Patch.Size[0] != 16 {
+		t.Errorf("preset with overrides: %+v", c)
+	}
+	if _, err := Preset("semanticseg2d"); err == nil || !strings.Contains(err.Error(), `did you mean "semanticseg_2d"?`) {
+		t.Errorf("unknown preset: %v", err)
+	}
+}
+
+func FuzzParseConfig(f *testing.F) {
+	for _, p := range []string{"testdata/seg.yaml", "testdata/bad.yaml"} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(string(b), "trainer.epochs=3")
+	}
+	f.Add("model: {net: {kind: dyn_unet}}", "data.patch.size=8,8")
+	f.Fuzz(func(t *testing.T, text, override string) {
+		c, err := ParseConfig("fuzz", text, override)
+		if err != nil {
+			return
+		}
+		_ = c.Validate()
+		// What loads renders, and the rendering loads back to the same text.
+		y := c.YAML()
+		back, err := ParseConfig("again", y)
+		if err != nil {
+			t.Fatalf("rendered config does not load: %v\n%s", err, y)
+		}
+		if back.YAML() != y {
+			t.Fatalf("round trip changed the config:\n%s\nvs\n%s", y, back.YAML())
+		}
+	})
+}
