@@ -81,37 +81,38 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	})
 }
 
-// padPlane copies one spatial plane src (dims in) into dst (dims pd, zero elsewhere) at
-// offset padLow per axis (negative padding crops).
+// padPlane copies one spatial plane src (dims in) into dst (dims pd) at offset padLow per
+// axis (negative padding crops), writing every element of dst once: zeros around and
+// between the copied rows.
 func padPlane(dst, src []float32, in, pd, padLow []int) {
-	clear(dst)
 	n := len(in)
-	ist, pst := RowMajorStrides(in), RowMajorStrides(pd)
-	// Iterate the input's outer rows; copy the overlapping part of each last-axis row.
+	ist := RowMajorStrides(in)
 	last := n - 1
-	lo := max(0, -padLow[last])
-	hi := min(in[last], pd[last]-padLow[last])
-	if hi <= lo {
-		return
-	}
-	idx := make([]int, n)
-	for r := 0; r < prod(in)/in[last]; r++ {
-		so, do, ok := 0, 0, true
-		for d := 0; d < last; d++ {
-			y := idx[d] + padLow[d]
-			if y < 0 || y >= pd[d] {
+	// Columns [c0, c1) of each padded row come from input columns [c0-padLow, c1-padLow).
+	c0 := max(0, padLow[last])
+	c1 := min(pd[last], in[last]+padLow[last])
+	rowLen := pd[last]
+	idx := make([]int, n) // padded multi-index of the current row (last axis unused)
+	for r := 0; r < len(dst)/rowLen; r++ {
+		row := dst[r*rowLen : (r+1)*rowLen]
+		so, ok := 0, c1 > c0
+		for d := 0; d < last && ok; d++ {
+			y := idx[d] - padLow[d]
+			if y < 0 || y >= in[d] {
 				ok = false
-				break
 			}
-			so += idx[d] * ist[d]
-			do += y * pst[d]
+			so += y * ist[d]
 		}
-		if ok {
-			copy(dst[do+lo+padLow[last]:do+hi+padLow[last]], src[so+lo:so+hi])
+		if !ok {
+			clear(row)
+		} else {
+			clear(row[:c0])
+			copy(row[c0:c1], src[so+c0-padLow[last]:so+c1-padLow[last]])
+			clear(row[c1:])
 		}
 		for d := last - 1; d >= 0; d-- {
 			idx[d]++
-			if idx[d] < in[d] {
+			if idx[d] < pd[d] {
 				break
 			}
 			idx[d] = 0

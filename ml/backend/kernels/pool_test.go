@@ -126,3 +126,27 @@ func TestDotGeneral(t *testing.T) {
 		t.Error("mismatched contracting sizes accepted")
 	}
 }
+
+// TestSignPathsAgree runs Sign over more than one vector of values (±0, ±Inf, NaN,
+// denormals among them) on every path and compares with the portable result bit for bit.
+func TestSignPathsAgree(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 14))
+	src := randSlice(r, 101)
+	specials := []float32{0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1)),
+		float32(math.NaN()), math.SmallestNonzeroFloat32, -math.SmallestNonzeroFloat32}
+	copy(src[3:], specials)
+	copy(src[40:], specials)
+	want := make([]float32, len(src))
+	withPath(t, Portable)
+	Unary(Sign, want, src)
+	for _, p := range paths() {
+		withPath(t, p)
+		got := make([]float32, len(src))
+		Unary(Sign, got, src)
+		for i := range got {
+			if math.Float32bits(got[i]) != math.Float32bits(want[i]) && !(got[i] != got[i] && want[i] != want[i]) {
+				t.Fatalf("%s: Sign(%v) = %v, want %v", p, src[i], got[i], want[i])
+			}
+		}
+	}
+}

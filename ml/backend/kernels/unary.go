@@ -23,6 +23,9 @@ func Unary(op UnaryOp, dst, src []float32) {
 
 // unaryRow applies op to one run of elements.
 func unaryRow(op UnaryOp, d, s []float32) {
+	if k := vecUnary(op, d, s); k > 0 {
+		d, s = d[k:], s[k:]
+	}
 	{
 		switch op {
 		case Neg:

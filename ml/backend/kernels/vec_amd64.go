@@ -65,3 +65,18 @@ func vecBinary(op BinaryOp, d, a, b []float32, s float32) int {
 	}
 	return n16 * 16
 }
+
+//go:noescape
+func signV512(d, a *float32, n16 int)
+
+// vecUnary runs the AVX-512 loop for op over the longest 16-float prefix and returns how
+// many elements it did (0 when there is none for op or the active path).
+func vecUnary(op UnaryOp, d, a []float32) int {
+	n16 := len(d) / 16
+	if active != AVX512 || n16 == 0 || op != Sign {
+		return 0
+	}
+	_ = a[n16*16-1]
+	signV512(&d[0], &a[0], n16)
+	return n16 * 16
+}

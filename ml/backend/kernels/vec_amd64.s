@@ -172,3 +172,31 @@ divvsloop:
 divvsdone:
 	VZEROUPPER
 	RET
+
+// func signV512(d, a *float32, n16 int)
+// d[i] = 1 if a[i] > 0, -1 if a[i] < 0, else a[i] (±0 and NaN unchanged).
+TEXT ·signV512(SB), NOSPLIT, $0-24
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ n16+16(FP), CX
+	MOVL $0x3f800000, AX
+	VPBROADCASTD AX, Z1
+	MOVL $0xbf800000, AX
+	VPBROADCASTD AX, Z2
+	VPXORD Z3, Z3, Z3
+	TESTQ CX, CX
+	JEQ signdone
+signloop:
+	VMOVUPS (SI), Z0
+	VCMPPS $0x1e, Z3, Z0, K1
+	VCMPPS $0x11, Z3, Z0, K2
+	VMOVAPS Z1, K1, Z0
+	VMOVAPS Z2, K2, Z0
+	VMOVUPS Z0, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE signloop
+signdone:
+	VZEROUPPER
+	RET

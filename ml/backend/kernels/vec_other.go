@@ -4,3 +4,6 @@ package kernels
 
 // vecBinary has no vector loop off amd64.
 func vecBinary(op BinaryOp, d, a, b []float32, s float32) int { return 0 }
+
+// vecUnary has no vector loop off amd64.
+func vecUnary(op UnaryOp, d, a []float32) int { return 0 }
