@@ -91,3 +91,12 @@ func summary(d Data) string {
 type Bundler interface {
 	MIMEBundle() map[string]any
 }
+
+// InCell reports whether a cell is running with a publisher attached, i.e.
+// whether displays reach a notebook rather than standard output. Long calls use
+// it to choose between a live panel and terminal progress lines.
+func InCell() bool {
+	mu.RLock()
+	defer mu.RUnlock()
+	return current != nil && current.publish != nil
+}

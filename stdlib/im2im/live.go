@@ -1,7 +1,6 @@
 package im2im
 
 import (
-	"context"
 	"encoding/base64"
 	"fmt"
 	"html"
@@ -43,9 +42,8 @@ type live struct {
 	updates   int
 }
 
-// inCell reports whether a notebook cell is running (display attached with the
-// cell's context).
-func inCell() bool { return display.Context() != context.Background() }
+// inCell reports whether a notebook cell is running (displays reach a notebook).
+func inCell() bool { return display.InCell() }
 
 func newLive(r *Run, enabled bool) *live {
 	l := &live{run: r, enabled: enabled, notebook: inCell(), out: os.Stderr}
