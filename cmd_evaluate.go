@@ -1,0 +1,54 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/im2im/im2im/stdlib/im2im"
+)
+
+func newEvaluateCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "evaluate (--run DIR | -c CONFIG --checkpoint FILE) --data PATH [--csv FILE] [--section.key=value ...]",
+		Short: "Evaluate a trained model on a paired dataset: metrics per image and their mean",
+		Long: `Predicts every image of the paired dataset --data (all of it, no split) and prints the
+model's metrics (model.metrics) per image and their mean as a table; --csv also writes it as CSV.`,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := parseDotted(args, "config", "run", "checkpoint", "data", "csv")
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if a.help {
+				return cmd.Help()
+			}
+			if a.named["data"] == "" {
+				return &exitError{code: 2, err: errors.New("evaluate: --data PATH is required")}
+			}
+			c, err := loadCLIConfig(a)
+			if err != nil {
+				return err
+			}
+			ckpt, err := runCheckpoint(a)
+			if err != nil {
+				return err
+			}
+			ev, err := im2im.EvaluateContext(cmd.Context(), c, ckpt, a.named["data"])
+			if err != nil {
+				return err
+			}
+			fmt.Fprint(cmd.OutOrStdout(), ev.Table())
+			if p := a.named["csv"]; p != "" {
+				if err := os.WriteFile(p, []byte(ev.CSV()), 0o644); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+}
+
+func init() { rootCmd.AddCommand(newEvaluateCmd()) }

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/spf13/cobra"
+
+	"github.com/im2im/im2im/stdlib/im2im"
+)
+
+func newPredictCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "predict (--run DIR | -c CONFIG --checkpoint FILE) --input PATH --output DIR [--section.key=value ...]",
+		Short: "Predict images (a file or a folder) with a trained model; writes <name>_pred.ome.tiff",
+		Long: `Predicts every image of --input (a file, or a folder: its X_IM files if any, else
+every image) in sliding windows and writes <stem>_pred.ome.tiff files to --output.
+The model is the one of --run DIR (its config.yaml and best checkpoint) or of -c CONFIG
+with --checkpoint FILE. Dotted overrides change the config, e.g. --model.predict.overlap=0.5.`,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := parseDotted(args, "config", "run", "checkpoint", "input", "output")
+			if err != nil {
+				return &exitError{code: 2, err: err}
+			}
+			if a.help {
+				return cmd.Help()
+			}
+			if a.named["input"] == "" || a.named["output"] == "" {
+				return &exitError{code: 2, err: errors.New("predict: --input PATH and --output DIR are required")}
+			}
+			c, err := loadCLIConfig(a)
+			if err != nil {
+				return err
+			}
+			ckpt, err := runCheckpoint(a)
+			if err != nil {
+				return err
+			}
+			files, err := im2im.PredictContext(cmd.Context(), c, ckpt, a.named["input"], a.named["output"])
+			for _, f := range files {
+				fmt.Fprintln(cmd.OutOrStdout(), f)
+			}
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "predicted %d image(s) with %s\n", len(files), ckpt)
+			return nil
+		},
+	}
+}
+
+func init() { rootCmd.AddCommand(newPredictCmd()) }
