@@ -66,9 +66,10 @@ func Gray(data []float32, shape []int) (*image.Gray, error) {
 	sl := data[off : off+y*x]
 	s := append([]float32(nil), sl...)
 	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	lo, hi := float64(s[int(0.01*float64(len(s)-1))]), float64(s[int(0.998*float64(len(s)-1))])
+	mn, mx := float64(s[0]), float64(s[len(s)-1])
+	lo, hi := max(mn, percentile(s, 1)), min(mx, percentile(s, 99.8))
 	if hi <= lo {
-		lo, hi = float64(s[0]), float64(s[len(s)-1])
+		lo, hi = mn, mx
 	}
 	img := image.NewGray(image.Rect(0, 0, x, y))
 	for i, v := range sl {
@@ -80,4 +81,14 @@ func Gray(data []float32, shape []int) (*image.Gray, error) {
 		img.SetGray(i%x, i/x, color.Gray{Y: uint8(f*255 + 0.5)})
 	}
 	return img, nil
+}
+
+// percentile returns the p-th percentile (0..100) of sorted values, linearly
+// interpolated.
+func percentile(sorted []float32, p float64) float64 {
+	pos := p / 100 * float64(len(sorted)-1)
+	i := int(pos)
+	j := min(i+1, len(sorted)-1)
+	f := pos - float64(i)
+	return float64(sorted[i])*(1-f) + float64(sorted[j])*f
 }
