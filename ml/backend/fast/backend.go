@@ -13,6 +13,12 @@ import (
 // configuration) explicitly.
 const Name = "im2im-fast"
 
+// DefaultInnerOptions is appended to the inner backend's name when the configuration names
+// none: simplego's node-parallel executor reads its use counts without its lock (a data
+// race the race detector reports in simplego v0.26.0's exec.go), and the segments left to
+// the inner backend are small, so they run sequentially; our native ops are parallel.
+const DefaultInnerOptions = "ops_sequential"
+
 // DefaultInner lists the inner backends tried, in order, when the configuration names none.
 var DefaultInner = []string{"im2im", "go"}
 
@@ -34,7 +40,7 @@ func New(config string) (b backends.Backend, err error) {
 		for _, name := range DefaultInner {
 			for _, r := range registered {
 				if r == name && innerConfig == "" {
-					innerConfig = name
+					innerConfig = name + ":" + DefaultInnerOptions
 				}
 			}
 		}
@@ -63,7 +69,7 @@ func New(config string) (b backends.Backend, err error) {
 	return &Backend{Backend: inner, innerName: innerConfig}, nil
 }
 
-// Inner returns the wrapped backend.
+// Inner returns the wrapped backend (its configuration shows in String).
 func (b *Backend) Inner() backends.Backend { return b.Backend }
 
 // Name implements backends.Backend.

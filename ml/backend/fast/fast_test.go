@@ -15,7 +15,7 @@ import (
 
 func newBackend(t *testing.T) backends.Backend {
 	t.Helper()
-	b, err := New("go")
+	b, err := New("go:" + DefaultInnerOptions)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -201,6 +201,17 @@ func TestSegmentsAndOutputs(t *testing.T) {
 	}
 }
 
+func TestDefaultInnerIsSequential(t *testing.T) {
+	b, err := New("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer b.Finalize()
+	if want := Name + ":go:" + DefaultInnerOptions; b.String() != want {
+		t.Errorf("String() = %q, want %q (no im2im backend registered in this test binary)", b.String(), want)
+	}
+}
+
 func TestNewErrors(t *testing.T) {
 	if _, err := New("no-such-backend"); err == nil {
 		t.Error("unknown inner backend accepted")
@@ -213,7 +224,7 @@ func TestNewErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer b.Finalize()
-	if b.String() != "im2im-fast:go" {
+	if b.String() != "im2im-fast:go" { // an explicit inner configuration is kept as given
 		t.Errorf("String() = %q", b.String())
 	}
 }
