@@ -1,0 +1,34 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// TestGeneratedFileIsCurrent regenerates gen_ops.go from the pinned GoMLX source and
+// requires the committed file to match, so the recording builder never misses an op.
+func TestGeneratedFileIsCurrent(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "gen_ops.go")
+	if err := run(out); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join("..", "..", "gen_ops.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatal("ml/backend/fast/gen_ops.go is stale: run `go generate ./ml/backend/fast`")
+	}
+	if !bytes.Contains(got, []byte("func (b *Builder) Concatenate(axis int, operands ...backends.Op)")) {
+		t.Error("generated file lacks the variadic Concatenate recorder")
+	}
+	if bytes.Contains(got, []byte("func (b *Builder) ConvGeneral(")) {
+		t.Error("hand-written ConvGeneral was generated too")
+	}
+}
