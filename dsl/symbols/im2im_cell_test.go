@@ -91,3 +91,26 @@ fmt.Println(len(run.StepLosses()), run.Metrics()["dice"] >= 0)
 		t.Errorf("run.Plot() did not show a PNG: %v", lastD.MIME)
 	}
 }
+
+// TestInspectShowsFieldDocs checks that inspecting im2im.UNet (what %help and
+// shift-tab show) gives its fields with their docs and defaults.
+func TestInspectShowsFieldDocs(t *testing.T) {
+	s, err := dsl.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := "im2im.UNet"
+	text, found := s.Inspect(code, len(code))
+	if !found {
+		t.Fatal("im2im.UNet not found")
+	}
+	for _, want := range []string{"type UNet struct", "Features []int", "Features per level", "MONAI-like U-Net", "features 16, 32, 64, 128"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("inspect text lacks %q:\n%s", want, text)
+		}
+	}
+	code = "im2im.Trainer"
+	if text, _ = s.Inspect(code, len(code)); !strings.Contains(text, "Epochs to train. [10]") {
+		t.Errorf("Trainer docs lack defaults:\n%s", text)
+	}
+}

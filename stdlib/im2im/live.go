@@ -58,6 +58,9 @@ func newLive(r *Run, enabled bool) *live {
 
 // progress is the trainer's callback.
 func (l *live) progress(p train.Progress) {
+	if cb := l.run.Config.Trainer.OnProgress; cb != nil {
+		cb(p)
+	}
 	if !l.enabled {
 		return
 	}

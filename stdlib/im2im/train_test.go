@@ -39,9 +39,14 @@ func TestTrainWritesRunDirectory(t *testing.T) {
 	data := synthDir(t, synth.Semantic, 4)
 	root := t.TempDir()
 	c := tinySeg(data, root)
+	var phases []string
+	c.Trainer.OnProgress = func(p Progress) { phases = append(phases, p.Phase) }
 	run, err := Train(c.Data, c.Model, c.Trainer)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if got := strings.Join(phases, ","); got != "train,train,train,val,train,train,train,val,done" {
+		t.Errorf("callback phases %s", got)
 	}
 	if run.Dir != filepath.Join(root, "seg") {
 		t.Errorf("run dir %s", run.Dir)

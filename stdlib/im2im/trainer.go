@@ -1,5 +1,7 @@
 package im2im
 
+import "github.com/im2im/im2im/ml/train"
+
 // Trainer configures a training run. Zero values mean the defaults in brackets.
 type Trainer struct {
 	// Epochs to train. [10]
@@ -31,4 +33,11 @@ type Trainer struct {
 	ImageEvery int `yaml:"image_every"`
 	// Quiet turns off the progress display.
 	Quiet bool `yaml:"quiet"`
+	// OnProgress, if set, is called after every step, every validation and at
+	// the end (Phase "train", "val", "done"); a callback for cells (not in YAML).
+	OnProgress func(Progress) `yaml:"-"`
 }
+
+// Progress is what a run reports to Trainer.OnProgress: phase, epoch and step
+// counts, losses, learning rate, validation values, throughput and ETA.
+type Progress = train.Progress
