@@ -1192,21 +1192,6 @@ func (b *Builder) Sin(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// Slice records the Slice operation; see backends.StandardOps.
-func (b *Builder) Slice(x backends.Op, starts []int, limits []int, strides []int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	outs, err := b.record("Slice", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Slice(in[xAt], starts, limits, strides)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Tanh records the Tanh operation; see backends.StandardOps.
 func (b *Builder) Tanh(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)

@@ -23,6 +23,7 @@ const (
 	kindReduceWindow                  // native float32 max/sum pooling
 	kindSelectScatter                 // native float32 SelectAndScatterMax (max-pool gradient)
 	kindDot                           // native float32 DotGeneral
+	kindSlice                         // native float32 Slice (strided copy)
 )
 
 // replayFn re-creates a recorded op on another builder from its (re-created) inputs.
@@ -45,6 +46,7 @@ type node struct {
 	unOp    kernels.UnaryOp
 	window  *kernels.Window // kindReduceWindow, kindSelectScatter
 	dot     [4][]int        // kindDot: lhs contracting, lhs batch, rhs contracting, rhs batch
+	slice   [2][]int        // kindSlice: starts, strides
 }
 
 // value is one output of a node; it is the backends.Op handed to GoMLX.

@@ -23,6 +23,7 @@ func nativeOpsGraph(x, y, w, r *Node) []*Node {
 		TransposeAllDims(x, 0, 2, 3, 1), BroadcastToDims(y, 2, 3, 8, 6),
 		Neg(x), Abs(x), Sign(x), Sqrt(pos), Rsqrt(pos), Exp(x), Log(pos),
 		MaxPool(x).ChannelsAxis(images.ChannelsFirst).Window(2).Strides(2).NoPadding().Done(),
+		Slice(x, AxisRange(), AxisRange(1, 3), AxisRange(2, 8).Stride(3), AxisRange().Stride(2)),
 		dot, grads[0], grads[1],
 	}
 }

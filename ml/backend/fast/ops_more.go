@@ -144,6 +144,15 @@ func (b *Builder) DotGeneral(lhs backends.Op, lhsContractingAxes, lhsBatchAxes [
 	}, kindDot, func(n *node) { n.dot = [4][]int{lc, lb, rc, rb} })
 }
 
+// Slice implements backends.StandardOps (native for float32: a strided copy).
+func (b *Builder) Slice(x backends.Op, starts, limits, strides []int) (backends.Op, error) {
+	st, li, sd := slices.Clone(starts), slices.Clone(limits), slices.Clone(strides)
+	return b.recordMaybeNative("Slice", []backends.Op{x}, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
+		o, err := ib.Slice(in[0], st, li, sd)
+		return []backends.Op{o}, err
+	}, kindSlice, func(n *node) { n.slice = [2][]int{st, ones(sd, len(st))} })
+}
+
 // runMore executes the unary, pooling and dot nodes.
 func runMore(n *node, ins [][]float32, out []float32) error {
 	switch n.kind {
@@ -154,6 +163,16 @@ func runMore(n *node, ins [][]float32, out []float32) error {
 		return kernels.ReduceWindow(n.redOp, out, ins[0], n.window)
 	case kindSelectScatter:
 		return kernels.SelectAndScatterMax(out, ins[0], ins[1], n.window)
+	case kindSlice:
+		xs := n.inputs[0].shape
+		rm := kernels.RowMajorStrides(xs.Dimensions)
+		st := make([]int, len(rm))
+		off := 0
+		for d := range rm {
+			off += n.slice[0][d] * rm[d]
+			st[d] = rm[d] * n.slice[1][d]
+		}
+		return kernels.Copy(out, n.outputs[0].shape.Dimensions, ins[0][off:], st)
 	case kindDot:
 		return kernels.DotGeneral(out, ins[0], n.inputs[0].shape.Dimensions, n.dot[0], n.dot[1],
 			ins[1], n.inputs[1].shape.Dimensions, n.dot[2], n.dot[3])
