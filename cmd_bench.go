@@ -373,7 +373,9 @@ func runTorch(w io.Writer, o *benchOptions) (benchResult, string, error) {
 	if err != nil {
 		return res, version, err
 	}
-	res.cpuPerStep = (cpuAll - cpuOne) / float64(o.steps-1)
+	if c := (cpuAll - cpuOne) / float64(o.steps-1); c > 0 {
+		res.cpuPerStep = c // else the two runs were too uneven to tell
+	}
 	return res, version, nil
 }
 
@@ -398,7 +400,11 @@ func runBenchUNet(w io.Writer, o *benchOptions) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f conv_GFLOPs=%.1f cpu_s_per_step=%.2f\n", version, torch.median, flops/torch.median/1e9, torch.cpuPerStep)
+	torchCPU := "unknown"
+	if torch.cpuPerStep > 0 {
+		torchCPU = fmt.Sprintf("%.2f", torch.cpuPerStep)
+	}
+	fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f conv_GFLOPs=%.1f cpu_s_per_step=%s\n", version, torch.median, flops/torch.median/1e9, torchCPU)
 	fmt.Fprintf(w, "RATIO ours/torch = %.2f (≤ 1 means ours is at least as fast); load average now %s on %d CPUs\n",
 		ours.median/torch.median, loadAverage(), runtime.NumCPU())
 	if ours.cpuPerStep > 0 && torch.cpuPerStep > 0 {
