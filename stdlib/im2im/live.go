@@ -77,18 +77,17 @@ func (l *live) progress(p train.Progress) {
 		l.terminal(p)
 		return
 	}
-	now := time.Now()
-	redraw := now.Sub(l.drawn) >= refreshEvery || p.Phase == "done"
 	if p.Phase == "val" {
 		every := l.run.Config.Trainer.ImageEvery
 		if (every > 0 && p.Epoch%every == 0) || p.Epoch == p.Epochs {
 			if f := imagesFigure(display.Context(), l.model, l.run.sample, l.run.Config.Data); f.Err() == nil {
 				l.imagesPNG, l.imageEp = f.PNG(), p.Epoch
 			}
-			redraw = true
 		}
 	}
-	if redraw {
+	// The panel is redrawn at most every refreshEvery (the first step at once);
+	// finish draws the final state.
+	if now := time.Now(); now.Sub(l.drawn) >= refreshEvery && p.Phase != "done" {
 		if f := curvesFigure(l.steps, l.hist, nil, max(1, p.Epoch)); f.Err() == nil {
 			l.curvesPNG = f.PNG()
 		}

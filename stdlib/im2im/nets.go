@@ -121,20 +121,37 @@ func (u DynUNet) outChannels() int { return u.OutChannels }
 func (u DynUNet) inChannels() int  { return u.InChannels }
 func (u DynUNet) features() []int  { return u.Features }
 
-// withNetDefaults fills a network's zero Dims and OutChannels.
+// withNetDefaults fills a network's zero fields with the values ml/nets uses, so
+// that the resolved config states them.
 func withNetDefaults(n Net, dims int) Net {
 	switch u := n.(type) {
 	case UNet:
 		u.Dims, u.OutChannels, u.Features = orInt(u.Dims, dims), orInt(u.OutChannels, 1), orInts(u.Features, 16, 32, 64, 128)
+		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
 		return u
 	case AttentionUNet:
 		u.Dims, u.OutChannels, u.Features = orInt(u.Dims, dims), orInt(u.OutChannels, 1), orInts(u.Features, 16, 32, 64, 128)
+		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
 		return u
 	case DynUNet:
 		u.Dims, u.OutChannels, u.Features = orInt(u.Dims, dims), orInt(u.OutChannels, 1), orInts(u.Features, 16, 32, 64, 128)
+		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
+		u.NumResUnits = orInt(u.NumResUnits, 2)
 		return u
 	}
 	return n
+}
+
+// netStrides returns s, or stride 2 between each pair of levels.
+func netStrides(s, features []int) []int {
+	if len(s) > 0 || len(features) < 2 {
+		return s
+	}
+	out := make([]int, len(features)-1)
+	for i := range out {
+		out[i] = 2
+	}
+	return out
 }
 
 func orInt(v, def int) int {
