@@ -139,3 +139,75 @@ func TestPredictAndEvaluate(t *testing.T) {
 		t.Errorf("missing input: %v", err)
 	}
 }
+
+func TestTrainChecksDataAgainstModel(t *testing.T) {
+	root := t.TempDir()
+	tests := []struct {
+		name string
+		kind synth.Kind
+		edit func(*Config)
+		want []string
+	}{
+		{"regression channels", synth.Denoise, func(c *Config) {
+			c.Model = FCN{Net: UNet{Features: []int{4, 8}, OutChannels: 2, InChannels: 3}, Loss: MSE{}}
+		}, []string{"model.net.in_channels: 3 but the IM images", "model.net.out_channels: 2 but the GT images", "have 1 channels"}},
+		{"labels beyond classes", synth.Instance, func(c *Config) {}, []string{"model.net.out_channels: 2 classes but target"}},
+		{"patch larger than image", synth.Semantic, func(c *Config) { c.Data.Patch.Size = []int{64, 32} }, []string{"data.patch.size[0]: 64 is larger than image"}},
+		{"missing role", synth.Semantic, func(c *Config) { c.Data.Target = "MASK" }, []string{`data.target: sample`, `has no "MASK" image`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tinySeg(synthDir(t, tc.kind, 4), root)
+			c.Trainer.Name = ""
+			tc.edit(&c)
+			_, err := TrainConfig(c)
+			if err == nil {
+				t.Fatal("trained")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
+
+func TestTrain3DAndResume(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := synth.Write(dir, synth.Denoise, 3, synth.Options{Shape: []int{8, 24, 24}, MinRadius: 3, MaxRadius: 5}); err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	c := Config{
+		Data:    Data{Path: dir, Patch: Patch{Size: []int{8, 16, 16}, PerImage: 2}, ValRatio: -1},
+		Model:   FCN{Net: UNet{Features: []int{4, 8}, Norm: "none"}, Loss: MSE{}},
+		Trainer: Trainer{Epochs: 1, BatchSize: 2, Root: root, Name: "r3d", Backend: "im2im-fast", Quiet: true, Seed: 5},
+	}
+	run, err := TrainConfig(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := run.Config.Model.Net.(UNet).Dims; got != 3 {
+		t.Errorf("net dims %d, want 3 from the patch size", got)
+	}
+	if n := len(run.StepLosses()); n != 3 {
+		t.Errorf("%d steps, want 3", n)
+	}
+	if f := run.Images(); f.Err() != nil {
+		t.Errorf("3D image panel: %v", f.Err())
+	}
+	c.Trainer.Epochs, c.Trainer.Resume = 2, true
+	run2, err := TrainConfig(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run2.Dir != run.Dir || run2.Result.ResumedAt != 3 || len(run2.StepLosses()) != 6 {
+		t.Errorf("resume: dir %s resumed at %d, %d steps", run2.Dir, run2.Result.ResumedAt, len(run2.StepLosses()))
+	}
+	for i, l := range run.StepLosses() {
+		if run2.StepLosses()[i] != l {
+			t.Errorf("resumed history differs at step %d", i)
+		}
+	}
+}

@@ -28,6 +28,11 @@ type Trainer struct {
 	// Backend is a GoMLX backend config (im2im-fast, go, xla:cpu, ...). [auto:
 	// $GOMLX_BACKEND, else XLA when a PJRT plugin is installed, else im2im-fast]
 	Backend string `yaml:"backend"`
+	// Resume continues the run Root/Name from its checkpoints/last.ckpt (needs Name).
+	Resume bool `yaml:"resume"`
+	// InitFrom is a checkpoint whose weights initialise the model where names and
+	// shapes match (fine-tuning).
+	InitFrom string `yaml:"init_from"`
 	// ImageEvery shows an input/target/prediction panel every this many epochs
 	// in notebooks (negative: only at the end). [max(1, Epochs/5)]
 	ImageEvery int `yaml:"image_every"`

@@ -2,6 +2,8 @@ package im2im
 
 import (
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/im2im/im2im/data/transform"
@@ -127,6 +129,14 @@ func (c Config) Validate() error {
 	if t.LR <= 0 {
 		add("trainer.lr", "must be positive, got %v", t.LR)
 	}
+	if t.Resume && t.Name == "" {
+		add("trainer.resume", "needs trainer.name to find the run to continue")
+	}
+	if t.InitFrom != "" {
+		if _, err := os.Stat(t.InitFrom); err != nil {
+			add("trainer.init_from", "%v", err)
+		}
+	}
 	if len(errs) > 0 {
 		return &ValidationError{Problems: dedupe(errs)}
 	}
@@ -176,6 +186,7 @@ func toFramework(r Config, progress func(train.Progress)) (framework.FCN, error)
 			Optimizer: train.Optimizer{Kind: m.Optimizer.Kind, LR: t.LR, WeightDecay: m.Optimizer.WeightDecay, Momentum: m.Optimizer.Momentum},
 			Schedule: train.Schedule{Kind: m.Schedule.Kind, WarmupSteps: m.Schedule.WarmupSteps, MinLR: m.Schedule.MinLR,
 				Gamma: m.Schedule.Gamma, Factor: m.Schedule.Factor, Patience: m.Schedule.Patience},
+			Resume: t.Resume, InitFrom: t.InitFrom, Dir: filepath.Join(t.Root, orString(t.Name, "run"), "checkpoints"),
 			ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
 			Progress: progress,
 		},
