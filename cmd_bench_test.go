@@ -207,3 +207,43 @@ func TestFastBackendTrainsLikePureGo(t *testing.T) {
 		t.Logf("dims %v: losses fast %v, pure Go %v", dims, fastL, refL)
 	}
 }
+
+// FuzzParseTorchResult feeds arbitrary script output to the RESULT parser: it must never
+// panic, and a parsed result must have consistent fields.
+func FuzzParseTorchResult(f *testing.F) {
+	f.Add("RESULT torch 1.13.0a0 threads=2 dims=2 median_step_s=0.492 min=0.480 max=0.530 n=5\n")
+	f.Add("step 0: 1s\nRESULT torch x threads=1 dims=3 median_step_s=1e400 min=0 max=0 n=99999999999999999999\n")
+	f.Add("")
+	f.Fuzz(func(t *testing.T, out string) {
+		r, version, err := parseTorchResult(out)
+		if err != nil {
+			return
+		}
+		if version == "" || r.n < 0 || r.median < 0 || r.min < 0 || r.max < 0 {
+			t.Fatalf("inconsistent parse of %q: %+v version %q", out, r, version)
+		}
+	})
+}
+
+// FuzzBenchSize feeds arbitrary --size values to the option resolver: it must never
+// panic, and accepted sizes have one positive multiple of 4 per dimension.
+func FuzzBenchSize(f *testing.F) {
+	f.Add(2, "128,128")
+	f.Add(3, "32, 64 ,64")
+	f.Add(3, ",,")
+	f.Fuzz(func(t *testing.T, dims int, size string) {
+		o := benchOptions{dims: dims, size: size, threads: 2, warmup: -1}
+		got, err := o.resolve()
+		if err != nil {
+			return
+		}
+		if len(got) != dims {
+			t.Fatalf("%q for %d dims gave %v", size, dims, got)
+		}
+		for _, v := range got {
+			if v < 4 || v%4 != 0 {
+				t.Fatalf("%q gave size %v", size, got)
+			}
+		}
+	})
+}
