@@ -28,7 +28,7 @@ func (c Config) Resolved() Config {
 			d.Dims = 2
 		}
 	}
-	if len(d.Patch.Size) == 0 {
+	if len(d.Patch.Size) == 0 && (d.Dims == 2 || d.Dims == 3) {
 		for i := 0; i < d.Dims; i++ {
 			d.Patch.Size = append(d.Patch.Size, 64)
 		}
