@@ -23,6 +23,9 @@ type Data struct {
 	// Input and Target are the role tags of the input and target images. [IM, GT]
 	Input  string `yaml:"input"`
 	Target string `yaml:"target"`
+	// CostMap, if set, is the role tag of per-voxel loss weights (X_CM files);
+	// the loss must accept weights (dice_ce, ce, focal, mse, l1, huber).
+	CostMap string `yaml:"cost_map"`
 	// Patch says how training patches are cut.
 	Patch Patch `yaml:"patch"`
 	// Normalize is applied to the input (cached). [Percentile(1, 99.8)]; use

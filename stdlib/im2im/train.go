@@ -80,6 +80,7 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		return nil, fmt.Errorf("data: %d training images × %d patches make no full batch of trainer.batch_size %d", p.Train.Len(), d.Patch.PerImage, r.Trainer.BatchSize)
 	}
 	trainDS := framework.NewLoaderDataset(trainLd, d.Input, d.Target)
+	trainDS.CM = d.CostMap
 	defer trainDS.Close()
 	var valDS train.Dataset
 	if p.Val != nil && p.Val.Len() > 0 {
@@ -88,6 +89,7 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 			return nil, err
 		}
 		vds := framework.NewLoaderDataset(valLd, d.Input, d.Target)
+		vds.CM = d.CostMap
 		defer vds.Close()
 		valDS = vds
 		if s, err := p.Val.Sample(0); err == nil {
@@ -137,6 +139,11 @@ func checkData(r Config, s *array.Sample) error {
 	gt, ok := s.Arrays[d.Target]
 	if !ok {
 		errs = append(errs, fmt.Sprintf("data.target: sample %s has no %q image (has %v)", s.ID, d.Target, s.Keys()))
+	}
+	if d.CostMap != "" {
+		if _, ok := s.Arrays[d.CostMap]; !ok {
+			errs = append(errs, fmt.Sprintf("data.cost_map: sample %s has no %q image (has %v)", s.ID, d.CostMap, s.Keys()))
+		}
 	}
 	if in != nil {
 		if c := r.Model.Net.inChannels(); c > 0 && in.Shape[0] != c {

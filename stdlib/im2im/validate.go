@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/im2im/im2im/data/transform"
 	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/train"
@@ -78,6 +79,13 @@ func (c Config) Validate() error {
 		}
 	}
 
+	if d.CostMap != "" {
+		if _, ok := m.Loss.build().(interface {
+			WeightedLoss(pred, target, weight *graph.Node) *graph.Node
+		}); !ok {
+			add("data.cost_map", "loss %s does not take per-voxel weights", m.Loss.Kind())
+		}
+	}
 	if nd := m.Net.dims(); nd != d.Dims && (d.Dims == 2 || d.Dims == 3) {
 		add("model.net.dims", "%d but the data is %dD", nd, d.Dims)
 	}

@@ -207,3 +207,16 @@ func FuzzParseConfig(f *testing.F) {
 		}
 	})
 }
+
+func TestCostMapNeedsWeightedLoss(t *testing.T) {
+	c := tinySeg("/data", "/tmp")
+	c.Data.CostMap = "CM"
+	c.Model.Loss = Dice{}
+	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "data.cost_map: loss dice does not take per-voxel weights") {
+		t.Errorf("dice with cost map: %v", err)
+	}
+	c.Model.Loss = DiceCE{}
+	if err := c.Validate(); err != nil {
+		t.Errorf("dice_ce with cost map: %v", err)
+	}
+}
