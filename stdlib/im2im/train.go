@@ -67,6 +67,12 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	keep := false // the run keeps the backend for Show and Predict once training ran
+	defer func() {
+		if !keep {
+			b.Finalize()
+		}
+	}()
 	run.Backend = bname
 	if err := run.writeMeta(); err != nil {
 		return nil, err
@@ -112,6 +118,7 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	}
 	run.model = m
 	live.model = m
+	keep = true
 	start := time.Now()
 	res, err := m.Train(ctx, trainDS, valDS)
 	run.Result = res
