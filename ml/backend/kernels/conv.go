@@ -172,7 +172,7 @@ func convTaps(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	var sc scratch
 	accs := make([][]float32, Workers())
 	var accMu sync.Mutex
-	ParallelFor(C*nChunks, func(worker, item int) {
+	ParallelForStatic(C*nChunks, func(worker, item int) {
 		c, k0 := item/nChunks, (item%nChunks)*chunk
 		k1 := min(K, k0+chunk)
 		n := k1 - k0

@@ -68,7 +68,7 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		} else {
 			packNarrow(packed[:plane*16], inPad, plane, Bt)
 		}
-		ParallelFor(nBlocks, func(worker, blk int) {
+		ParallelForStatic(nBlocks, func(worker, blk int) {
 			if accs[worker] == nil {
 				accs[worker] = make([]float32, P*O*Bt)
 			}

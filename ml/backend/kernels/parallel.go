@@ -40,3 +40,30 @@ func ParallelFor(n int, fn func(worker, i int)) {
 	}
 	wg.Wait()
 }
+
+// ParallelForStatic runs fn(worker, i) for every i in [0, n) like ParallelFor, but hands
+// each worker a fixed contiguous range of indices, processed in increasing order. Kernels
+// that accumulate into per-worker buffers use it: with dynamic hand-out the items summed
+// into each buffer, and so the float32 rounding, would depend on goroutine timing, and two
+// runs of the same graph would differ in the last bits (breaking exact resume and
+// same-seed reproducibility).
+func ParallelForStatic(n int, fn func(worker, i int)) {
+	w := min(Workers(), n)
+	if w <= 1 {
+		for i := 0; i < n; i++ {
+			fn(0, i)
+		}
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Add(w)
+	for k := 0; k < w; k++ {
+		go func(worker int) {
+			defer wg.Done()
+			for i := worker * n / w; i < (worker+1)*n/w; i++ {
+				fn(worker, i)
+			}
+		}(k)
+	}
+	wg.Wait()
+}
