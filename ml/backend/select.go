@@ -2,8 +2,9 @@
 // and provides im2im's completed pure-Go backend.
 //
 // The choice, in order: the GOMLX_BACKEND environment variable if set; XLA when a
-// PJRT plugin (CPU or CUDA) is present on this machine; else the pure-Go backend
-// "im2im" (PureGo). GoMLX's own default would try to download an XLA plugin, which
+// PJRT plugin (CPU or CUDA) is present on this machine; else the fast CPU backend
+// "im2im-fast" (CPU, package ml/backend/fast: native AVX-512/AVX2 convolutions, GEMM and
+// element-wise work; every other op runs on the completed pure-Go backend "im2im"). GoMLX's own default would try to download an XLA plugin, which
 // fails offline, so im2im never calls backends.New() without deciding first.
 //
 // Pointing at a PJRT plugin: put pjrt_c_api_cpu_plugin.so / pjrt_c_api_cuda_plugin.so
@@ -27,6 +28,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/im2im/im2im/ml/backend/fast" // registers "im2im-fast"
 )
 
 // EnvVar is the environment variable that forces a backend configuration, exactly as
@@ -36,8 +39,13 @@ const EnvVar = "GOMLX_BACKEND"
 // PluginPathEnvVar lists extra directories (colon-separated) searched for PJRT plugins.
 const PluginPathEnvVar = "PJRT_PLUGIN_LIBRARY_PATH"
 
-// PureGo is the configuration of the pure-Go backend used when no PJRT plugin exists:
-// im2im's completed backend (see Backend), which trains CNNs, unlike plain simplego.
+// CPU is the configuration used when no PJRT plugin exists: the fast CPU backend, which
+// runs the hot ops natively and delegates the rest to PureGo.
+const CPU = fast.Name
+
+// PureGo is the configuration of im2im's completed pure-Go backend (see Backend), which
+// trains CNNs, unlike plain simplego; the fast backend runs its other ops on it and is
+// tested against it.
 const PureGo = Name
 
 // SimpleGo is the configuration of GoMLX's own pure-Go backend as shipped ("go"); it
@@ -79,9 +87,9 @@ func Choose() Choice {
 		}
 	}
 	return Choice{
-		Config: PureGo,
-		Reason: fmt.Sprintf("no PJRT plugin found in %s or $%s; using the completed pure-Go backend %q",
-			strings.Join(PluginDirs(), ", "), PluginPathEnvVar, PureGo),
+		Config: CPU,
+		Reason: fmt.Sprintf("no PJRT plugin found in %s or $%s; using the pure-Go CPU backend %q",
+			strings.Join(PluginDirs(), ", "), PluginPathEnvVar, CPU),
 	}
 }
 

@@ -25,11 +25,11 @@ func TestChoose(t *testing.T) {
 		wantConfig string   // "" means the plugin path must be chosen; "<dir>/x" is resolved
 		wantReason string
 	}{
-		{name: "nothing", wantConfig: PureGo, wantReason: "no PJRT plugin found"},
+		{name: "nothing", wantConfig: CPU, wantReason: "no PJRT plugin found"},
 		{name: "env wins", env: "go", files: []string{"pjrt_c_api_cpu_plugin.so"}, wantConfig: "go", wantReason: "GOMLX_BACKEND is set"},
 		{name: "cpu plugin", files: []string{"pjrt_c_api_cpu_plugin.so", "README"}, wantConfig: "xla:<dir>/pjrt_c_api_cpu_plugin.so", wantReason: "PJRT cpu plugin"},
 		{name: "cuda preferred", files: []string{"pjrt_c_api_cpu_0.5_plugin.so", "xla_cuda_plugin.so"}, wantConfig: "xla:<dir>/xla_cuda_plugin.so", wantReason: "PJRT cuda plugin"},
-		{name: "not a plugin", files: []string{"libfoo.so", "pjrt_c_api_cpu_plugin.txt"}, wantConfig: PureGo, wantReason: "pure-Go"},
+		{name: "not a plugin", files: []string{"libfoo.so", "pjrt_c_api_cpu_plugin.txt"}, wantConfig: CPU, wantReason: "pure-Go"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
