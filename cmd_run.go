@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -171,7 +170,7 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 		LogOutput:    f.logOutput,
 		Progress:     f.progress,
 		KernelSpec:   kernelSpecMetadata(),
-		LanguageInfo: languageInfo(),
+		LanguageInfo: kernel.LanguageInfo(),
 		Parameters:   literals,
 		Version:      buildVersion(),
 	})
@@ -253,19 +252,4 @@ func serveGonbOnce(term io.Writer) {
 func kernelSpecMetadata() map[string]any {
 	spec := kernel.NewKernelSpec("")
 	return map[string]any{"name": kernel.SpecName, "display_name": spec.DisplayName, "language": spec.Language}
-}
-
-// languageInfo is metadata.language_info as the kernel's kernel_info reply gives it
-// (kept equal to kernel.kernelInfo; TestRunNbconvertReexecutes checks it against
-// what nbconvert stores from the live kernel).
-func languageInfo() map[string]any {
-	return map[string]any{
-		"name":               "go",
-		"version":            strings.TrimPrefix(runtime.Version(), "go"),
-		"mimetype":           "text/x-go",
-		"file_extension":     ".go",
-		"pygments_lexer":     "go",
-		"codemirror_mode":    "go",
-		"nbconvert_exporter": "script",
-	}
 }

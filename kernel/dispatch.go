@@ -76,22 +76,28 @@ func (k *Kernel) dispatch(sock zmq4.Socket, m *Message) (abort bool) {
 	return false
 }
 
+// LanguageInfo is the language_info of the kernel_info reply, which Jupyter clients copy
+// into a notebook's metadata; the headless runner writes the same.
+func LanguageInfo() map[string]any {
+	return map[string]any{
+		"name":               "go",
+		"version":            strings.TrimPrefix(runtime.Version(), "go"),
+		"mimetype":           "text/x-go",
+		"file_extension":     ".go",
+		"pygments_lexer":     "go",
+		"codemirror_mode":    "go",
+		"nbconvert_exporter": "script",
+	}
+}
+
 func (k *Kernel) kernelInfo() map[string]any {
 	return map[string]any{
 		"status":                 "ok",
 		"protocol_version":       ProtocolVersion,
 		"implementation":         "im2im",
 		"implementation_version": Version,
-		"language_info": map[string]any{
-			"name":               "go",
-			"version":            strings.TrimPrefix(runtime.Version(), "go"),
-			"mimetype":           "text/x-go",
-			"file_extension":     ".go",
-			"pygments_lexer":     "go",
-			"codemirror_mode":    "go",
-			"nbconvert_exporter": "script",
-		},
-		"banner":     "im2im " + Version + ": Go cells (yaegi) for biomedical image-to-image deep learning. %help lists the magics.",
-		"help_links": []any{},
+		"language_info":          LanguageInfo(),
+		"banner":                 "im2im " + Version + ": Go cells (yaegi) for biomedical image-to-image deep learning. %help lists the magics.",
+		"help_links":             []any{},
 	}
 }
