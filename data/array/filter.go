@@ -25,9 +25,10 @@ func GaussianKernel(sigma float64) []float32 {
 	return k
 }
 
-// reflect maps an index outside [0, n) back inside by mirroring at the edges
-// (…2 1 | 0 1 2 … n-1 | n-2 …), the usual boundary for image filters.
-func reflect(i, n int) int {
+// Reflect maps an index outside [0, n) back inside by mirroring at the edges without
+// repeating the edge element (…2 1 | 0 1 2 … n-1 | n-2 …), the usual boundary for image
+// filters, reflect padding and windows hanging over an image; n == 1 maps everything to 0.
+func Reflect(i, n int) int {
 	if n == 1 {
 		return 0
 	}
@@ -71,7 +72,7 @@ func Convolve1D(a *Array, axis int, k []float32) (*Array, error) {
 				for j := -r; j <= r; j++ {
 					p := i + j
 					if p < 0 || p >= n {
-						p = reflect(p, n)
+						p = Reflect(p, n)
 					}
 					s += k[j+r] * line[p]
 				}

@@ -56,8 +56,8 @@ func TestGaussianBlurImpulseAndConstant(t *testing.T) {
 
 func TestReflect(t *testing.T) {
 	for _, tc := range []struct{ i, n, want int }{{-1, 5, 1}, {-2, 5, 2}, {5, 5, 3}, {6, 5, 2}, {0, 1, 0}, {-3, 1, 0}, {9, 5, 1}} {
-		if got := reflect(tc.i, tc.n); got != tc.want {
-			t.Errorf("reflect(%d,%d) = %d want %d", tc.i, tc.n, got, tc.want)
+		if got := Reflect(tc.i, tc.n); got != tc.want {
+			t.Errorf("Reflect(%d,%d) = %d want %d", tc.i, tc.n, got, tc.want)
 		}
 	}
 }

@@ -12,23 +12,6 @@ func init() {
 	register(func() Transform { return &DivisiblePad{K: 8, Mode: "constant"} })
 }
 
-// mirror maps an index outside [0, n) inside by reflection without repeating the
-// edge (…2 1 | 0 1 2 … n-1 | n-2 …).
-func mirror(i, n int) int {
-	if n == 1 {
-		return 0
-	}
-	p := 2 * (n - 1)
-	i %= p
-	if i < 0 {
-		i += p
-	}
-	if i >= n {
-		i = p - i
-	}
-	return i
-}
-
 // padSpatial pads the spatial axes of a by before/after voxels each.
 func padSpatial(a *array.Array, before, after []int, mode string, value float32) *array.Array {
 	shape := []int{a.Shape[0]}
@@ -54,7 +37,7 @@ func padSpatial(a *array.Array, before, after []int, mode string, value float32)
 			rem %= os[ax]
 			j := idx[ax]
 			if ax > 0 {
-				j = mirror(j-before[ax-1], a.Shape[ax])
+				j = array.Reflect(j-before[ax-1], a.Shape[ax])
 			}
 			src += j * is[ax]
 		}

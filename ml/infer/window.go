@@ -2,6 +2,8 @@ package infer
 
 import (
 	"math"
+
+	"github.com/im2im/im2im/data/array"
 )
 
 // starts returns the window start positions along one axis of length n (n >= w):
@@ -138,23 +140,6 @@ func forEachRow(shape, start, size []int, fn func(boxOff, arrOff int)) {
 	}
 }
 
-// reflectIndex maps i into [0, n) by mirroring at the borders without repeating the
-// edge element (… 2 1 | 0 1 2 … n-1 | n-2 …); n == 1 maps everything to 0.
-func reflectIndex(i, n int) int {
-	if n == 1 {
-		return 0
-	}
-	period := 2 * (n - 1)
-	i %= period
-	if i < 0 {
-		i += period
-	}
-	if i >= n {
-		i = period - i
-	}
-	return i
-}
-
 // pad extends the channel-first array x (shape [C, spatial...]) to the spatial extents
 // target (each >= the original), appending at the end of every axis.
 func pad(x []float32, shape []int, target []int, mode Padding) []float32 {
@@ -171,7 +156,7 @@ func pad(x []float32, shape []int, target []int, mode Padding) []float32 {
 			if j >= src[a] {
 				inside = false
 				if mode == PadReflect {
-					j = reflectIndex(j, src[a])
+					j = array.Reflect(j, src[a])
 				}
 			}
 			off += j * srcSt[a]
