@@ -196,19 +196,7 @@ func convTaps(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		Gemm(O, M, n, Mat{Data: kernel, Off: c*s.KernelInStride + k0, RS: s.KernelOutStride, CS: 1},
 			RowMajor(colT, 0, n).T(), RowMajor(acc, 0, M), true)
 	})
-	var total []float32
-	for _, a := range accs {
-		if a == nil {
-			continue
-		}
-		if total == nil {
-			total = a
-			continue
-		}
-		for i, v := range a {
-			total[i] += v
-		}
-	}
+	total := sumWorkers(accs, O*M)
 	for o := 0; o < O; o++ {
 		for b := 0; b < B; b++ {
 			dst := out[b*s.OutBatchStride+o*s.OutChanStride:]

@@ -100,22 +100,7 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 			}
 		})
 	}
-	var total []float32
-	for _, a := range accs {
-		if a == nil {
-			continue
-		}
-		if total == nil {
-			total = a
-			continue
-		}
-		for i, v := range a {
-			total[i] += v
-		}
-	}
-	if total == nil {
-		total = make([]float32, P*O*Bt)
-	}
+	total := sumWorkers(accs, P*O*Bt)
 	for b := 0; b < Bt; b++ {
 		for o := 0; o < O; o++ {
 			dst := out[b*s.OutBatchStride+o*s.OutChanStride:]

@@ -67,3 +67,25 @@ func ParallelForStatic(n int, fn func(worker, i int)) {
 	}
 	wg.Wait()
 }
+
+// sumWorkers adds the per-worker accumulators of ParallelForStatic in worker order (so the
+// result is reproducible) into the first non-nil one and returns it; all nil gives zeros of
+// length n.
+func sumWorkers(accs [][]float32, n int) []float32 {
+	var total []float32
+	for _, a := range accs {
+		switch {
+		case a == nil:
+		case total == nil:
+			total = a
+		default:
+			for i, v := range a {
+				total[i] += v
+			}
+		}
+	}
+	if total == nil {
+		total = make([]float32, n)
+	}
+	return total
+}
