@@ -56,6 +56,7 @@ func chart(c Chart) (*gplot.Plot, error) {
 		p.Y.Tick.Marker = gplot.LogTicks{Prec: -1}
 	}
 	any := false
+	ymin, ymax := math.Inf(1), math.Inf(-1)
 	for i, cv := range c.Curves {
 		if len(cv.X) != 0 && len(cv.X) != len(cv.Y) {
 			return nil, fmt.Errorf("plot: curve %q has %d x and %d y values", cv.Name, len(cv.X), len(cv.Y))
@@ -70,6 +71,7 @@ func chart(c Chart) (*gplot.Plot, error) {
 				continue
 			}
 			pts = append(pts, plotter.XY{X: x, Y: y})
+			ymin, ymax = math.Min(ymin, y), math.Max(ymax, y)
 		}
 		if len(pts) == 0 {
 			continue
@@ -96,6 +98,11 @@ func chart(c Chart) (*gplot.Plot, error) {
 	}
 	if !any && c.LogY {
 		p.Y.Scale, p.Y.Tick.Marker = gplot.LinearScale{}, gplot.DefaultTicks{}
+	}
+	if any && c.LogY && ymin == ymax {
+		// gonum widens an empty range by ±1, which crosses zero for values below 1 and
+		// panics on a log scale: widen by a factor instead.
+		p.Y.Min, p.Y.Max = ymin/2, ymax*2
 	}
 	p.Legend.Top = true
 	return p, nil

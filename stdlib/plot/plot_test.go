@@ -21,6 +21,13 @@ func TestCurvesRender(t *testing.T) {
 	if f := Curves("bad", Curve{Name: "x", X: []float64{1}, Y: []float64{1, 2}}); f.Err() == nil || !strings.Contains(f.Err().Error(), `curve "x" has 1 x and 2 y values`) {
 		t.Errorf("mismatched curve: %v", f.Err())
 	}
+	// A log axis whose points share one value below 1 (the first redraw of an MSE loss
+	// curve) renders: gonum would widen it by ±1, through zero.
+	for _, ys := range [][]float64{{0.03}, {0.5, 0.5}, {7}} {
+		if _, err := Charts(Chart{LogY: true, Curves: []Curve{{Name: "mse", Y: ys}}}).Image(); err != nil {
+			t.Errorf("log axis with %v: %v", ys, err)
+		}
+	}
 	// Empty and non-positive series on a log axis still render.
 	if f := Charts(Chart{LogY: true, Curves: []Curve{{Name: "z", Y: []float64{0, -1}}}}); f.Err() != nil {
 		t.Error(f.Err())
