@@ -196,7 +196,9 @@ func (h *npyHeader) decodeData(b []byte, n int) any {
 	}
 	switch h.dtype {
 	case Uint8:
-		return append([]uint8(nil), b[:n]...)
+		out := make([]uint8, n) // never nil, like every other dtype (an empty array round-trips)
+		copy(out, b)
+		return out
 	case Int8:
 		out := make([]int8, n)
 		for i := range out {
