@@ -43,6 +43,7 @@ type benchOptions struct {
 	python, torch string
 	noTorch       bool
 	cpuProfile    string
+	memProfile    string
 	torchCPU      bool
 }
 
@@ -76,6 +77,7 @@ their ratio (ours/torch) and the convolution GFLOP/s achieved.`,
 	f.StringVar(&o.torch, "torch", "", "path of torch_unet.py (default: ../shared/bench/torch_unet.py from the current or executable's directory)")
 	f.BoolVar(&o.noTorch, "no-torch", false, "time only our side")
 	f.StringVar(&o.cpuProfile, "cpuprofile", "", "write a Go CPU profile of our timed steps to this file")
+	f.StringVar(&o.memProfile, "memprofile", "", "write a Go heap profile (allocations of the timed steps: -sample_index=alloc_space) to this file")
 	f.BoolVar(&o.torchCPU, "torch-cpu", true, "run the PyTorch script a second time (1 timed step) to derive its CPU seconds per step")
 	bench := &cobra.Command{Use: "bench", Short: "Benchmarks (training speed against PyTorch CPU)"}
 	bench.AddCommand(unet)
@@ -225,6 +227,9 @@ func runOurs(w io.Writer, o *benchOptions, size []int) (benchResult, error) {
 		if i == o.warmup {
 			cpu0 = processCPUSeconds()
 		}
+		if i == o.warmup && o.memProfile != "" {
+			runtime.MemProfileRate = 64 << 10
+		}
 		if i == o.warmup && o.cpuProfile != "" {
 			pf, err := os.Create(o.cpuProfile)
 			if err != nil {
@@ -248,6 +253,11 @@ func runOurs(w io.Writer, o *benchOptions, size []int) (benchResult, error) {
 		}
 		fmt.Fprintf(w, "ours step %d: %.3fs loss=%v\n", i, el, loss)
 	}
+	if o.memProfile != "" {
+		if err := writeHeapProfile(o.memProfile); err != nil {
+			return benchResult{}, fmt.Errorf("--memprofile: %w", err)
+		}
+	}
 	res := summarize(ts)
 	if cpu0 >= 0 {
 		if c := processCPUSeconds(); c >= 0 {
@@ -255,6 +265,20 @@ func runOurs(w io.Writer, o *benchOptions, size []int) (benchResult, error) {
 		}
 	}
 	return res, nil
+}
+
+// writeHeapProfile writes the heap profile (allocations since MemProfileRate was set) to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC() // the profile reflects the state as of the last GC
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
 
 // processCPUSeconds returns this process's user+system CPU time from /proc/self/stat

@@ -121,6 +121,9 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	keep = true
 	start := time.Now()
 	res, err := m.Train(ctx, trainDS, valDS)
+	if rc, ok := b.(interface{ ReleaseCaches() }); ok {
+		rc.ReleaseCaches() // the run keeps the backend; not the step's recycled buffers
+	}
 	run.Result = res
 	if res != nil {
 		if werr := run.writeMetrics(); werr != nil && err == nil {

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/im2im/im2im/ml/backend/kernels"
 )
 
 // Name is the name this backend registers under: GOMLX_BACKEND=im2im-fast selects it;
@@ -29,6 +30,7 @@ func init() { backends.Register(Name, New) }
 type Backend struct {
 	backends.Backend
 	innerName string
+	recycle   recycler
 }
 
 // New constructs the fast backend around the inner backend named by config ("" picks the
@@ -67,6 +69,20 @@ func New(config string) (b backends.Backend, err error) {
 		return nil, fmt.Errorf("%s: inner backend %q does not share buffer memory with Go; use a pure-Go backend", Name, innerConfig)
 	}
 	return &Backend{Backend: inner, innerName: innerConfig}, nil
+}
+
+// Finalize implements backends.Backend: it releases the recycled buffers, then the inner backend.
+func (b *Backend) Finalize() {
+	b.recycle.drain(b.Backend)
+	b.Backend.Finalize()
+}
+
+// ReleaseCaches frees the memory kept to speed up repeated executions (recycled buffers
+// and the kernels' scratch slices); callers holding a backend after training (to predict
+// later) call it when the training loop ends. Later executions refill the caches.
+func (b *Backend) ReleaseCaches() {
+	b.recycle.drain(b.Backend)
+	kernels.ReleaseScratch()
 }
 
 // Inner returns the wrapped backend (its configuration shows in String).

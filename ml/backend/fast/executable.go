@@ -45,6 +45,7 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, dev backen
 		return nil, fmt.Errorf("%s: executable %q takes %d inputs, got %d", Name, e.builder.name, len(e.params), len(inputs))
 	}
 	inner := e.builder.backend.Backend
+	recycle := &e.builder.backend.recycle
 	bufs := make([]backends.Buffer, e.numValues)
 	owned := make([]bool, e.numValues)
 	for i, id := range e.params {
@@ -60,7 +61,7 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, dev backen
 	cleanup := func() {
 		for id, b := range bufs {
 			if b != nil && owned[id] {
-				_ = inner.BufferFinalize(b)
+				recycle.put(inner, b)
 			}
 		}
 	}
@@ -103,7 +104,7 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, dev backen
 		}
 		for _, id := range s.free {
 			if bufs[id] != nil && owned[id] {
-				_ = inner.BufferFinalize(bufs[id])
+				recycle.put(inner, bufs[id])
 			}
 			bufs[id], owned[id] = nil, false
 		}
@@ -154,7 +155,7 @@ func (e *Executable) runNative(n *node, s *step, bufs []backends.Buffer, dev bac
 		ins[i] = f
 	}
 	outShape := n.outputs[0].shape
-	buf, flat, err := inner.NewSharedBuffer(dev, outShape)
+	buf, flat, err := e.builder.backend.recycle.get(inner, dev, outShape)
 	if err != nil {
 		return nil, err
 	}

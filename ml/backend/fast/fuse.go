@@ -124,10 +124,10 @@ func (e *Executable) runFused(s *step, bufs []backends.Buffer, dev backends.Devi
 	}
 	outBufs := make([]backends.Buffer, len(s.outs))
 	for i, id := range s.outs {
-		buf, flat, err := inner.NewSharedBuffer(dev, e.builder.values[id].shape)
+		buf, flat, err := e.builder.backend.recycle.get(inner, dev, e.builder.values[id].shape)
 		if err != nil {
 			for _, b := range outBufs[:i] {
-				_ = inner.BufferFinalize(b)
+				e.builder.backend.recycle.put(inner, b)
 			}
 			return nil, err
 		}

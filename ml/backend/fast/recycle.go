@@ -1,0 +1,85 @@
+package fast
+
+import (
+	"sync"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
+)
+
+// RecycleLimit bounds the bytes of freed intermediate buffers a backend keeps for reuse.
+var RecycleLimit int64 = 2 << 30
+
+// recycler keeps the intermediate buffers that Execute frees, keyed by shape, and hands
+// them to the next native op or fused group producing that shape. A training step runs
+// the same executable with the same shapes every time, so after the first step the native
+// outputs come from here: without it they came from the inner backend's sync.Pool, which
+// every garbage collection empties, and each step re-allocated (and page-faulted)
+// hundreds of MB. Native ops overwrite their whole output, so contents need not be cleared.
+type recycler struct {
+	mu     sync.Mutex
+	free   map[string][]backends.Buffer
+	wanted map[string]bool // shapes get was asked for: only those are worth keeping
+	bytes  int64
+}
+
+// get returns a buffer of shape s: a recycled one, or a new one from the inner backend.
+func (r *recycler) get(inner backends.Backend, dev backends.DeviceNum, s shapes.Shape) (backends.Buffer, any, error) {
+	key := s.String()
+	r.mu.Lock()
+	if r.wanted == nil {
+		r.wanted = map[string]bool{}
+	}
+	r.wanted[key] = true
+	if l := r.free[key]; len(l) > 0 {
+		b := l[len(l)-1]
+		r.free[key] = l[:len(l)-1]
+		r.bytes -= int64(s.Memory())
+		r.mu.Unlock()
+		flat, err := inner.BufferData(b)
+		if err == nil {
+			return b, flat, nil
+		}
+		_ = inner.BufferFinalize(b)
+		return inner.NewSharedBuffer(dev, s)
+	}
+	r.mu.Unlock()
+	return inner.NewSharedBuffer(dev, s)
+}
+
+// put keeps b for reuse when its shape is one native ops produce, or finalizes it (also
+// when the recycler is full).
+func (r *recycler) put(inner backends.Backend, b backends.Buffer) {
+	s, err := inner.BufferShape(b)
+	if err != nil {
+		_ = inner.BufferFinalize(b)
+		return
+	}
+	size := int64(s.Memory())
+	key := s.String()
+	r.mu.Lock()
+	if !r.wanted[key] || r.bytes+size > RecycleLimit {
+		r.mu.Unlock()
+		_ = inner.BufferFinalize(b)
+		return
+	}
+	if r.free == nil {
+		r.free = map[string][]backends.Buffer{}
+	}
+	r.free[key] = append(r.free[key], b)
+	r.bytes += size
+	r.mu.Unlock()
+}
+
+// drain finalizes every kept buffer.
+func (r *recycler) drain(inner backends.Backend) {
+	r.mu.Lock()
+	free := r.free
+	r.free, r.bytes = nil, 0
+	r.mu.Unlock()
+	for _, l := range free {
+		for _, b := range l {
+			_ = inner.BufferFinalize(b)
+		}
+	}
+}
