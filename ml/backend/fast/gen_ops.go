@@ -255,22 +255,6 @@ func (b *Builder) Complex(lhs backends.Op, rhs backends.Op) (backends.Op, error)
 	return outs[0], nil
 }
 
-// Concatenate records the Concatenate operation; see backends.StandardOps.
-func (b *Builder) Concatenate(axis int, operands ...backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	operandsAt := len(ins)
-	ins = append(ins, operands...)
-	operandsEnd := len(ins)
-	outs, err := b.record("Concatenate", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Concatenate(axis, in[operandsAt:operandsEnd]...)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // Conj records the Conj operation; see backends.StandardOps.
 func (b *Builder) Conj(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)

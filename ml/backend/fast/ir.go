@@ -24,6 +24,7 @@ const (
 	kindSelectScatter                 // native float32 SelectAndScatterMax (max-pool gradient)
 	kindDot                           // native float32 DotGeneral
 	kindSlice                         // native float32 Slice (strided copy)
+	kindConcat                        // native float32 Concatenate (axes: the axis)
 )
 
 // replayFn re-creates a recorded op on another builder from its (re-created) inputs.

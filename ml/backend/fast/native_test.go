@@ -9,8 +9,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/core/tensors/images"
 )
 
-// nativeOpsGraph exercises every native element-wise, reduction, layout, pooling and dot
-// op, and the Mul+ReduceSum fusion through DotGeneral's gradient.
+// nativeOpsGraph exercises every native element-wise, reduction, layout, pooling, dot and
+// concatenation op, and the Mul+ReduceSum fusion through DotGeneral's gradient.
 func nativeOpsGraph(x, y, w, r *Node) []*Node {
 	s := Scalar(x.Graph(), x.DType(), 0.5)
 	pos := AddScalar(Abs(x), 1)
@@ -24,6 +24,8 @@ func nativeOpsGraph(x, y, w, r *Node) []*Node {
 		Neg(x), Abs(x), Sign(x), Sqrt(pos), Rsqrt(pos), Exp(x), Log(pos),
 		MaxPool(x).ChannelsAxis(images.ChannelsFirst).Window(2).Strides(2).NoPadding().Done(),
 		Slice(x, AxisRange(), AxisRange(1, 3), AxisRange(2, 8).Stride(3), AxisRange().Stride(2)),
+		Concatenate([]*Node{x, Neg(x)}, 1), Concatenate([]*Node{x, x, Neg(x)}, 3), Concatenate([]*Node{x, Exp(x)}, 0),
+		Concatenate([]*Node{x, Slice(x, AxisRange(), AxisRange(0, 1))}, 1),
 		dot, grads[0], grads[1],
 	}
 }

@@ -153,6 +153,14 @@ func (b *Builder) Slice(x backends.Op, starts, limits, strides []int) (backends.
 	}, kindSlice, func(n *node) { n.slice = [2][]int{st, ones(sd, len(st))} })
 }
 
+// Concatenate implements backends.StandardOps (native for float32: one parallel copy).
+func (b *Builder) Concatenate(axis int, operands ...backends.Op) (backends.Op, error) {
+	return b.recordMaybeNative("Concatenate", slices.Clone(operands), func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
+		o, err := ib.Concatenate(axis, in...)
+		return []backends.Op{o}, err
+	}, kindConcat, func(n *node) { n.axes = []int{axis} })
+}
+
 // runMore executes the unary, pooling and dot nodes.
 func runMore(n *node, ins [][]float32, out []float32) error {
 	switch n.kind {
@@ -173,6 +181,20 @@ func runMore(n *node, ins [][]float32, out []float32) error {
 			st[d] = rm[d] * n.slice[1][d]
 		}
 		return kernels.Copy(out, n.outputs[0].shape.Dimensions, ins[0][off:], st)
+	case kindConcat:
+		axis := n.axes[0]
+		dims := n.outputs[0].shape.Dimensions
+		outer := 1
+		for _, d := range dims[:axis] {
+			outer *= d
+		}
+		widths := make([]int, len(ins))
+		for i, in := range n.inputs {
+			if outer > 0 {
+				widths[i] = in.shape.Size() / outer
+			}
+		}
+		return kernels.Concat(out, outer, ins, widths)
 	case kindDot:
 		return kernels.DotGeneral(out, ins[0], n.inputs[0].shape.Dimensions, n.dot[0], n.dot[1],
 			ins[1], n.inputs[1].shape.Dimensions, n.dot[2], n.dot[3])

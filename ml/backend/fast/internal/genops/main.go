@@ -28,7 +28,7 @@ var handWritten = map[string]bool{
 	"Add": true, "Sub": true, "Mul": true, "Div": true, "Max": true, "Min": true,
 	"ReduceSum": true, "ReduceMax": true, "BroadcastInDim": true, "Transpose": true,
 	"Sign": true, "Neg": true, "Abs": true, "Sqrt": true, "Rsqrt": true, "Exp": true, "Log": true,
-	"ReduceWindow": true, "SelectAndScatterMax": true, "DotGeneral": true, "Slice": true,
+	"ReduceWindow": true, "SelectAndScatterMax": true, "DotGeneral": true, "Slice": true, "Concatenate": true,
 }
 
 func main() {
