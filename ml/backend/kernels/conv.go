@@ -128,7 +128,9 @@ func convPositions(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	C, O := s.InChannels, s.OutChannels
 	K, P := prod(s.KernelSpatial), prod(s.OutSpatial)
 	CK := C * K
-	w := canonicalKernel(s, kernel)
+	wbuf := getBuf(PackedALen(O, CK))
+	defer putBuf(wbuf)
+	w := PackWholeA(canonicalKernel(s, kernel), O, CK, wbuf)
 	chunk := max(NR, min(P, maxScratch/CK)/NR*NR)
 	if want := 2 * Workers(); s.Batch*ceilDiv(P, chunk) < want {
 		perBatch := ceilDiv(want, s.Batch)
@@ -153,7 +155,7 @@ func convPositions(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 				incIndex(kIdx, s.KernelSpatial)
 			}
 		}
-		GemmPackedB(O, n, CK, w, bp, Mat{Data: out, Off: b*s.OutBatchStride + q0, RS: s.OutChanStride, CS: 1}, false)
+		GemmPackedB(&w, n, bp, Mat{Data: out, Off: b*s.OutBatchStride + q0, RS: s.OutChanStride, CS: 1}, false)
 	})
 }
 

@@ -34,8 +34,10 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		}
 		incIndex(kIdx, s.KernelSpatial)
 	}
-	w := canonicalKernel(s, kernel)
 	CK := C * K
+	wbuf := getBuf(PackedALen(O, CK))
+	defer putBuf(wbuf)
+	w := PackWholeA(canonicalKernel(s, kernel), O, CK, wbuf)
 	chunk := max(NR, min(jmax, maxScratch/CK)/NR*NR)
 	if want := 2 * Workers(); s.Batch*ceilDiv(jmax, chunk) < want {
 		chunk = max(NR, ceilDiv(ceilDiv(jmax, ceilDiv(want, s.Batch)), NR)*NR)
@@ -55,7 +57,7 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		b, j0 := item/nChunks, (item%nChunks)*chunk
 		j1 := min(jmax, j0+chunk)
 		base := padded[b*C*plane+j0:]
-		GemmRowsB(O, j1-j0, CK, w, base, rowOff, Mat{Data: tmp, Off: b*O*jmax + j0, RS: jmax, CS: 1}, false)
+		GemmRowsB(&w, j1-j0, base, rowOff, Mat{Data: tmp, Off: b*O*jmax + j0, RS: jmax, CS: 1}, false)
 	})
 	// Keep the valid outputs.
 	ParallelFor(s.Batch*O, func(_, bo int) {

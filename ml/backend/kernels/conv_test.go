@@ -112,6 +112,10 @@ var convCases = []convCase{
 	{name: "2d-taps-packed-narrow", batch: 12, cin: 3, cout: 5, in: []int{10, 9}, k: []int{10, 9}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
 	{name: "2d-taps-packed-wide", batch: 20, cin: 2, cout: 9, in: []int{7, 8}, k: []int{7, 8}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true},
 	{name: "3d-taps-packed-two-panels", batch: 40, cin: 2, cout: 3, in: []int{4, 5, 6}, k: []int{4, 5, 6}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true},
+	// More than KC input channels×taps and more than MC output channels: several blocks of
+	// the whole-packed weights (shifted and positions lowerings).
+	{name: "3d-deep-wide", batch: 2, cin: 12, cout: 130, in: []int{4, 5, 6}, k: []int{3, 3, 3}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
+	{name: "2d-deep-wide-stride2", batch: 1, cin: 30, cout: 131, in: []int{9, 8}, k: []int{3, 3}, stride: []int{2, 2}, padLo: []int{1, 1}, padHi: []int{1, 1}},
 	{name: "1d", batch: 2, cin: 3, cout: 2, in: []int{50}, k: []int{5}, padLo: []int{2}, padHi: []int{2}},
 }
 

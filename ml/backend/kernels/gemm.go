@@ -242,68 +242,103 @@ func PackBPanel(bp []float32, k, p int, row []float32) {
 	}
 }
 
-// GemmPackedB is Gemm with B already packed (see PackBPanel), saving the packing pass
-// when the producer of B (im2col) can write the packed layout directly.
-func GemmPackedB(m, n, k int, a Mat, bp []float32, c Mat, accumulate bool) {
+// PackedA is a whole m×k matrix A packed once for many GEMMs with the same left operand
+// (a convolution's weights, multiplied with every chunk of output positions): the block
+// of depth [pc, pc+KC) and rows [ic, ic+MC) is laid out as packA writes it.
+type PackedA struct {
+	M, K int
+	mPad int // M rounded up to MR
+	Data []float32
+}
+
+// PackWholeA packs the m×k matrix a (see PackedA) into buf when it is large enough
+// (PackedALen), else into a new slice.
+func PackWholeA(a Mat, m, k int, buf []float32) PackedA {
+	p := PackedA{M: m, K: k, mPad: ceilDiv(m, MR) * MR}
+	n := p.mPad * k
+	if cap(buf) < n {
+		buf = make([]float32, n)
+	}
+	p.Data = buf[:n]
+	for pc := 0; pc < k; pc += KC {
+		kc := min(KC, k-pc)
+		for ic := 0; ic < m; ic += MC {
+			packA(p.block(ic, pc, kc), a, ic, min(MC, m-ic), pc, kc)
+		}
+	}
+	return p
+}
+
+// PackedALen is the length of PackWholeA's packing of an m×k matrix.
+func PackedALen(m, k int) int { return ceilDiv(m, MR) * MR * k }
+
+// block returns the packed rows [ic, ic+MC) at depth [pc, pc+kc).
+func (p *PackedA) block(ic, pc, kc int) []float32 { return p.Data[pc*p.mPad+ic*kc:] }
+
+// GemmPackedB is Gemm with A packed whole (PackWholeA) and B already packed (see
+// PackBPanel), saving both packing passes when the producer of B (im2col) can write the
+// packed layout directly and A is shared by many calls.
+func GemmPackedB(a *PackedA, n int, bp []float32, c Mat, accumulate bool) {
+	m, k := a.M, a.K
 	if m <= 0 || n <= 0 || k <= 0 {
-		Gemm(m, n, k, a, Mat{Data: bp, RS: n, CS: 1}, c, accumulate)
 		return
 	}
-	s := scratchPool.Get().(*gemmScratch)
-	defer scratchPool.Put(s)
+	var tile [MR * NR]float32
 	micro := microKernel()
 	for pc := 0; pc < k; pc += KC {
 		kc := min(KC, k-pc)
 		acc := accumulate || pc > 0
 		for ic := 0; ic < m; ic += MC {
 			mc := min(MC, m-ic)
-			packA(s.ap, a, ic, mc, pc, kc)
+			ap := a.block(ic, pc, kc)
 			for jr := 0; jr < n; jr += NR {
 				nr := min(NR, n-jr)
 				bpan := bp[(jr/NR)*k*NR+pc*NR:]
 				for ir := 0; ir < mc; ir += MR {
 					mr := min(MR, mc-ir)
-					micro(kc, s.ap[ir*kc:], bpan, &s.tile)
-					storeTile(&s.tile, c, ic+ir, jr, mr, nr, acc)
+					micro(kc, ap[ir*kc:], bpan, &tile)
+					storeTile(&tile, c, ic+ir, jr, mr, nr, acc)
 				}
 			}
 		}
 	}
 }
 
-// GemmRowsB is Gemm with B given by row offsets: B[p][j] = b[rowOff[p]+j]. A convolution
-// with stride 1 uses it to read every kernel tap's shifted input in place, with no im2col.
-// b must hold NR−1 floats past the last element any row uses (the AVX-512 path reads
-// whole 32-float rows in place).
-func GemmRowsB(m, n, k int, a Mat, b []float32, rowOff []int, c Mat, accumulate bool) {
+// GemmRowsB is Gemm with A packed whole (PackWholeA) and B given by row offsets:
+// B[p][j] = b[rowOff[p]+j]. A convolution with stride 1 uses it to read every kernel tap's
+// shifted input in place, with no im2col. b must hold NR−1 floats past the last element
+// any row uses (the AVX-512 path reads whole 32-float rows in place).
+func GemmRowsB(a *PackedA, n int, b []float32, rowOff []int, c Mat, accumulate bool) {
+	m, k := a.M, a.K
 	if m <= 0 || n <= 0 || k <= 0 {
 		return
 	}
-	s := scratchPool.Get().(*gemmScratch)
-	defer scratchPool.Put(s)
 	if rows := microRowsB(); rows != nil {
 		// B is read in place: the caller guarantees NR−1 readable floats past every row's
 		// last column (their products land in tile columns that are never stored).
+		var tile [MR * NR]float32
 		for pc := 0; pc < k; pc += KC {
 			kc := min(KC, k-pc)
 			acc := accumulate || pc > 0
 			ro := rowOff[pc : pc+kc]
 			for ic := 0; ic < m; ic += MC {
 				mc := min(MC, m-ic)
-				packA(s.ap, a, ic, mc, pc, kc)
+				ap := a.block(ic, pc, kc)
 				for jr := 0; jr < n; jr += NR {
 					nr := min(NR, n-jr)
 					bj := b[jr:]
 					for ir := 0; ir < mc; ir += MR {
 						mr := min(MR, mc-ir)
-						rows(kc, s.ap[ir*kc:], bj, ro, &s.tile)
-						storeTile(&s.tile, c, ic+ir, jr, mr, nr, acc)
+						rows(kc, ap[ir*kc:], bj, ro, &tile)
+						storeTile(&tile, c, ic+ir, jr, mr, nr, acc)
 					}
 				}
 			}
 		}
 		return
 	}
+	s := scratchPool.Get().(*gemmScratch)
+	defer scratchPool.Put(s)
 	micro := microKernel()
 	for jc := 0; jc < n; jc += NC {
 		nc := min(NC, n-jc)
@@ -325,13 +360,13 @@ func GemmRowsB(m, n, k int, a Mat, b []float32, rowOff []int, c Mat, accumulate 
 			acc := accumulate || pc > 0
 			for ic := 0; ic < m; ic += MC {
 				mc := min(MC, m-ic)
-				packA(s.ap, a, ic, mc, pc, kc)
+				ap := a.block(ic, pc, kc)
 				for jr := 0; jr < nc; jr += NR {
 					nr := min(NR, nc-jr)
 					bpan := s.bp[jr*kc:]
 					for ir := 0; ir < mc; ir += MR {
 						mr := min(MR, mc-ir)
-						micro(kc, s.ap[ir*kc:], bpan, &s.tile)
+						micro(kc, ap[ir*kc:], bpan, &s.tile)
 						storeTile(&s.tile, c, ic+ir, jc+jr, mr, nr, acc)
 					}
 				}
