@@ -24,6 +24,11 @@ import (
 func (s *Session) Inspect(code string, cursor int) (text string, found bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.inspect(code, cursor)
+}
+
+// inspect is Inspect with s.mu held (the %help magic runs inside Execute).
+func (s *Session) inspect(code string, cursor int) (text string, found bool) {
 	qual, word, _, _ := wordAt(code, runeToByte(code, cursor), true)
 	if word == "" {
 		return "", false

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"unicode/utf8"
 )
 
 // HelpText is what %help prints.
@@ -19,6 +20,7 @@ the Go standard library is available (import what you use).
 
 Magics (a line starting with % or ! in column 0):
   %help            this text
+  %help NAME       doc of a symbol or variable (im2im.UNet: fields, docs, defaults)
   %reset           forget all variables, types, functions and imports
   %env K=V         set an environment variable (%env K prints it, %env lists all)
   %cd DIR          change the working directory (%cd prints it)
@@ -52,7 +54,16 @@ func (s *Session) lineMagic(ctx context.Context, line string, lineNo int) error 
 	out, _ := s.stdStreams()
 	switch name {
 	case "help":
-		io.WriteString(out, HelpText+"\n")
+		if arg == "" {
+			io.WriteString(out, HelpText+"\n")
+			break
+		}
+		// %help NAME: what inspect (shift-tab) shows, e.g. a struct's fields, docs, defaults.
+		text, found := s.inspect(arg, utf8.RuneCountInString(arg))
+		if !found {
+			return fail(ErrMagic, "%%help: %s is not a known package, symbol or variable", arg)
+		}
+		io.WriteString(out, text+"\n")
 	case "reset":
 		if err := s.reset(); err != nil {
 			return fail(ErrMagic, "%%reset: %v", err)

@@ -113,4 +113,22 @@ func TestInspectShowsFieldDocs(t *testing.T) {
 	if text, _ = s.Inspect(code, len(code)); !strings.Contains(text, "Epochs to train. [10]") {
 		t.Errorf("Trainer docs lack defaults:\n%s", text)
 	}
+	// %help NAME prints the same text inside a cell (Execute holds the session's lock).
+	for _, tc := range []struct{ cell, want string }{
+		{"%help im2im.UNet", "Features per level"},
+		{"%help im2im.Trainer", "Epochs to train. [10]"},
+		{"x := 41\n%help x", "x int = 41"},
+	} {
+		sk := &sink{}
+		if _, err := s.Execute(context.Background(), tc.cell, sk); err != nil {
+			t.Fatalf("%q: %v", tc.cell, err)
+		}
+		if !strings.Contains(sk.out.String(), tc.want) {
+			t.Errorf("%q printed %q, want it to contain %q", tc.cell, sk.out.String(), tc.want)
+		}
+	}
+	if _, err := s.Execute(context.Background(), "%help im2im.NoSuchThing", &sink{}); err == nil ||
+		!strings.Contains(err.Error(), "im2im.NoSuchThing is not a known") {
+		t.Errorf("%%help of an unknown name: %v", err)
+	}
 }
