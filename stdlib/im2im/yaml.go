@@ -160,9 +160,56 @@ func configFromNode(name string, root *yaml.Node, overrides []string) (Config, e
 	var c Config
 	decodeValue(root, reflect.ValueOf(&c).Elem(), "", &errs)
 	if len(errs) > 0 {
-		return Config{}, fmt.Errorf("%s: %w", name, &ValidationError{Problems: errs})
+		// Report everything at once: validate what could be decoded too, leaving
+		// out what repeats a decoding problem's path.
+		if err := c.Validate(); err != nil {
+			var ve *ValidationError
+			if errors.As(err, &ve) {
+				errs = append(errs, unrelatedProblems(ve.Problems, errs)...)
+			} else {
+				errs = append(errs, err.Error())
+			}
+		}
+		return Config{}, fmt.Errorf("%s: %w", name, &ValidationError{Problems: dedupe(errs)})
 	}
 	return c, nil
+}
+
+// problemPath is the config path a problem line starts with ("data.patch.size[0]").
+func problemPath(p string) string {
+	path, _, _ := strings.Cut(p, ": ")
+	return path
+}
+
+// unrelatedProblems returns the problems of more whose path is neither one of
+// known's paths nor inside or above one (a value that failed to decode is zero,
+// and its validation would only repeat the decoding problem).
+func unrelatedProblems(more, known []string) []string {
+	var out []string
+	for _, m := range more {
+		mp := problemPath(m)
+		related := false
+		for _, k := range known {
+			kp := problemPath(k)
+			if pathWithin(mp, kp) || pathWithin(kp, mp) {
+				related = true
+				break
+			}
+		}
+		if !related {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// pathWithin reports whether path is base or a key or index below it.
+func pathWithin(path, base string) bool {
+	if !strings.HasPrefix(path, base) {
+		return false
+	}
+	rest := path[len(base):]
+	return rest == "" || rest[0] == '.' || rest[0] == '['
 }
 
 func joinPath(path, key string) string {

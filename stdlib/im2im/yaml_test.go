@@ -1,6 +1,7 @@
 package im2im
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -56,10 +57,75 @@ func TestLoadConfigErrors(t *testing.T) {
 		`data.patch.per_imag: unknown key; did you mean "per_image"? (line 6)`,
 		`model.loss.kind: unknown kind "dicece" (want ce, dice, dice_ce, focal, huber, l1, mse); did you mean "dice_ce"?`,
 		`trainer.epoch: unknown key; did you mean "epochs"?`,
+		// Validation runs too, on what could be decoded.
+		`model.net.features: want ≥ 2 levels, got 1`,
+		`trainer.lr: must be positive, got -1`,
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error lacks %q:\n%s", want, msg)
 		}
+	}
+}
+
+// TestLoadConfigReportsEverything: decoding problems (unknown keys and kinds) and
+// validation problems come in one ValidationError, without a decoding problem
+// repeated by validation.
+func TestLoadConfigReportsEverything(t *testing.T) {
+	tests := []struct {
+		name, yaml string
+		want       []string
+		not        []string
+	}{
+		{"unknown keys and invalid values", `
+data:
+  patch: {size: [30, 30]}
+model:
+  net: {kind: unet, dims: 2, features: [8]}
+  loss: {kind: dicey}
+trainer:
+  epoch: 3
+  lr: -1
+`, []string{
+			`model.loss.kind: unknown kind "dicey"`,
+			`trainer.epoch: unknown key; did you mean "epochs"?`,
+			`data.path: missing`,
+			`model.net.features: want ≥ 2 levels, got 1`,
+			`trainer.lr: must be positive, got -1`,
+		}, nil},
+		{"undecodable value is not re-reported", `
+data: {path: /x, patch: {size: [a, 32]}}
+trainer: {epochz: 1, batch_size: -1}
+`, []string{
+			`data.patch.size[0]: want a int, got "a"`,
+			`trainer.epochz: unknown key`,
+			`trainer.batch_size: must be at least 1, got -1`,
+		}, []string{`data.patch.size[0]: must be positive`}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := ParseConfig("cfg.yaml", tc.yaml)
+			var ve *ValidationError
+			if !errors.As(err, &ve) {
+				t.Fatalf("want a ValidationError, got %T: %v", err, err)
+			}
+			msg := err.Error()
+			if strings.Count(msg, "invalid configuration") != 1 {
+				t.Errorf("not one error:\n%s", msg)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(msg, w) {
+					t.Errorf("error lacks %q:\n%s", w, msg)
+				}
+			}
+			for _, w := range tc.not {
+				if strings.Contains(msg, w) {
+					t.Errorf("error repeats %q:\n%s", w, msg)
+				}
+			}
+			if len(ve.Problems) < len(tc.want) {
+				t.Errorf("%d problems, want ≥ %d: %v", len(ve.Problems), len(tc.want), ve.Problems)
+			}
+		})
 	}
 }
 
