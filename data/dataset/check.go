@@ -23,8 +23,11 @@ type SubjectInfo struct {
 }
 
 // Check opens every file's header (no pixel data) with a few goroutines and
-// reports every problem at once: unreadable files, a Z extent that contradicts
-// the declared dims (2D needs Z = 1, 3D needs Z > 1), and arrays of one subject
+// reports every problem at once: unreadable files, files with more than one
+// time point (T > 1: training reads single time points, and Load would see
+// only the first; split such files, e.g. with `im2im image convert --T n`), a
+// Z extent that contradicts the declared dims (2D needs Z = 1, 3D needs
+// Z > 1), and arrays of one subject
 // whose Z/Y/X shapes differ from IM's (both shapes named). Unpair data is held
 // to this too: the transforms crop IM and GT with one box, so the shuffled GT
 // files must have IM's shape (crop or pad them beforehand). dims 0 skips the
@@ -65,6 +68,9 @@ func checkSubject(s Subject, cat Category, dims int) (SubjectInfo, []error) {
 		m := img.Meta()
 		img.Close()
 		info.Files[r] = FileInfo{Path: p, Shape: m.Shape, DType: m.DType.String()}
+		if t := m.Shape[0]; t > 1 {
+			errs = append(errs, fmt.Errorf("dataset: subject %s, %s: %s has T=%d time points; im2im trains on one time point per file (split it, e.g. `im2im image convert FILE OUT --T n`)", s.ID, r, p, t))
+		}
 		z := m.Shape[2]
 		switch {
 		case dims == 2 && z != 1:

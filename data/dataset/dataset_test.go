@@ -21,7 +21,7 @@ func writeImg(t *testing.T, path string, v float32, shape ...int) {
 	os.MkdirAll(filepath.Dir(path), 0o755)
 	a := array.New(shape...)
 	a.Fill(v)
-	dims := map[int]string{3: "CYX", 4: "CZYX"}[len(shape)]
+	dims := map[int]string{3: "CYX", 4: "CZYX", 5: "TCZYX"}[len(shape)]
 	img, err := imageio.FromFloat32(a.Data, dims, shape...)
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +128,69 @@ func TestDiscoverErrorsListEveryProblem(t *testing.T) {
 	}
 	if _, err := Discover(Spec{Path: dir, Category: "x"}); err == nil || !strings.Contains(err.Error(), `"x"`) {
 		t.Errorf("bad category: %v", err)
+	}
+}
+
+// A time-lapse file (T > 1) is a reported problem naming the file and T, in
+// Check (with every other problem) and in Load, whatever the declared dims.
+func TestTimeLapseIsAProblem(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		dims    int
+		imShape []int // TCZYX
+		gtShape []int
+		want    []string // substrings of the error; none: no error
+	}{
+		{"single time point 2D", 2, []int{1, 1, 1, 8, 8}, []int{1, 1, 1, 8, 8}, nil},
+		{"single time point 3D", 3, []int{1, 1, 4, 8, 8}, []int{1, 1, 4, 8, 8}, nil},
+		{"2D time-lapse IM", 2, []int{3, 1, 1, 8, 8}, []int{1, 1, 1, 8, 8}, []string{"a_IM.ome.tiff has T=3"}},
+		{"3D time-lapse IM and GT", 3, []int{2, 1, 4, 8, 8}, []int{5, 1, 4, 8, 8},
+			[]string{"a_IM.ome.tiff has T=2", "a_GT.ome.tiff has T=5"}},
+		{"dims unchecked", 0, []int{2, 1, 1, 8, 8}, []int{1, 1, 1, 8, 8}, []string{"a_IM.ome.tiff has T=2"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			writeImg(t, filepath.Join(dir, "a_IM.ome.tiff"), 1, tc.imShape...)
+			writeImg(t, filepath.Join(dir, "a_GT.ome.tiff"), 1, tc.gtShape...)
+			// A second, clean subject: its problems would show if misattributed.
+			writeImg(t, filepath.Join(dir, "b_IM.ome.tiff"), 1, 1, 1, tc.imShape[2], 8, 8)
+			writeImg(t, filepath.Join(dir, "b_GT.ome.tiff"), 1, 1, 1, tc.imShape[2], 8, 8)
+			d, _, err := Open(Spec{Path: dir, Dims: tc.dims, ValRatio: -1})
+			if d == nil {
+				t.Fatalf("Open: %v", err)
+			}
+			var a Subject
+			for _, s := range d.All() {
+				if s.ID == "a" {
+					a = s
+				}
+			}
+			loadDims := tc.dims
+			if loadDims == 0 {
+				loadDims = 2
+			}
+			_, lerr := Load(a, loadDims)
+			if len(tc.want) == 0 {
+				if err != nil || lerr != nil {
+					t.Fatalf("Open: %v; Load: %v", err, lerr)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("Open: no error for a time-lapse file")
+			}
+			if n := strings.Count(err.Error(), "time points"); n != len(tc.want) {
+				t.Errorf("Open reports %d time-lapse problems, want %d:\n%v", n, len(tc.want), err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("Open error lacks %q:\n%v", w, err)
+				}
+			}
+			if lerr == nil || !strings.Contains(lerr.Error(), "has T=") {
+				t.Errorf("Load of a time-lapse subject: %v", lerr)
+			}
+		})
 	}
 }
 

@@ -11,7 +11,9 @@
 // Categories: pair (IM → GT), unpair (two unmatched sets; GT files are shuffled
 // across subjects), embedseg (GT holds instance labels). Check reports every
 // problem at once: unmatched files, IM/GT shape mismatches (with both shapes),
-// wrong dimensionality for the declared 2D/3D, empty folders, unreadable files.
+// wrong dimensionality for the declared 2D/3D, time-lapse files (T > 1, which
+// training would otherwise reduce to their first frame), empty folders,
+// unreadable files.
 // Load reads a subject as a sample of CYX / CZYX float32 arrays.
 //
 // Layering: dataset imports data/array, data/imageio, data/transform and

@@ -9,8 +9,9 @@ import (
 	"github.com/im2im/im2im/data/transform"
 )
 
-// Load reads every file of a subject at T = 0 as float32, CYX for dims 2 and
-// CZYX for dims 3.
+// Load reads every file of a subject as float32, CYX for dims 2 and CZYX for
+// dims 3. Files with more than one time point (T > 1) are refused, as Check
+// reports them, rather than silently reduced to their first frame.
 func Load(s Subject, dims int) (*array.Sample, error) {
 	order := map[int]string{2: "CYX", 3: "CZYX"}[dims]
 	if order == "" {
@@ -24,6 +25,10 @@ func Load(s Subject, dims int) (*array.Sample, error) {
 			return nil, fmt.Errorf("dataset: subject %s, %s: %w", s.ID, r, err)
 		}
 		m := img.Meta()
+		if t := m.Shape[0]; t > 1 {
+			img.Close()
+			return nil, fmt.Errorf("dataset: subject %s, %s: %s has T=%d time points; im2im trains on one time point per file (split it, e.g. `im2im image convert FILE OUT --T n`)", s.ID, r, p, t)
+		}
 		if dims == 2 && m.Shape[2] != 1 {
 			img.Close()
 			return nil, fmt.Errorf("dataset: subject %s, %s: %s has Z=%d but the data is declared 2D", s.ID, r, p, m.Shape[2])
