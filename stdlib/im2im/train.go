@@ -3,6 +3,7 @@ package im2im
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/data/loader"
+	"github.com/im2im/im2im/data/transform"
 	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/train"
 	"github.com/im2im/im2im/stdlib/display"
@@ -42,9 +44,13 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	if err != nil {
 		return nil, err
 	}
+	spec := dataset.Spec{Path: d.Path, Train: d.Train, Val: d.Val, Category: dataset.Category(d.Category),
+		Dims: d.Dims, ValRatio: d.ValRatio, Seed: uint64(r.Trainer.Seed)}
+	if err := checkFirstSubject(r, spec, det); err != nil {
+		return nil, err
+	}
 	p, err := loader.Prepare(ctx, loader.PipelineConfig{
-		Spec: dataset.Spec{Path: d.Path, Train: d.Train, Val: d.Val, Category: dataset.Category(d.Category),
-			Dims: d.Dims, ValRatio: d.ValRatio, Seed: uint64(r.Trainer.Seed)},
+		Spec:  spec,
 		Chain: append(det[:len(det):len(det)], random...), StoreDir: d.Store, Workers: d.Workers,
 	})
 	if err != nil {
@@ -136,6 +142,26 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	}
 	run.Elapsed = time.Since(start)
 	return run, nil
+}
+
+// checkFirstSubject loads the first training subject straight from its files,
+// runs the cached chain det on it and compares it with the declaration, so that a
+// data-vs-model mismatch is reported before the patch store is built. Problems
+// of discovery or loading are left to loader.Prepare, which reports them all.
+func checkFirstSubject(r Config, spec dataset.Spec, det transform.Chain) error {
+	ds, err := dataset.Discover(spec)
+	if err != nil || len(ds.Train) == 0 {
+		return nil
+	}
+	s, err := dataset.Load(ds.Train[0], spec.Dims)
+	if err != nil {
+		return nil
+	}
+	out, err := det.Apply(s, rand.New(rand.NewPCG(0, 0)))
+	if err != nil || len(out) != 1 {
+		return nil
+	}
+	return checkData(r, out[0])
 }
 
 // checkData compares the first training sample with the declaration.

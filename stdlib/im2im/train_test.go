@@ -1,6 +1,7 @@
 package im2im
 
 import (
+	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -159,10 +160,15 @@ func TestTrainChecksDataAgainstModel(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			c := tinySeg(synthDir(t, tc.kind, 4), root)
 			c.Trainer.Name = ""
+			c.Data.Store = filepath.Join(t.TempDir(), "store")
 			tc.edit(&c)
 			_, err := TrainConfig(c)
 			if err == nil {
 				t.Fatal("trained")
+			}
+			// The first subject is checked before the patch store is built.
+			if _, serr := os.Stat(c.Data.Store); !errors.Is(serr, os.ErrNotExist) {
+				t.Errorf("patch store %s built before the data check (%v)", c.Data.Store, serr)
 			}
 			for _, w := range tc.want {
 				if !strings.Contains(err.Error(), w) {

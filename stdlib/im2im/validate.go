@@ -1,6 +1,7 @@
 package im2im
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -34,6 +35,16 @@ func (c Config) Validate() error {
 	d, m, t := r.Data, r.Model, r.Trainer
 	if d.Path == "" && (d.Train == "" || d.Val == "") {
 		add("data.path", "missing (or give both data.train and data.val)")
+	}
+	for _, p := range [][2]string{{"data.path", d.Path}, {"data.train", d.Train}, {"data.val", d.Val}} {
+		if p[1] == "" {
+			continue
+		}
+		if _, err := os.Stat(p[1]); errors.Is(err, os.ErrNotExist) {
+			add(p[0], "%s does not exist", p[1])
+		} else if err != nil {
+			add(p[0], "%v", err)
+		}
 	}
 	if d.Category != "pair" {
 		add("data.category", "want pair (the FCN framework trains on pairs), got %q", d.Category)

@@ -161,15 +161,31 @@ func TestValidateListsEveryProblem(t *testing.T) {
 		t.Errorf("%d problems: %v", len(ve.Problems), ve.Problems)
 	}
 	// Patch size not divisible by the net's total stride.
-	c = tinySeg("/data", "/tmp")
+	c = tinySeg(t.TempDir(), "/tmp")
 	c.Data.Patch.Size = []int{32, 30}
 	c.Model.Net = UNet{Dims: 2, Features: []int{4, 8, 16}, OutChannels: 2}
 	err = c.Validate()
 	if err == nil || !strings.Contains(err.Error(), "data.patch.size[1]: 30 is not a multiple of 4") {
 		t.Errorf("divisibility: %v", err)
 	}
-	if err := tinySeg("/data", "/tmp").Validate(); err != nil {
+	if err := tinySeg(t.TempDir(), "/tmp").Validate(); err != nil {
 		t.Errorf("good config: %v", err)
+	}
+	// Data folders that do not exist are named with their key.
+	missing := filepath.Join(t.TempDir(), "nope")
+	for _, tc := range []struct {
+		edit func(*Data)
+		want string
+	}{
+		{func(d *Data) { d.Path = missing }, "data.path: " + missing + " does not exist"},
+		{func(d *Data) { d.Path, d.Train, d.Val = "", missing, t.TempDir() }, "data.train: " + missing + " does not exist"},
+		{func(d *Data) { d.Path, d.Train, d.Val = "", t.TempDir(), missing }, "data.val: " + missing + " does not exist"},
+	} {
+		c := tinySeg("", "/tmp")
+		tc.edit(&c.Data)
+		if err := c.Validate(); err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("want %q, got %v", tc.want, err)
+		}
 	}
 }
 
@@ -215,7 +231,7 @@ func TestPresets(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c.Data.Path = "/data"
+		c.Data.Path = t.TempDir()
 		if err := c.Validate(); err != nil {
 			t.Errorf("preset %s: %v", name, err)
 		}
@@ -274,7 +290,7 @@ func FuzzParseConfig(f *testing.F) {
 }
 
 func TestCostMapNeedsWeightedLoss(t *testing.T) {
-	c := tinySeg("/data", "/tmp")
+	c := tinySeg(t.TempDir(), "/tmp")
 	c.Data.CostMap = "CM"
 	c.Model.Loss = Dice{}
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "data.cost_map: loss dice does not take per-voxel weights") {
