@@ -282,11 +282,28 @@ func TestRunProcessExitCodes(t *testing.T) {
 		{[]string{"run", filepath.Join(dir, "fail.ipynb")}, 1, "im2im: " + filepath.Join(dir, "fail.ipynb") + ": cell 3 (In [2]), line 3:10"},
 		{[]string{"run", bad}, 2, "im2im: " + bad + ": nbformat 5 is not supported"},
 		{[]string{"run", filepath.Join(dir, "params.ipynb"), "-p", "x=1"}, 2, `im2im: ` + filepath.Join(dir, "params.ipynb") + `: unknown parameter "x"`},
+		{[]string{"run", filepath.Join(dir, "params.ipynb"), "--bogus"}, 2, "im2im: im2im run: unknown flag: --bogus (see im2im run --help)"},
+		{[]string{"data", "synth", "--nope"}, 2, "unknown flag: --nope"},
 	} {
 		stderr, code := runProcess(t, tc.args...)
 		if code != tc.code || !strings.Contains(stderr, tc.want) {
 			t.Errorf("im2im %s: exit %d, want %d; stderr lacks %q?\n%s", strings.Join(tc.args, " "), code, tc.code, tc.want, stderr)
 		}
+	}
+}
+
+// TestRunGoroutinePanicProcess: a panic in a goroutine a cell started kills the process
+// (Go cannot recover it), but its trace still reaches the real stderr although fd 2 is
+// redirected into the notebook while the cell runs.
+func TestRunGoroutinePanicProcess(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "crash.ipynb")
+	os.WriteFile(in, []byte(`{"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": [{"cell_type": "code", "id": "c",
+	  "metadata": {}, "outputs": [], "execution_count": null,
+	  "source": "import \"time\"\ngo func() { var m map[string]int; m[\"a\"] = 1 }()\ntime.Sleep(5 * time.Second)"}]}`), 0o644)
+	stderr, code := runProcess(t, "run", in)
+	if code == 0 || !strings.Contains(stderr, "assignment to entry in nil map") {
+		t.Fatalf("exit %d; stderr lacks the crash trace:\n%s", code, stderr)
 	}
 }
 

@@ -7,6 +7,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/spf13/cobra"
 )
@@ -31,7 +32,18 @@ type exitError struct {
 func (e *exitError) Error() string { return e.err.Error() }
 func (e *exitError) Unwrap() error { return e.err }
 
+func init() {
+	// A bad flag is bad input: exit code 2, like every other usage error (1 means the
+	// command ran and failed, e.g. a notebook cell).
+	rootCmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return &exitError{code: 2, err: fmt.Errorf("%s: %w (see %s --help)", c.CommandPath(), err, c.CommandPath())}
+	})
+}
+
 func main() {
+	// Cells redirect fd 2 into the notebook while they run; a crash (a panic in a goroutine
+	// a cell started) must still print its trace on the real stderr.
+	_ = debug.SetCrashOutput(os.Stderr, debug.CrashOptions{})
 	if err := rootCmd.Execute(); err != nil {
 		fmt.Fprintln(os.Stderr, "im2im:", err)
 		if ee, ok := err.(*exitError); ok {

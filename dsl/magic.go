@@ -30,7 +30,9 @@ Magics (a line starting with % or ! in column 0):
   %%writefile F    (first line) write the rest of the cell to file F
 
 Interrupting a cell stops interpreted code at once; long compiled calls (training)
-stop when display.Context() is cancelled, and the next cell waits for them.`
+stop when display.Context() is cancelled, and the next cell waits for them.
+A panic in the cell becomes its error; a panic in a goroutine the cell started cannot
+be recovered in Go and ends the kernel (its trace goes to the kernel's log).`
 
 // lineMagic runs one %magic or !command line.
 func (s *Session) lineMagic(ctx context.Context, line string, lineNo int) error {
