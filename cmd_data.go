@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -143,17 +144,40 @@ func loadCacheConfig(path string, o *cacheOptions) error {
 	}
 	var errs []error
 	for i, p := range d.Preprocess {
-		name := p.Name
-		if name == "" {
-			name = p.FuncName
+		switch {
+		case p.Name != "":
+			o.chain = append(o.chain, transform.Spec{Name: p.Name, Params: p.Params})
+		case p.FuncName != "":
+			sp, ok, err := monaiSpec(p.FuncName, p.Params)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s: data.preprocess[%d]: %w", path, i, err))
+			} else if ok {
+				o.chain = append(o.chain, sp)
+			}
+		default:
+			errs = append(errs, fmt.Errorf("%s: data.preprocess[%d]: no name or func_name", path, i))
 		}
-		if name == "" {
-			errs = append(errs, fmt.Errorf("%s: data.preprocess[%d]: no name", path, i))
-			continue
-		}
-		o.chain = append(o.chain, transform.Spec{Name: name, Params: p.Params})
 	}
 	return errors.Join(errs...)
+}
+
+// monaiSpec translates an mmv_im2im preprocess entry (a MONAI func_name and its
+// params) with transform.FromMONAI into the spec of our transform; ok is false
+// for entries the pipeline does itself (LoadImaged, EnsureTyped, ...). A
+// func_name that is not a MONAI transform but one of ours (normalize_zscore,
+// ...) is taken as ours.
+func monaiSpec(funcName string, params map[string]any) (sp transform.Spec, ok bool, err error) {
+	t, err := transform.FromMONAI(funcName, params)
+	if err != nil {
+		if slices.Contains(transform.Names(), funcName) {
+			return transform.Spec{Name: funcName, Params: params}, true, nil
+		}
+		return sp, false, err
+	}
+	if t == nil {
+		return sp, false, nil
+	}
+	return transform.Chain{t}.Specs()[0], true, nil
 }
 
 func newDataCacheCmd() *cobra.Command {
@@ -167,7 +191,10 @@ func newDataCacheCmd() *cobra.Command {
 preprocessing chain on each subject and stores the result, with a progress bar.
 Subjects already stored are skipped; an interrupted build resumes. The config is
 YAML with a data section: path (or train/val), category, dims, cache_path,
-train_val_ratio, seed and preprocess (a list of {name, params}).`,
+train_val_ratio, seed and preprocess: a list of {name, params} with im2im
+transform names, or of mmv_im2im's {func_name, params} with MONAI dictionary
+transforms (NormalizeIntensityd, RandSpatialCropSamplesd, ...), translated to
+ours; LoadImaged, EnsureTyped and the like are done by the pipeline and skipped.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			o := &cacheOptions{store: flags.store, workers: flags.workers, zstd: flags.zstd, collect: flags.collect}

@@ -93,3 +93,63 @@ func TestDataCommandErrors(t *testing.T) {
 		t.Errorf("info on a missing folder: %v", err)
 	}
 }
+
+// mmv_im2im preprocess entries (func_name: a MONAI dictionary transform) are
+// translated with transform.FromMONAI: loading/typing entries are skipped, the
+// others become our transforms with the same parameters (so the cache key is
+// that of the equivalent im2im-named chain), and untranslatable ones are bad
+// input naming the entry.
+func TestDataCacheMONAIFuncName(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "d")
+	if _, _, err := runCLI(t, "data", "synth", "--kind", "denoise", "--out", data, "--n", "3", "--size", "16,16"); err != nil {
+		t.Fatal(err)
+	}
+	write := func(name, preprocess string) string {
+		p := filepath.Join(dir, name)
+		os.WriteFile(p, []byte("data:\n  path: d\n  dims: 2\n  cache_path: cache\n  preprocess:\n"+preprocess), 0o644)
+		return p
+	}
+	monai := write("monai.yaml", `    - func_name: LoadImaged
+      params: {keys: [IM, GT]}
+    - func_name: EnsureChannelFirstd
+      params: {keys: [IM, GT]}
+    - func_name: ScaleIntensityRangePercentilesd
+      params: {keys: [IM], lower: 0.5, upper: 99.5, b_min: 0, b_max: 1, clip: true}
+    - func_name: RandSpatialCropSamplesd
+      params: {keys: [IM, GT], roi_size: [8, 8], num_samples: 2, random_size: false}
+`)
+	ours := write("ours.yaml", `    - name: normalize_percentile
+      params: {keys: [IM], lower: 0.5, upper: 99.5, b_min: 0, b_max: 1, clip: true}
+    - func_name: normalize_zscore
+`)
+	out, _, err := runCLI(t, "data", "cache", "--config", monai)
+	if err != nil || !strings.Contains(out, "caching the 1 deterministic steps; 1 random steps from rand_crop_samples") ||
+		!strings.Contains(out, "3 built now, 0 already stored") {
+		t.Fatalf("MONAI config: %q %v", out, err)
+	}
+	// The same percentile normalization under its im2im name hits the cache
+	// (an im2im name under func_name is taken as ours).
+	out, _, err = runCLI(t, "data", "cache", "--config", ours)
+	if err != nil || !strings.Contains(out, "3 built now") {
+		t.Fatalf("ours + zscore: %q %v", out, err)
+	}
+	ours = write("ours2.yaml", `    - name: normalize_percentile
+      params: {keys: [IM], lower: 0.5, upper: 99.5, b_min: 0, b_max: 1, clip: true}
+`)
+	out, _, err = runCLI(t, "data", "cache", "--config", ours)
+	if err != nil || !strings.Contains(out, "0 built now, 3 already stored") {
+		t.Fatalf("equivalent im2im chain should hit the MONAI-built cache: %q %v", out, err)
+	}
+	var ee *exitError
+	for _, tc := range []struct{ entry, want string }{
+		{"    - func_name: RandZoomd\n", `data.preprocess[0]: transform "RandZoomd": no im2im equivalent`},
+		{"    - func_name: LoadImaged\n    - func_name: RandFlipd\n      params: {lazy: true}\n", `data.preprocess[1]: rand_flip (from MONAI RandFlipd): transform "rand_flip": unknown parameter "lazy"`},
+		{"    - params: {k: 1}\n", "data.preprocess[0]: no name or func_name"},
+	} {
+		_, _, err := runCLI(t, "data", "cache", "--config", write("bad.yaml", tc.entry))
+		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%q: err = %v, want exit 2 with %q", tc.entry, err, tc.want)
+		}
+	}
+}
