@@ -4,11 +4,23 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
 	"github.com/im2im/im2im/kernel"
 )
+
+// goRunBuild reports whether exe lies in a go-build work directory (where `go run`
+// builds, deleted when the command exits): a kernelspec must not point there.
+func goRunBuild(exe string) bool {
+	for _, part := range strings.Split(filepath.ToSlash(exe), "/") {
+		if strings.HasPrefix(part, "go-build") {
+			return true
+		}
+	}
+	return false
+}
 
 func init() {
 	var user, sysPrefix bool
@@ -33,6 +45,10 @@ func init() {
 			}
 			if exe, err = filepath.EvalSymlinks(exe); err != nil {
 				return fmt.Errorf("install: %w", err)
+			}
+			if goRunBuild(exe) {
+				return &exitError{code: 2, err: fmt.Errorf("install: this binary (%s) is a temporary `go run` build, deleted when it exits; "+
+					"build one first: go build -o ~/go/bin/im2im . && ~/go/bin/im2im install --user", exe)}
 			}
 			dir, err := kernel.KernelsDir(prefix, sysPrefix)
 			if err != nil {
