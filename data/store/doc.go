@@ -15,8 +15,13 @@
 // a completion marker written after all its data, so a build killed at any
 // moment reopens cleanly and Build finishes only the missing samples.
 //
-// One store serves train and val. A Store is safe for concurrent use by many
-// goroutines of one process (Pebble allows one process per directory).
+// One store serves train and val. Concurrent readers means the goroutines of
+// one process: a Store is safe for concurrent use by many goroutines (open it
+// once and share it). Pebble locks the store's directory for the process that
+// opened it, even read-only, so while a training run or `im2im data cache`
+// holds a store, Open in another process (e.g. `im2im data info`) fails with
+// an error matching ErrInUse that says so; a second Open of the same directory
+// in one process fails the same way.
 //
 // Layering: store imports data/array, Pebble and klauspost/compress; it never
 // imports GoMLX or layers above data.

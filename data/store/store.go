@@ -4,10 +4,14 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/cockroachdb/pebble/v2"
@@ -85,7 +89,29 @@ func (quietLogger) Fatalf(format string, args ...any) {
 	os.Exit(1)
 }
 
-// Open opens (creating if needed) the store in dir.
+// ErrInUse is matched (errors.Is) by Open's error when another process, or
+// another Open of this process, holds the store's directory lock.
+var ErrInUse = errors.New("store is in use")
+
+// openError explains Pebble's failure to open dir. Pebble locks the directory
+// (fcntl F_SETLK on dir/LOCK) even read-only, so a second process gets EAGAIN
+// or EACCES from the lock call ("resource temporarily unavailable"), and a
+// second Open in one process gets "lock held by current process".
+func openError(dir string, err error) error {
+	var pe *fs.PathError // creating or opening a file failed: not a lock conflict
+	switch {
+	case (errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EACCES)) && !errors.As(err, &pe):
+		return fmt.Errorf("store %s is in use by another process (a training run or `im2im data cache`; it holds %s, and Pebble admits one process per store): %w: %v",
+			dir, filepath.Join(dir, "LOCK"), ErrInUse, err)
+	case strings.Contains(err.Error(), "lock held by current process"):
+		return fmt.Errorf("store %s is already open in this process (open it once and share the *Store between goroutines): %w: %v", dir, ErrInUse, err)
+	}
+	return fmt.Errorf("store: open %s: %w", dir, err)
+}
+
+// Open opens (creating if needed) the store in dir. Only one process at a time
+// may have a store open, read-only or not: Open in a second process fails
+// with an error matching ErrInUse.
 func Open(dir string, o Options) (*Store, error) {
 	o = o.withDefaults()
 	for _, c := range [][]int{o.Chunk2D, o.Chunk3D} {
@@ -112,7 +138,7 @@ func Open(dir string, o Options) (*Store, error) {
 	po.ApplyCompressionSettings(func() pebble.DBCompressionSettings { return pebble.DBCompressionNone })
 	db, err := pebble.Open(dir, po)
 	if err != nil {
-		return nil, fmt.Errorf("store: open %s: %w", dir, err)
+		return nil, openError(dir, err)
 	}
 	s := &Store{db: db, dir: dir, opts: o}
 	if s.enc, err = zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedFastest), zstd.WithEncoderConcurrency(1)); err != nil {
