@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
@@ -27,7 +28,9 @@ func init() {
 			}
 			kernel.Version = buildVersion()
 			logger := log.New(kernel.LogWriter(), "im2im kernel: ", log.LstdFlags)
-			kernel.ServeGonbPipe(logger)
+			if dir := kernel.ServeGonbPipe(logger); dir != "" {
+				atExit = append(atExit, func() { os.RemoveAll(dir) })
+			}
 			k, err := kernel.New(info, logger)
 			if err != nil {
 				return err

@@ -244,7 +244,11 @@ func terminalWriter(cmd *cobra.Command) io.Writer {
 // serveGonbOnce serves GoNB's display pipes (GoMLX plots) into the running cell,
 // as the kernel does.
 func serveGonbOnce(term io.Writer) {
-	gonbOnce.Do(func() { kernel.ServeGonbPipe(log.New(term, "im2im run: ", 0)) })
+	gonbOnce.Do(func() {
+		if dir := kernel.ServeGonbPipe(log.New(term, "im2im run: ", 0)); dir != "" {
+			atExit = append(atExit, func() { os.RemoveAll(dir) })
+		}
+	})
 }
 
 // kernelSpecMetadata is the notebook's metadata.kernelspec: the im2im kernel, so

@@ -44,7 +44,11 @@ func main() {
 	// Cells redirect fd 2 into the notebook while they run; a crash (a panic in a goroutine
 	// a cell started) must still print its trace on the real stderr.
 	_ = debug.SetCrashOutput(os.Stderr, debug.CrashOptions{})
-	if err := rootCmd.Execute(); err != nil {
+	err := rootCmd.Execute()
+	for _, f := range atExit {
+		f()
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "im2im:", err)
 		if ee, ok := err.(*exitError); ok {
 			os.Exit(ee.code)
@@ -52,3 +56,7 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// atExit holds clean-up work main does when the command returns (the temporary
+// directory of GoNB's display pipes).
+var atExit []func()
