@@ -363,8 +363,12 @@ func runDataInfo(out io.Writer, dir string, dims int, verbose bool) error {
 		return nil
 	}
 	d, infos, cerr := dataset.Open(dataset.Spec{Path: dir, Dims: dims, ValRatio: -1})
-	if d == nil {
-		return cerr
+	if d == nil || len(d.All()) == 0 {
+		// Nothing to describe: the error (it names the path) says why.
+		if cerr == nil {
+			cerr = fmt.Errorf("dataset %s holds no subjects", dir)
+		}
+		return fmt.Errorf("data info: %w", cerr)
 	}
 	fmt.Fprintf(out, "dataset %s: %d subjects, roles %v\n", dir, len(d.All()), d.Roles)
 	shapes := map[string]int{}

@@ -88,9 +88,19 @@ func TestDataCommandErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "dims must be 2 or 3") {
 		t.Errorf("no dims: %v", err)
 	}
-	_, _, err = runCLI(t, "data", "info", filepath.Join(dir, "missing"))
-	if err == nil || !strings.Contains(err.Error(), "missing") {
-		t.Errorf("info on a missing folder: %v", err)
+	// Nothing to describe: no summary line on stdout, an error naming the path.
+	empty := t.TempDir()
+	noIM := t.TempDir()
+	os.WriteFile(filepath.Join(noIM, "a_GT.tiff"), []byte("x"), 0o644)
+	for _, tc := range []struct{ path, want string }{
+		{filepath.Join(dir, "missing"), filepath.Join(dir, "missing") + ": no such file or directory"},
+		{empty, empty + " is empty"},
+		{noIM, noIM + " has 1 image files but none named X_IM"},
+	} {
+		out, _, err := runCLI(t, "data", "info", tc.path)
+		if err == nil || !strings.Contains(err.Error(), tc.want) || out != "" {
+			t.Errorf("info %s: stdout %q, err %v; want no output and %q", tc.path, out, err, tc.want)
+		}
 	}
 }
 
