@@ -108,6 +108,9 @@ func (s *Session) lineMagic(ctx context.Context, line string, lineNo int) error 
 		}
 	case "who":
 		fmt.Fprint(out, s.who())
+	case "time":
+		// A bare %time line is handled by runCell; this is %time with an argument.
+		return fail(ErrMagic, "%%time %s: %%time times the whole cell; put it alone on a line", arg)
 	default:
 		return fail(ErrMagic, "unknown magic %%%s (see %%help)", name)
 	}

@@ -172,6 +172,10 @@ func TestMagics(t *testing.T) {
 		t.Errorf("help: %q %v", sink.stream("stdout"), err)
 	}
 
+	if _, _, err := run(t, s, "%time x := 1"); err == nil || !strings.Contains(err.Error(), "put it alone on a line") {
+		t.Errorf("%%time with an argument: %v", err)
+	}
+
 	for cell, name := range map[string]string{"!exit 3": ErrShell, "%bogus": ErrMagic, "%%bogus\nx": ErrMagic, "%env =1": ErrMagic} {
 		_, _, err := run(t, s, cell)
 		var e *Error
