@@ -69,7 +69,14 @@ func newDataSynthCmd() *cobra.Command {
 			if err != nil {
 				return &exitError{code: 2, err: fmt.Errorf("data synth: --size: %w", err)}
 			}
-			paths, err := synth.Write(out, k, n, synth.Options{Shape: shape, Seed: seed})
+			opts := synth.Options{Shape: shape, Seed: seed}
+			if err := opts.Check(); err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("data synth: --size %s: %w", size, err)}
+			}
+			if n < 1 {
+				return &exitError{code: 2, err: fmt.Errorf("data synth: --n %d: want at least 1 pair", n)}
+			}
+			paths, err := synth.Write(out, k, n, opts)
 			if err != nil {
 				return err
 			}

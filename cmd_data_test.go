@@ -163,3 +163,34 @@ func TestDataCacheMONAIFuncName(t *testing.T) {
 		}
 	}
 }
+
+// Every bad flag of data synth is exit 2 (bad input), naming the flag, and
+// writes nothing.
+func TestDataSynthBadFlagsExit2(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--kind", "bogus"}, `"bogus"`},
+		{[]string{"--kind", "denoise", "--size", "64,x"}, "--size"},
+		{[]string{"--kind", "denoise", "--size", "64"}, "--size 64: synth: Shape must be [Y X] or [Z Y X]"},
+		{[]string{"--kind", "denoise", "--size", "2,64"}, "--size 2,64: synth: Shape [2 64]: each extent must be in [4, 16384]"},
+		{[]string{"--kind", "semantic", "--n", "0"}, "--n 0: want at least 1"},
+		{[]string{"--kind", "semantic", "--n", "-3"}, "--n -3"},
+	} {
+		out := filepath.Join(t.TempDir(), "o")
+		_, _, err := runCLI(t, append([]string{"data", "synth", "--out", out}, tc.args...)...)
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want exit 2 with %q", tc.args, err, tc.want)
+		}
+		if _, serr := os.Stat(out); serr == nil {
+			t.Errorf("%v: wrote %s", tc.args, out)
+		}
+	}
+	_, _, err := runCLI(t, "data", "synth", "--kind", "semantic")
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "--out") {
+		t.Errorf("no --out: %v", err)
+	}
+}

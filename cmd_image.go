@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -61,8 +62,47 @@ output (default: every axis of size > 1, in TCZYX order, plus YX). PNG needs a Y
 	return cmd
 }
 
+// checkConvertDims checks --dims against the image's extents after the T/C/Z
+// picks (sizes, TCZYX) and says in the command's terms what to do: axes must be
+// letters of TCZYX, once each, and an axis with more than one element left
+// out of --dims needs --T/--C/--Z to pick one (Y and X cannot be picked).
+func checkConvertDims(in, dims string, sizes [5]int) error {
+	seen := [5]bool{}
+	for _, d := range dims {
+		k := strings.IndexRune("TCZYX", d)
+		if k < 0 {
+			return fmt.Errorf("--dims %s: %q is not one of T, C, Z, Y, X", dims, d)
+		}
+		if seen[k] {
+			return fmt.Errorf("--dims %s repeats %c", dims, d)
+		}
+		seen[k] = true
+	}
+	var problems []string
+	for k, d := range "TCZYX" {
+		if seen[k] || sizes[k] == 1 {
+			continue
+		}
+		if d == 'Y' || d == 'X' {
+			problems = append(problems, fmt.Sprintf("--dims %s leaves out %c, which has %d elements in %s; add %c to --dims", dims, d, sizes[k], in, d))
+			continue
+		}
+		problems = append(problems, fmt.Sprintf("--dims %s leaves out %c, which has %d elements in %s; pick one with --%c 0 (0..%d) or add %c to --dims",
+			dims, d, sizes[k], in, d, sizes[k]-1, d))
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
+	}
+	return nil
+}
+
 // convertImage reads in (with the optional T/C/Z picks) and writes out.
 func convertImage(in, out, dims string, t, c, z int, compression string) error {
+	switch strings.ToLower(compression) {
+	case "deflate", "zlib", "zstd", "none":
+	default:
+		return &exitError{code: 2, err: fmt.Errorf("--compression %q: want deflate, zstd or none", compression)}
+	}
 	img, err := imageio.Open(in)
 	if err != nil {
 		return err
@@ -84,13 +124,17 @@ func convertImage(in, out, dims string, t, c, z int, compression string) error {
 		}
 		*p.span = imageio.At(p.v)
 	}
-	if sel.Dims == "" {
-		sizes := [5]int{m.Shape[0], m.Shape[1], m.Shape[2], m.Shape[3], m.Shape[4]}
-		for i, v := range []int{t, c, z} {
-			if v >= 0 {
-				sizes[i] = 1
-			}
+	sizes := [5]int{m.Shape[0], m.Shape[1], m.Shape[2], m.Shape[3], m.Shape[4]}
+	for i, v := range []int{t, c, z} {
+		if v >= 0 {
+			sizes[i] = 1
 		}
+	}
+	if sel.Dims != "" {
+		if err := checkConvertDims(in, sel.Dims, sizes); err != nil {
+			return &exitError{code: 2, err: err}
+		}
+	} else {
 		for i, d := range "TCZYX" {
 			if sizes[i] > 1 || d == 'Y' || d == 'X' {
 				sel.Dims += string(d)

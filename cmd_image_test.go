@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -95,7 +96,7 @@ func TestImageConvert(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"convert", src, filepath.Join(dir, "x.npy"), "--dims", "ZYX", "--T", "0"}, "leave out C"},
+		{[]string{"convert", src, filepath.Join(dir, "x.npy"), "--dims", "ZYX", "--T", "0"}, "leaves out C"},
 		{[]string{"convert", src, filepath.Join(dir, "x.npy"), "--C", "3"}, "--C 3"},
 		{[]string{"convert", src, filepath.Join(dir, "x.png"), "--T", "0"}, "PNG is 2D"},
 		{[]string{"convert", src, filepath.Join(dir, "x.jpg")}, "unknown extension"},
@@ -103,6 +104,44 @@ func TestImageConvert(t *testing.T) {
 		if _, err := runImage(bad.args...); err == nil || !strings.Contains(err.Error(), bad.want) {
 			t.Errorf("%v: err = %v, want mention of %q", bad.args, err, bad.want)
 		}
+	}
+}
+
+// Bad flags of image convert are exit 2, say what to do in the command's
+// terms (--T 0, not the Go API's imageio.At(0)) and name the file.
+func TestImageConvertBadFlags(t *testing.T) {
+	src := filepath.Join(imageTestdata, "ome_5d.ome.tif") // T=2, C=3, Z>1
+	out := filepath.Join(t.TempDir(), "x.npy")
+	for _, tc := range []struct {
+		args []string
+		want []string
+	}{
+		{[]string{"--dims", "CZYX"}, []string{"--dims CZYX leaves out T, which has 2 elements in " + src, "pick one with --T 0 (0..1)"}},
+		{[]string{"--dims", "ZYX"}, []string{"leaves out T", "--T 0", "leaves out C", "--C 0"}},
+		{[]string{"--dims", "TCZY"}, []string{"leaves out X", "add X to --dims"}},
+		{[]string{"--dims", "ZYXQ", "--T", "0", "--C", "0"}, []string{`'Q' is not one of T, C, Z, Y, X`}},
+		{[]string{"--dims", "ZZYX"}, []string{"--dims ZZYX repeats Z"}},
+		{[]string{"--T", "2"}, []string{"--T 2", "0..1"}},
+		{[]string{"--compression", "lz4"}, []string{`--compression "lz4"`}},
+	} {
+		_, err := runImage(append([]string{"convert", src, out}, tc.args...)...)
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != 2 {
+			t.Errorf("%v: err = %v, want exit 2", tc.args, err)
+			continue
+		}
+		for _, w := range tc.want {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("%v: err = %v, want mention of %q", tc.args, err, w)
+			}
+		}
+		if strings.Contains(err.Error(), "imageio.") {
+			t.Errorf("%v: Go API wording in a CLI error: %v", tc.args, err)
+		}
+	}
+	// Picking the time point makes the same --dims valid.
+	if _, err := runImage("convert", src, out, "--dims", "CZYX", "--T", "1"); err != nil {
+		t.Errorf("--dims CZYX --T 1: %v", err)
 	}
 }
 

@@ -24,6 +24,14 @@ type Options struct {
 	Touching float64
 }
 
+// Check reports what is wrong with the options (a bad Shape, inconsistent
+// radii, ...), naming the field, without generating anything; Write and the
+// generators return the same error.
+func (o Options) Check() error {
+	_, err := o.resolved()
+	return err
+}
+
 // resolved returns a copy with defaults filled in, or an error naming the field.
 func (o Options) resolved() (Options, error) {
 	if len(o.Shape) != 2 && len(o.Shape) != 3 {
