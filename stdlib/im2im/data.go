@@ -24,7 +24,7 @@ type Data struct {
 	Input  string `yaml:"input"`
 	Target string `yaml:"target"`
 	// CostMap, if set, is the role tag of per-voxel loss weights (X_CM files);
-	// the loss must accept weights (dice_ce, ce, focal, mse, l1, huber).
+	// the loss must accept weights (dice_ce, ce, focal, gdl_focal, mse, l1, huber).
 	CostMap string `yaml:"cost_map"`
 	// Patch says how training patches are cut.
 	Patch Patch `yaml:"patch"`

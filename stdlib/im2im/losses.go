@@ -6,7 +6,8 @@ import (
 )
 
 // Loss is a training loss declaration. In YAML it is a mapping with a `kind` key
-// (dice_ce, dice, ce, focal, mse, l1, huber) and the loss's fields.
+// (dice_ce, dice, ce, focal, generalized_dice, gdl_focal, mse, l1, huber) and the
+// loss's fields.
 type Loss interface {
 	// Kind is the loss's YAML kind.
 	Kind() string
@@ -65,6 +66,35 @@ func (l Focal) build() framework.Loss {
 	return loss.Focal{Gamma: l.Gamma, ClassWeights: l.ClassWeights}
 }
 func (Focal) segmentation() bool { return true }
+
+// GeneralizedDice is the generalized Dice loss (Sudre et al. 2017, MONAI's
+// GeneralizedDiceLoss), for segmentation with rare classes: each class is weighted
+// by the inverse square of its volume in the target. It takes no cost map.
+type GeneralizedDice struct{}
+
+// Kind implements Loss.
+func (GeneralizedDice) Kind() string          { return "generalized_dice" }
+func (GeneralizedDice) build() framework.Loss { return loss.GeneralizedDice{} }
+func (GeneralizedDice) segmentation() bool    { return true }
+
+// GDLFocal is generalized Dice + focal loss (MONAI's GeneralizedDiceFocalLoss),
+// for segmentation; a cost map weights the focal part.
+type GDLFocal struct {
+	// Gamma is the focal exponent. [2]
+	Gamma float64 `yaml:"gamma"`
+	// ClassWeights weight the focal part, one per class.
+	ClassWeights []float64 `yaml:"class_weights"`
+	// LambdaGDL and LambdaFocal weight the two parts. [1, 1]
+	LambdaGDL   float64 `yaml:"lambda_gdl"`
+	LambdaFocal float64 `yaml:"lambda_focal"`
+}
+
+// Kind implements Loss.
+func (GDLFocal) Kind() string { return "gdl_focal" }
+func (l GDLFocal) build() framework.Loss {
+	return loss.GDLFocal{Gamma: l.Gamma, ClassWeights: l.ClassWeights, LambdaGDL: l.LambdaGDL, LambdaFocal: l.LambdaFocal}
+}
+func (GDLFocal) segmentation() bool { return true }
 
 // MSE is the mean squared error, for regression (denoising, label-free).
 type MSE struct{}

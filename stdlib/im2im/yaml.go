@@ -21,6 +21,7 @@ var kinds = map[reflect.Type]map[string]reflect.Type{
 	reflect.TypeOf((*Loss)(nil)).Elem(): {
 		"dice_ce": reflect.TypeOf(DiceCE{}), "dice": reflect.TypeOf(Dice{}), "ce": reflect.TypeOf(CE{}),
 		"focal": reflect.TypeOf(Focal{}), "mse": reflect.TypeOf(MSE{}), "l1": reflect.TypeOf(L1{}), "huber": reflect.TypeOf(Huber{}),
+		"generalized_dice": reflect.TypeOf(GeneralizedDice{}), "gdl_focal": reflect.TypeOf(GDLFocal{}),
 	},
 }
 

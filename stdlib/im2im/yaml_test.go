@@ -55,7 +55,7 @@ func TestLoadConfigErrors(t *testing.T) {
 	for _, want := range []string{
 		`data.normalise: unknown key; did you mean "normalize"? (line 3)`,
 		`data.patch.per_imag: unknown key; did you mean "per_image"? (line 6)`,
-		`model.loss.kind: unknown kind "dicece" (want ce, dice, dice_ce, focal, huber, l1, mse); did you mean "dice_ce"?`,
+		`model.loss.kind: unknown kind "dicece" (want ce, dice, dice_ce, focal, gdl_focal, generalized_dice, huber, l1, mse); did you mean "dice_ce"?`,
 		`trainer.epoch: unknown key; did you mean "epochs"?`,
 		// Validation runs too, on what could be decoded.
 		`model.net.features: want ≥ 2 levels, got 1`,
