@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"path/filepath"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -47,7 +48,10 @@ func newImageCmd() *cobra.Command {
 		Short: "Convert an image to the format OUT's extension names (.tif/.tiff OME-TIFF, .npy, .png)",
 		Long: `Convert reads IN (any supported format), optionally picks one time point, channel or
 Z slice, and writes OUT in the format its extension names. --dims sets the axis order of the
-output (default: every axis of size > 1, in TCZYX order, plus YX). PNG needs a YX or CYX result.`,
+output (default: every axis of size > 1, in TCZYX order, plus YX). PNG needs a YX or CYX result.
+NPY files store no axis names (readers name them by rank: X, YX, ZYX, CZYX, TCZYX), so .npy
+output takes a TCZYX suffix: the default adds singleton axes as needed (a CYX result is written
+as C×1×Y×X), and a --dims that would read back mislabelled (ZCYX, CYX) is refused.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return convertImage(args[0], args[1], dims, t, c, z, compression)
@@ -96,6 +100,18 @@ func checkConvertDims(in, dims string, sizes [5]int) error {
 	return nil
 }
 
+// npyDims returns the axis order that holds the axes of dims and reads back
+// from a .npy file under the same names: the suffix of TCZYX starting at the
+// outermost axis of dims (so CYX becomes CZYX, ZCYX becomes TCZYX's CZYX...).
+// The added axes have one element when dims passed checkConvertDims.
+func npyDims(dims string) string {
+	first := 4
+	for _, d := range dims {
+		first = min(first, strings.IndexRune("TCZYX", d))
+	}
+	return "TCZYX"[first:]
+}
+
 // convertImage reads in (with the optional T/C/Z picks) and writes out.
 func convertImage(in, out, dims string, t, c, z int, compression string) error {
 	switch strings.ToLower(compression) {
@@ -130,15 +146,25 @@ func convertImage(in, out, dims string, t, c, z int, compression string) error {
 			sizes[i] = 1
 		}
 	}
+	npy := strings.EqualFold(filepath.Ext(out), ".npy")
 	if sel.Dims != "" {
 		if err := checkConvertDims(in, sel.Dims, sizes); err != nil {
 			return &exitError{code: 2, err: err}
+		}
+		// NPY stores no axis names: readers name the axes by rank (X, YX,
+		// ZYX, CZYX, TCZYX), so any other order would read back mislabelled.
+		if want := npyDims(sel.Dims); npy && sel.Dims != want {
+			return &exitError{code: 2, err: fmt.Errorf("--dims %s: a .npy file stores no axis names and a %d-axis one reads back as %s; use --dims %s (the same axes in TCZYX order, singleton axes added where needed), or a .tif output, which keeps any order",
+				sel.Dims, len(sel.Dims), "TCZYX"[5-len(sel.Dims):], want)}
 		}
 	} else {
 		for i, d := range "TCZYX" {
 			if sizes[i] > 1 || d == 'Y' || d == 'X' {
 				sel.Dims += string(d)
 			}
+		}
+		if npy {
+			sel.Dims = npyDims(sel.Dims)
 		}
 	}
 	a, err := img.Read(sel)

@@ -145,6 +145,65 @@ func TestImageConvertBadFlags(t *testing.T) {
 	}
 }
 
+// .npy output round-trips: NPY axes are named by rank, so the file's axes
+// must read back as the axes written (shape per TCZYX axis and pixels equal to
+// the source's selection); an order that would read back swapped is refused.
+func TestImageConvertNPYAxes(t *testing.T) {
+	src := filepath.Join(imageTestdata, "ome_5d.ome.tif")
+	img, err := imageio.Open(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer img.Close()
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name string
+		args []string
+		sel  imageio.Selection // the source's pixels, TCZYX
+	}{
+		{"CZYX", []string{"--dims", "CZYX", "--T", "1"}, imageio.Selection{T: imageio.At(1)}},
+		{"default CYX", []string{"--T", "0", "--Z", "3"}, imageio.Selection{T: imageio.At(0), Z: imageio.At(3)}},
+		{"default TZYX", []string{"--C", "2"}, imageio.Selection{C: imageio.At(2)}},
+		{"TCZYX", []string{"--dims", "TCZYX"}, imageio.Selection{}},
+		{"YX", []string{"--dims", "YX", "--T", "1", "--C", "0", "--Z", "2"}, imageio.Selection{T: imageio.At(1), C: imageio.At(0), Z: imageio.At(2)}},
+	} {
+		out := filepath.Join(dir, strings.ReplaceAll(tc.name, " ", "_")+".npy")
+		if _, err := runImage(append([]string{"convert", src, out}, tc.args...)...); err != nil {
+			t.Errorf("%s: %v", tc.name, err)
+			continue
+		}
+		want, err := img.Read(tc.sel)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, m, err := imageio.ReadFile(out, imageio.Selection{})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if !reflect.DeepEqual(got.Shape, want.Shape) || !reflect.DeepEqual(got.Data, want.Data) {
+			t.Errorf("%s: read back TCZYX %v (file shape %v), want %v", tc.name, got.Shape, m.Shape, want.Shape)
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--dims", "ZCYX", "--T", "0"}, "--dims ZCYX: a .npy file stores no axis names and a 4-axis one reads back as CZYX; use --dims CZYX"},
+		{[]string{"--dims", "CYX", "--T", "0", "--Z", "1"}, "reads back as ZYX; use --dims CZYX"},
+		{[]string{"--dims", "TCYXZ"}, "use --dims TCZYX"},
+	} {
+		_, err := runImage(append([]string{"convert", src, filepath.Join(dir, "bad.npy")}, tc.args...)...)
+		var ee *exitError
+		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want exit 2 with %q", tc.args, err, tc.want)
+		}
+	}
+	// The same order is fine in OME-TIFF, which names its axes.
+	if _, err := runImage("convert", src, filepath.Join(dir, "zcyx.ome.tif"), "--dims", "ZCYX", "--T", "0"); err != nil {
+		t.Errorf("ZCYX to OME-TIFF: %v", err)
+	}
+}
+
 func TestImageCommandRegistered(t *testing.T) {
 	var out bytes.Buffer
 	rootCmd.SetOut(&out)
