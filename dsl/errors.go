@@ -57,7 +57,7 @@ func wrapperShift(c chunk) int {
 func cellError(err error, c chunk, cellLines int) *Error {
 	var p interp.Panic
 	if errors.As(err, &p) {
-		e := &Error{Name: ErrPanic, Msg: fmt.Sprint(p.Value)}
+		e := &Error{Name: ErrPanic, Msg: goPanicMessage(fmt.Sprint(p.Value))}
 		e.Trace = stackLines(string(p.Stack))
 		return e
 	}

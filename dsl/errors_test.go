@@ -40,6 +40,24 @@ func TestErrorPositions(t *testing.T) {
 				c.name, c.line, c.col, c.msg)
 		}
 	}
+	// Run-time errors of expressions: yaegi does not know where in the cell they happen,
+	// so no (wrong) position is given for the cell's own statements; a call site is kept.
+	for _, c := range []struct {
+		cell      string
+		line, col int
+		msg       string
+	}{
+		{"a := []int{1}\ni := 3\n_ = 0\nb := a[i]\n_ = b", 0, 0, "runtime error: index out of range"},
+		{"type P struct{ X int }\nvar p *P\n_ = p.X", 0, 0, "nil pointer dereference"},
+		{"w := 1\nz := 0\n_ = w / z", 0, 0, "integer divide by zero"},
+		{"func g() int { var s []int; return s[2] }\n\nv := g()\n_ = v", 3, 6, "index out of range"},
+	} {
+		_, _, err := run(t, s, c.cell)
+		var e *Error
+		if !errors.As(err, &e) || e.Name != ErrPanic || e.Line != c.line || e.Col != c.col || !strings.Contains(e.Msg, c.msg) {
+			t.Errorf("cell %q: got %v, want panic at %d:%d containing %q", c.cell, err, c.line, c.col, c.msg)
+		}
+	}
 	// Several syntax errors: the first is the error, the others follow in Trace.
 	_, _, err0 := run(t, s, "a := (1 +\nb := 2 +")
 	var e0 *Error
