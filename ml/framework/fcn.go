@@ -41,8 +41,17 @@ const (
 	// OutputProb returns probabilities: sigmoid for one channel, softmax over channels otherwise.
 	OutputProb = "prob"
 	// OutputLabels returns one channel of class labels: argmax over channels, or
-	// sigmoid > Threshold for one channel.
+	// sigmoid > Threshold (or the Otsu level, see ThresholdMethod) for one channel.
 	OutputLabels = "labels"
+)
+
+// Threshold methods of one-channel labels.
+const (
+	// ThresholdFixed labels voxels whose probability is above Predict.Threshold.
+	ThresholdFixed = "fixed"
+	// ThresholdOtsu labels voxels whose probability is above the Otsu level of
+	// the probabilities of the whole predicted image.
+	ThresholdOtsu = "otsu"
 )
 
 // Predict configures FCN prediction on whole images.
@@ -57,8 +66,13 @@ type Predict struct {
 	Blend     infer.Blend `yaml:"blend"`
 	// Output is "raw" (default), "prob" or "labels".
 	Output string `yaml:"output"`
-	// Threshold for one-channel labels (default 0.5).
+	// Threshold for one-channel labels (default 0.5), used when ThresholdMethod is
+	// ThresholdFixed.
 	Threshold float64 `yaml:"threshold"`
+	// ThresholdMethod chooses how one-channel labels are thresholded:
+	// ThresholdFixed (default: probability > Threshold) or ThresholdOtsu (Otsu's
+	// level of each predicted image's probabilities).
+	ThresholdMethod string `yaml:"threshold_method"`
 	// MinSize removes connected foreground components smaller than this many
 	// voxels from labels (0: keep all).
 	MinSize int `yaml:"min_size"`
@@ -105,6 +119,11 @@ func (f FCN) Validate() error {
 	default:
 		errs = append(errs, fmt.Sprintf("model.predict.output: want raw, prob or labels, got %q", p.Output))
 	}
+	switch p.ThresholdMethod {
+	case "", ThresholdFixed, ThresholdOtsu:
+	default:
+		errs = append(errs, fmt.Sprintf("model.predict.threshold_method: want fixed or otsu, got %q", p.ThresholdMethod))
+	}
 	if p.Overlap < 0 || p.Overlap >= 1 {
 		errs = append(errs, fmt.Sprintf("model.predict.overlap: must be in [0, 1), got %v", p.Overlap))
 	}
@@ -143,6 +162,9 @@ func (p Predict) withDefaults() Predict {
 	}
 	if p.Threshold == 0 {
 		p.Threshold = 0.5
+	}
+	if p.ThresholdMethod == "" {
+		p.ThresholdMethod = ThresholdFixed
 	}
 	return p
 }

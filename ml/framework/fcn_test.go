@@ -203,6 +203,52 @@ func TestOutputs(t *testing.T) {
 	}
 }
 
+func TestThresholdMethods(t *testing.T) {
+	// Two populations of logits, both below probability 0.5: a fixed threshold
+	// finds no foreground, Otsu separates them.
+	bimodal := []float32{-6, -6.2, -5.8, -1, -1.1, -0.9}
+	tests := []struct {
+		name    string
+		p       Predict
+		logits  []float32
+		shape   []int
+		want    []float32
+		wantErr string
+	}{
+		{"fixed default", Predict{Output: OutputLabels}, bimodal, []int{1, 2, 3}, []float32{0, 0, 0, 0, 0, 0}, ""},
+		{"fixed 0.1", Predict{Output: OutputLabels, Threshold: 0.1, ThresholdMethod: ThresholdFixed}, bimodal, []int{1, 2, 3}, []float32{0, 0, 0, 1, 1, 1}, ""},
+		{"otsu", Predict{Output: OutputLabels, ThresholdMethod: ThresholdOtsu}, bimodal, []int{1, 2, 3}, []float32{0, 0, 0, 1, 1, 1}, ""},
+		{"otsu ignores threshold", Predict{Output: OutputLabels, Threshold: 0.9, ThresholdMethod: ThresholdOtsu}, []float32{4, 4.2, -3, -3.1}, []int{1, 2, 2}, []float32{1, 1, 0, 0}, ""},
+		{"otsu on several channels", Predict{Output: OutputLabels, ThresholdMethod: ThresholdOtsu}, []float32{1, 0, 0, 1}, []int{2, 1, 2}, nil, "needs one output channel, got 2"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, shape, err := tc.p.withDefaults().apply(tc.logits, tc.shape)
+			if tc.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
+					t.Fatalf("error %v, want %q", err, tc.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if shape[0] != 1 || len(got) != len(tc.want) {
+				t.Fatalf("labels %v shape %v", got, shape)
+			}
+			for i := range tc.want {
+				if got[i] != tc.want[i] {
+					t.Fatalf("labels %v, want %v", got, tc.want)
+				}
+			}
+		})
+	}
+	err := FCN{Net: pointwise{outs: 1}, Loss: mseLoss{}, Predict: Predict{ThresholdMethod: "median"}}.Validate()
+	if err == nil || !strings.Contains(err.Error(), `model.predict.threshold_method: want fixed or otsu, got "median"`) {
+		t.Errorf("unknown method: %v", err)
+	}
+}
+
 func TestPredictTCZYXLabels(t *testing.T) {
 	f := FCN{Net: pointwise{outs: 2}, Loss: mseLoss{}, Predict: Predict{Output: OutputLabels, Window: []int{4, 4}}}
 	m, err := New(unitBackend(t), f)

@@ -1,6 +1,8 @@
 package framework
 
 import (
+	"fmt"
+
 	"github.com/im2im/im2im/ml/post"
 )
 
@@ -19,12 +21,23 @@ func (p Predict) apply(out []float32, shape []int) ([]float32, []int, error) {
 		var labels []float32
 		var mask []uint8
 		if c == 1 {
-			mask = post.Threshold(post.Sigmoid(out), float32(p.Threshold))
+			prob := post.Sigmoid(out)
+			if p.ThresholdMethod == ThresholdOtsu {
+				var err error
+				if mask, _, err = post.Otsu(prob); err != nil {
+					return nil, nil, fmt.Errorf("predict: otsu threshold: %w", err)
+				}
+			} else {
+				mask = post.Threshold(prob, float32(p.Threshold))
+			}
 			labels = make([]float32, len(mask))
 			for i, v := range mask {
 				labels[i] = float32(v)
 			}
 		} else {
+			if p.ThresholdMethod == ThresholdOtsu {
+				return nil, nil, fmt.Errorf("predict: threshold_method otsu needs one output channel, got %d (labels of several channels are their argmax)", c)
+			}
 			idx, err := post.Argmax(out, c)
 			if err != nil {
 				return nil, nil, err

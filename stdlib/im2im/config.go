@@ -84,6 +84,7 @@ func (c Config) Resolved() Config {
 	s.Gamma, s.Factor, s.Patience = orFloat(s.Gamma, 0.95), orFloat(s.Factor, 0.1), orInt(s.Patience, 2)
 	p := &m.Predict
 	p.Overlap, p.BatchSize, p.Threshold = orFloat(p.Overlap, 0.25), orInt(p.BatchSize, 4), orFloat(p.Threshold, 0.5)
+	p.ThresholdMethod = strings.ToLower(orString(p.ThresholdMethod, "fixed"))
 	if p.Output == "" {
 		p.Output = "raw"
 		if seg {

@@ -58,8 +58,11 @@ type Prediction struct {
 	BatchSize int `yaml:"batch_size"`
 	// Output is raw, prob or labels. [labels for segmentation, raw otherwise]
 	Output string `yaml:"output"`
-	// Threshold for one-channel labels. [0.5]
+	// Threshold for one-channel labels when ThresholdMethod is fixed. [0.5]
 	Threshold float64 `yaml:"threshold"`
+	// ThresholdMethod for one-channel labels: fixed (probability > Threshold) or
+	// otsu (Otsu's level of each predicted image's probabilities). [fixed]
+	ThresholdMethod string `yaml:"threshold_method"`
 	// MinSize removes smaller foreground components from labels (voxels). [0]
 	MinSize int `yaml:"min_size"`
 }

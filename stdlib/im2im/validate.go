@@ -103,6 +103,9 @@ func (c Config) Validate() error {
 	if f := m.Net.features(); len(f) < 2 {
 		add("model.net.features", "want ≥ 2 levels, got %d (%v)", len(f), f)
 	}
+	if m.Predict.ThresholdMethod == framework.ThresholdOtsu && m.Predict.Output == framework.OutputLabels && m.Net.outChannels() > 1 {
+		add("model.predict.threshold_method", "otsu thresholds one output channel; the net has %d (labels are their argmax): set model.net.out_channels: 1 or threshold_method: fixed", m.Net.outChannels())
+	}
 	if m.Loss.segmentation() && m.Net.outChannels() < 1 {
 		add("model.net.out_channels", "must be positive, got %d", m.Net.outChannels())
 	}
@@ -210,7 +213,8 @@ func toFramework(r Config, progress func(train.Progress)) (framework.FCN, error)
 			Progress: progress,
 		},
 		Predict: framework.Predict{Window: m.Predict.Window, Overlap: m.Predict.Overlap, BatchSize: m.Predict.BatchSize,
-			Output: m.Predict.Output, Threshold: m.Predict.Threshold, MinSize: m.Predict.MinSize},
+			Output: m.Predict.Output, Threshold: m.Predict.Threshold, ThresholdMethod: m.Predict.ThresholdMethod,
+			MinSize: m.Predict.MinSize},
 	}, nil
 }
 

@@ -301,3 +301,44 @@ func TestCostMapNeedsWeightedLoss(t *testing.T) {
 		t.Errorf("dice_ce with cost map: %v", err)
 	}
 }
+
+func TestThresholdMethodConfig(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name, yaml string
+		want       string // the framework's method, or
+		err        string // a validation problem
+	}{
+		{"default fixed", "model: {net: {kind: unet, out_channels: 1}, loss: {kind: ce}}", "fixed", ""},
+		{"otsu", "model: {net: {kind: unet, out_channels: 1}, loss: {kind: ce}, predict: {threshold_method: Otsu}}", "otsu", ""},
+		{"otsu needs one channel", "model: {net: {kind: unet, out_channels: 2}, predict: {threshold_method: otsu}}", "",
+			"model.predict.threshold_method: otsu thresholds one output channel; the net has 2"},
+		{"unknown", "model: {predict: {threshold_method: median}}", "",
+			`model.predict.threshold_method: want fixed or otsu, got "median"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c, err := ParseConfig("cfg.yaml", tc.yaml, "data.path="+dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = c.Validate()
+			if tc.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.err) {
+					t.Fatalf("error %v, want %q", err, tc.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := toFramework(c.Resolved(), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if f.Predict.ThresholdMethod != tc.want {
+				t.Errorf("framework threshold method %q, want %q", f.Predict.ThresholdMethod, tc.want)
+			}
+		})
+	}
+}
