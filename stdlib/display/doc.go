@@ -1,5 +1,6 @@
 // Package display shows rich output in a notebook: PNG, SVG and other images, HTML,
-// Markdown and plain text, either once (display_data) or through an updatable Handle
+// Markdown and plain text (Show takes any mix of images, figures and values), either
+// once (display_data) or through an updatable Handle
 // (display_data the first time, update_display_data afterwards), and hands long
 // compiled calls the running cell's context (Context) so an interrupt stops them.
 //
