@@ -92,6 +92,15 @@ func newDataSynthCmd() *cobra.Command {
 	return cmd
 }
 
+// categoryFlag checks a --category value (pair, unpair or embedseg).
+func categoryFlag(cmd, v string) (dataset.Category, error) {
+	switch c := dataset.Category(v); c {
+	case dataset.Pair, dataset.Unpair, dataset.EmbedSeg:
+		return c, nil
+	}
+	return "", &exitError{code: 2, err: fmt.Errorf("%s: --category %q: want pair, unpair or embedseg", cmd, v)}
+}
+
 // cacheConfig is the part of a training config `data cache` needs (YAML, the
 // data section of an im2im/mmv_im2im config).
 type cacheConfig struct {
@@ -189,7 +198,7 @@ func monaiSpec(funcName string, params map[string]any) (sp transform.Spec, ok bo
 
 func newDataCacheCmd() *cobra.Command {
 	flags := &cacheOptions{}
-	var config, path, preprocess string
+	var config, path, preprocess, category string
 	var dims int
 	cmd := &cobra.Command{
 		Use:   "cache (--config FILE | --path DIR --dims 2|3) [--store DIR]",
@@ -216,6 +225,13 @@ ours; LoadImaged, EnsureTyped and the like are done by the pipeline and skipped.
 			if dims != 0 {
 				o.spec.Dims = dims
 			}
+			if category != "" {
+				c, err := categoryFlag("data cache", category)
+				if err != nil {
+					return err
+				}
+				o.spec.Category = c
+			}
 			if preprocess != "" {
 				for _, n := range strings.Split(preprocess, ",") {
 					o.chain = append(o.chain, transform.Spec{Name: strings.TrimSpace(n)})
@@ -240,6 +256,7 @@ ours; LoadImaged, EnsureTyped and the like are done by the pipeline and skipped.
 	cmd.Flags().StringVar(&config, "config", "", "YAML config with a data section")
 	cmd.Flags().StringVar(&path, "path", "", "dataset folder or CSV (overrides the config)")
 	cmd.Flags().IntVar(&dims, "dims", 0, "2 or 3 (overrides the config)")
+	cmd.Flags().StringVar(&category, "category", "", "pair, unpair or embedseg (overrides the config's data.category; default pair)")
 	cmd.Flags().StringVar(&flags.store, "store", "", "store folder (default: data.cache_path, else <data>/.im2im_cache)")
 	cmd.Flags().StringVar(&preprocess, "preprocess", "", "comma-separated transform names with default parameters, appended to the config's")
 	cmd.Flags().IntVar(&flags.workers, "workers", 2, "parallel subjects")
@@ -310,15 +327,21 @@ func countFailed(err error) int {
 func newDataInfoCmd() *cobra.Command {
 	var dims int
 	var verbose bool
+	var category string
 	cmd := &cobra.Command{
 		Use:   "info DIR",
 		Short: "Describe a patch store (samples, shapes, sizes) or a dataset folder (subjects, roles, shapes, problems)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runDataInfo(cmd.OutOrStdout(), args[0], dims, verbose)
+			cat, err := categoryFlag("data info", category)
+			if err != nil {
+				return err
+			}
+			return runDataInfo(cmd.OutOrStdout(), args[0], dims, cat, verbose)
 		},
 	}
 	cmd.Flags().IntVar(&dims, "dims", 0, "for a dataset: check files against 2D or 3D")
+	cmd.Flags().StringVar(&category, "category", "pair", "for a dataset: pair, unpair (GT files need not match IM ones by name) or embedseg")
 	cmd.Flags().BoolVarP(&verbose, "verbose", "v", false, "list every sample")
 	return cmd
 }
@@ -329,7 +352,7 @@ func isStore(dir string) bool {
 	return len(m) > 0
 }
 
-func runDataInfo(out io.Writer, dir string, dims int, verbose bool) error {
+func runDataInfo(out io.Writer, dir string, dims int, cat dataset.Category, verbose bool) error {
 	if isStore(dir) {
 		st, err := store.Open(dir, store.Options{ReadOnly: true})
 		if err != nil {
@@ -369,7 +392,7 @@ func runDataInfo(out io.Writer, dir string, dims int, verbose bool) error {
 		}
 		return nil
 	}
-	d, infos, cerr := dataset.Open(dataset.Spec{Path: dir, Dims: dims, ValRatio: -1})
+	d, infos, cerr := dataset.Open(dataset.Spec{Path: dir, Dims: dims, Category: cat, ValRatio: -1})
 	if d == nil || len(d.All()) == 0 {
 		// Nothing to describe: the error (it names the path) says why.
 		if cerr == nil {
@@ -377,7 +400,7 @@ func runDataInfo(out io.Writer, dir string, dims int, verbose bool) error {
 		}
 		return fmt.Errorf("data info: %w", cerr)
 	}
-	fmt.Fprintf(out, "dataset %s: %d subjects, roles %v\n", dir, len(d.All()), d.Roles)
+	fmt.Fprintf(out, "dataset %s (%s): %d subjects, roles %v\n", dir, d.Category, len(d.All()), d.Roles)
 	shapes := map[string]int{}
 	for _, s := range infos {
 		var parts []string

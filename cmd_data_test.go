@@ -194,3 +194,58 @@ func TestDataSynthBadFlagsExit2(t *testing.T) {
 		t.Errorf("no --out: %v", err)
 	}
 }
+
+// --category reaches discovery in data info and data cache --path: unpair IM
+// and GT sets need not match by name (GT files are shuffled onto the IM
+// subjects), which pair data reports as problems; bad values are exit 2.
+func TestDataCategoryFlag(t *testing.T) {
+	dir := t.TempDir()
+	src := filepath.Join(dir, "src")
+	if _, _, err := runCLI(t, "data", "synth", "--kind", "denoise", "--out", src, "--n", "3", "--size", "16,16"); err != nil {
+		t.Fatal(err)
+	}
+	// IM/ and GT/ folders whose file names do not match.
+	data := filepath.Join(dir, "unpaired")
+	for _, sub := range []string{"IM", "GT"} {
+		os.MkdirAll(filepath.Join(data, sub), 0o755)
+	}
+	for i, n := range []string{"0", "1", "2"} {
+		b, _ := os.ReadFile(filepath.Join(src, "denoise_00"+n+"_IM.ome.tiff"))
+		os.WriteFile(filepath.Join(data, "IM", "im"+n+".ome.tiff"), b, 0o644)
+		if i < 2 {
+			b, _ = os.ReadFile(filepath.Join(src, "denoise_00"+n+"_GT.ome.tiff"))
+			os.WriteFile(filepath.Join(data, "GT", "gt"+n+".ome.tiff"), b, 0o644)
+		}
+	}
+	for _, tc := range []struct {
+		args    []string
+		wantOut string
+		wantErr string // "" for success
+	}{
+		{[]string{"data", "info", data}, "dataset " + data + " (pair)", "has no match in IM/"},
+		{[]string{"data", "info", data, "--category", "unpair", "--dims", "2"}, "dataset " + data + " (unpair): 3 subjects, roles [GT IM]", ""},
+		{[]string{"data", "cache", "--path", data, "--dims", "2", "--category", "unpair", "--store", filepath.Join(dir, "st")}, "3 subjects (2 train, 1 val), 3 built now", ""},
+		{[]string{"data", "cache", "--path", data, "--dims", "2", "--store", filepath.Join(dir, "st2")}, "", "has no match in IM/"},
+	} {
+		out, _, err := runCLI(t, tc.args...)
+		switch {
+		case tc.wantErr == "" && err != nil:
+			t.Errorf("%v: %v", tc.args, err)
+		case tc.wantErr != "" && (err == nil || !strings.Contains(err.Error(), tc.wantErr)):
+			t.Errorf("%v: err = %v, want %q", tc.args, err, tc.wantErr)
+		}
+		if !strings.Contains(out, tc.wantOut) {
+			t.Errorf("%v: stdout %q lacks %q", tc.args, out, tc.wantOut)
+		}
+	}
+	var ee *exitError
+	for _, cmd := range []string{"info", "cache"} {
+		_, _, err := runCLI(t, "data", cmd, "--path", data, "--dims", "2", "--category", "cyclegan")
+		if cmd == "info" {
+			_, _, err = runCLI(t, "data", "info", data, "--category", "cyclegan")
+		}
+		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), `--category "cyclegan"`) {
+			t.Errorf("data %s --category cyclegan: %v", cmd, err)
+		}
+	}
+}
