@@ -32,7 +32,9 @@ type live struct {
 	mu        sync.Mutex
 	handle    *display.Handle
 	steps     []float64
-	hist      []train.EpochRecord
+	hist      []train.EpochRecord // every epoch so far, resumed ones included
+	based     bool                // hist starts from the trainer's resumed history
+	hasVal    bool                // the run has validation data
 	last      train.Progress
 	drawn     time.Time // last curves redraw
 	barAt     time.Time // last terminal bar
@@ -56,28 +58,71 @@ func newLive(r *Run, enabled bool) *live {
 	return l
 }
 
+// endOfEpoch reports whether p is the last training step of its epoch.
+func endOfEpoch(p train.Progress) bool {
+	if p.Phase != "train" || p.Epochs <= 0 || p.Steps < p.Epochs {
+		return false
+	}
+	return p.Step%(p.Steps/p.Epochs) == 0
+}
+
+// validates reports whether the trainer validates after epoch (as ml/train does:
+// every trainer.val_every epochs and after the last one, when there is validation data).
+func (l *live) validates(epoch, epochs int) bool {
+	every := max(1, l.run.Config.Trainer.ValEvery)
+	return l.hasVal && (epoch%every == 0 || epoch == epochs)
+}
+
+// record keeps the epoch history from the trainer's reports (a row at the end of
+// every epoch, completed by its validation) and rewrites metrics.csv each time.
+func (l *live) record(p train.Progress) {
+	if !l.based {
+		l.based = true
+		if l.model != nil {
+			l.hist = l.model.Trainer().State().History // the epochs of a resumed run
+		}
+	}
+	changed := false
+	switch {
+	case endOfEpoch(p):
+		l.hist = append(l.hist, train.EpochRecord{Epoch: p.Epoch, TrainLoss: p.EpochLoss, LR: p.LR})
+		changed = true
+	case p.Phase == "val":
+		if n := len(l.hist); n > 0 && l.hist[n-1].Epoch == p.Epoch {
+			l.hist[n-1].Validated, l.hist[n-1].Val = true, p.Val
+		} else {
+			l.hist = append(l.hist, train.EpochRecord{Epoch: p.Epoch, TrainLoss: p.EpochLoss, LR: p.LR, Validated: true, Val: p.Val})
+		}
+		changed = true
+	}
+	if changed && l.run.Dir != "" {
+		// A failure here recurs when the run ends, where Train reports it.
+		_ = writeMetricsCSV(l.run.Dir, l.hist)
+	}
+}
+
 // progress is the trainer's callback.
 func (l *live) progress(p train.Progress) {
 	if cb := l.run.Config.Trainer.OnProgress; cb != nil {
 		cb(p)
 	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.record(p)
 	if !l.enabled {
 		return
 	}
-	l.mu.Lock()
-	defer l.mu.Unlock()
 	l.last = p
-	switch p.Phase {
-	case "train":
+	if p.Phase == "train" {
 		l.steps = append(l.steps, p.Loss)
-	case "val":
-		l.hist = append(l.hist, train.EpochRecord{Epoch: p.Epoch, TrainLoss: p.EpochLoss, Validated: true, Val: p.Val})
 	}
 	if !l.notebook {
 		l.terminal(p)
 		return
 	}
-	if p.Phase == "val" {
+	// The image panel follows validation, or the end of an epoch that is not
+	// validated (no validation data, or trainer.val_every > 1).
+	if p.Phase == "val" || (endOfEpoch(p) && !l.validates(p.Epoch, p.Epochs)) {
 		every := l.run.Config.Trainer.ImageEvery
 		if (every > 0 && p.Epoch%every == 0) || p.Epoch == p.Epochs {
 			if f := imagesFigure(display.Context(), l.model, l.run.sample, l.run.Config.Data); f.Err() == nil {
@@ -117,14 +162,23 @@ func (l *live) publish(status string) {
 }
 
 // terminal prints a progress bar (redrawn in place on a TTY, at most once a
-// second) and a line per validation and at the end.
+// second), a line at the end of every epoch (its mean training loss), one per
+// validation and one at the end.
 func (l *live) terminal(p train.Progress) {
 	now := time.Now()
+	if endOfEpoch(p) {
+		if l.tty {
+			fmt.Fprint(l.out, "\r\033[K")
+		}
+		fmt.Fprintf(l.out, "epoch %d/%d train loss %.4g lr %.3g\n", p.Epoch, p.Epochs, p.EpochLoss, p.LR)
+		l.barAt = time.Time{} // the next step redraws the bar
+		return
+	}
 	if p.Phase == "train" && now.Sub(l.barAt) < time.Second && p.Step != p.Steps {
 		return
 	}
-	l.barAt = now
 	if p.Phase == "train" {
+		l.barAt = now
 		const width = 24
 		done := 0
 		if p.Steps > 0 {

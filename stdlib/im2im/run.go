@@ -77,9 +77,13 @@ func (r *Run) writeMeta() error {
 }
 
 // metricNames returns the validation keys seen in the history, sorted, "loss" first.
-func (r *Run) metricNames() []string {
+func (r *Run) metricNames() []string { return metricNames(r.Result.History) }
+
+// metricNames lists the validation values of history: loss first, then the
+// metrics sorted.
+func metricNames(history []train.EpochRecord) []string {
 	seen := map[string]bool{}
-	for _, e := range r.Result.History {
+	for _, e := range history {
 		for k := range e.Val {
 			seen[k] = true
 		}
@@ -98,15 +102,20 @@ func (r *Run) metricNames() []string {
 }
 
 // writeMetrics writes metrics.csv: one row per epoch.
-func (r *Run) writeMetrics() error {
+func (r *Run) writeMetrics() error { return writeMetricsCSV(r.Dir, r.Result.History) }
+
+// writeMetricsCSV writes dir/metrics.csv (epoch, train_loss, lr and a val_ column
+// per validation value; empty where an epoch was not validated) atomically: a
+// temporary file renamed over the old one, so a killed run keeps a whole file.
+func writeMetricsCSV(dir string, history []train.EpochRecord) error {
 	var b bytes.Buffer
-	names := r.metricNames()
+	names := metricNames(history)
 	b.WriteString("epoch,train_loss,lr")
 	for _, n := range names {
 		b.WriteString(",val_" + n)
 	}
 	b.WriteString("\n")
-	for _, e := range r.Result.History {
+	for _, e := range history {
 		fmt.Fprintf(&b, "%d,%g,%g", e.Epoch, e.TrainLoss, e.LR)
 		for _, n := range names {
 			if v, ok := e.Val[n]; ok && e.Validated {
@@ -117,7 +126,28 @@ func (r *Run) writeMetrics() error {
 		}
 		b.WriteString("\n")
 	}
-	return os.WriteFile(filepath.Join(r.Dir, "metrics.csv"), b.Bytes(), 0o644)
+	f, err := os.CreateTemp(dir, ".metrics.csv.tmp-*")
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(b.Bytes()); err != nil {
+		f.Close()
+		os.Remove(f.Name())
+		return err
+	}
+	if err := f.Close(); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Chmod(f.Name(), 0o644); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	if err := os.Rename(f.Name(), filepath.Join(dir, "metrics.csv")); err != nil {
+		os.Remove(f.Name())
+		return err
+	}
+	return nil
 }
 
 // StepLosses returns the training loss of every step.

@@ -113,6 +113,7 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	}
 
 	live := newLive(run, !r.Trainer.Quiet)
+	live.hasVal = valDS != nil
 	f, err := toFramework(r, live.progress)
 	if err != nil {
 		return nil, err
