@@ -35,7 +35,9 @@ type Data struct {
 	Preprocess []Transform `yaml:"preprocess"`
 	// Augment runs on every patch every epoch.
 	Augment []Transform `yaml:"augment"`
-	// ValRatio is the fraction of images held out for validation. [0.1]
+	// ValRatio is the fraction of images held out for validation; negative means
+	// none (then trainer.patience, trainer.monitor and the plateau schedule are
+	// refused unless data.val is given). [0.1]
 	ValRatio float64 `yaml:"val_ratio"`
 	// Workers load and augment in parallel. [2]
 	Workers int `yaml:"workers"`

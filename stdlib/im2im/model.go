@@ -36,7 +36,7 @@ type Optimizer struct {
 type Schedule struct {
 	// Kind is constant, cosine, exponential or plateau. [constant]
 	Kind string `yaml:"kind"`
-	// WarmupSteps ramps the rate up linearly (cosine).
+	// WarmupSteps ramps the rate up linearly (cosine only; refused otherwise).
 	WarmupSteps int `yaml:"warmup_steps"`
 	// MinLR is the floor of cosine and plateau.
 	MinLR float64 `yaml:"min_lr"`

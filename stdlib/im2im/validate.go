@@ -142,6 +142,22 @@ func (c Config) Validate() error {
 			}
 		}
 	}
+	if m.Schedule.WarmupSteps != 0 && m.Schedule.Kind != "cosine" {
+		add("model.schedule.warmup_steps", "only the cosine schedule warms up; model.schedule.kind is %s (set kind: cosine, or remove warmup_steps)", m.Schedule.Kind)
+	}
+	if d.ValRatio < 0 && d.Val == "" {
+		// No validation data: what depends on validation would be silently ignored.
+		const why = "needs validation data, but data.val_ratio is negative and data.val is empty"
+		if t.Patience > 0 {
+			add("trainer.patience", "%s", why)
+		}
+		if c.Trainer.Monitor != "" {
+			add("trainer.monitor", "%s", why)
+		}
+		if m.Schedule.Kind == "plateau" {
+			add("model.schedule.kind", "plateau %s", why)
+		}
+	}
 	if t.Epochs < 1 {
 		add("trainer.epochs", "must be at least 1, got %d", t.Epochs)
 	}

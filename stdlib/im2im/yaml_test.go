@@ -342,3 +342,46 @@ func TestThresholdMethodConfig(t *testing.T) {
 		})
 	}
 }
+
+// TestIgnoredSettingsAreProblems: settings that would silently do nothing are
+// validation problems naming their key.
+func TestIgnoredSettingsAreProblems(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		edit func(*Config)
+		want string // empty: valid
+	}{
+		{"warmup with constant", func(c *Config) { c.Model.Schedule = Schedule{WarmupSteps: 10} },
+			"model.schedule.warmup_steps: only the cosine schedule warms up; model.schedule.kind is constant"},
+		{"warmup with exponential", func(c *Config) { c.Model.Schedule = Schedule{Kind: "exponential", WarmupSteps: 10} },
+			"model.schedule.warmup_steps: only the cosine schedule warms up; model.schedule.kind is exponential"},
+		{"warmup with cosine", func(c *Config) { c.Model.Schedule = Schedule{Kind: "cosine", WarmupSteps: 10} }, ""},
+		{"patience without validation", func(c *Config) { c.Data.ValRatio, c.Trainer.Patience = -1, 3 },
+			"trainer.patience: needs validation data"},
+		{"monitor without validation", func(c *Config) { c.Data.ValRatio, c.Trainer.Monitor = -1, "dice" },
+			"trainer.monitor: needs validation data"},
+		{"plateau without validation", func(c *Config) { c.Data.ValRatio, c.Model.Schedule.Kind = -1, "plateau" },
+			"model.schedule.kind: plateau needs validation data"},
+		{"no validation, nothing depending on it", func(c *Config) { c.Data.ValRatio = -1 }, ""},
+		{"patience with a val folder", func(c *Config) {
+			c.Data.Path, c.Data.Train, c.Data.Val, c.Data.ValRatio, c.Trainer.Patience = "", dir, dir, -1, 3
+		}, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			c := tinySeg(dir, "/tmp")
+			tc.edit(&c)
+			err := c.Validate()
+			if tc.want == "" {
+				if err != nil {
+					t.Fatalf("valid config: %v", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("error %v, want %q", err, tc.want)
+			}
+		})
+	}
+}
