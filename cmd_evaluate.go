@@ -12,9 +12,10 @@ import (
 
 func newEvaluateCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "evaluate (--run DIR | -c CONFIG --checkpoint FILE) --data PATH [--csv FILE] [--section.key=value ...]",
+		Use:   "evaluate (--run DIR | -c CONFIG --checkpoint FILE) [--data PATH] [--csv FILE] [--section.key=value ...]",
 		Short: "Evaluate a trained model on a paired dataset: metrics per image and their mean",
-		Long: `Predicts every image of the paired dataset --data (all of it, no split) and prints the
+		Long: `Predicts every image of the paired dataset --data (default: the config's data.path;
+all of it, no split) and prints the
 model's metrics (model.metrics) per image and their mean as a table; --csv also writes it as CSV.`,
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -25,18 +26,22 @@ model's metrics (model.metrics) per image and their mean as a table; --csv also 
 			if a.help {
 				return cmd.Help()
 			}
-			if a.named["data"] == "" {
-				return &exitError{code: 2, err: errors.New("evaluate: --data PATH is required")}
-			}
 			c, err := loadCLIConfig(a)
 			if err != nil {
 				return err
+			}
+			data := a.named["data"]
+			if data == "" {
+				data = c.Data.Path // the config's data when --data is not given
+			}
+			if data == "" {
+				return &exitError{code: 2, err: errors.New("evaluate: give --data PATH (the config has no data.path)")}
 			}
 			ckpt, err := runCheckpoint(a)
 			if err != nil {
 				return err
 			}
-			ev, err := im2im.EvaluateContext(cmd.Context(), c, ckpt, a.named["data"])
+			ev, err := im2im.EvaluateContext(cmd.Context(), c, ckpt, data)
 			if err != nil {
 				return err
 			}

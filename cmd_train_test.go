@@ -77,6 +77,16 @@ trainer: {epochs: 3, batch_size: 2, lr: 0.01, root: `+filepath.Join(dir, "runs")
 	if b, _ := os.ReadFile(csv); !strings.HasPrefix(string(b), "image,dice\n") || strings.Count(string(b), "\n") != 6 {
 		t.Errorf("eval csv:\n%s", b)
 	}
+	// Without --data, evaluate uses the config's data.path.
+	out2, err := runCmd(t, newEvaluateCmd(), "--run", run)
+	if err != nil || out2 != out {
+		t.Fatalf("evaluate without --data: %v\n%s\nwant\n%s", err, out2, out)
+	}
+	_, err = runCmd(t, newEvaluateCmd(), "-c", "semanticseg_2d", "--checkpoint", filepath.Join(run, "checkpoints", "last.ckpt"))
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "give --data PATH (the config has no data.path)") {
+		t.Errorf("evaluate with neither --data nor data.path: %v", err)
+	}
 }
 
 func TestTrainCommandErrors(t *testing.T) {
