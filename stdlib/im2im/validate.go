@@ -85,8 +85,11 @@ func (c Config) Validate() error {
 		}
 	}
 	for i, tr := range d.Augment {
-		if _, err := tr.build(d.Input); err != nil {
+		if _, err := withLabelKeys(tr, d, m.Loss.segmentation()).build(d.Input); err != nil {
 			add(fmt.Sprintf("data.augment[%d]", i), "%v", err)
+		}
+		if n := len(d.Patch.Size); tr.Name == "rand_rot90" && n >= 2 && d.Patch.Size[n-2] != d.Patch.Size[n-1] {
+			add(fmt.Sprintf("data.augment[%d]", i), "rand_rot90 swaps Y and X, but data.patch.size %v is not square in Y-X: batches would mix patch shapes (use Y = X, or rand_flip)", d.Patch.Size)
 		}
 	}
 
@@ -234,6 +237,31 @@ func toFramework(r Config, progress func(train.Progress)) (framework.FCN, error)
 	}, nil
 }
 
+// withLabelKeys returns tr with the label keys of rand_elastic (arrays resampled
+// nearest-neighbour instead of linearly) set to match the task when the transform
+// does not give them: the target and cost map for segmentation, only the cost map
+// otherwise (a regression target is an image, resampled like the input).
+func withLabelKeys(tr Transform, d Data, seg bool) Transform {
+	if tr.Name != "rand_elastic" {
+		return tr
+	}
+	if _, given := tr.Params["label_keys"]; given {
+		return tr
+	}
+	keys := []any{}
+	if seg {
+		keys = append(keys, d.Target)
+	}
+	if d.CostMap != "" {
+		keys = append(keys, d.CostMap)
+	}
+	params := map[string]any{"label_keys": keys}
+	for k, v := range tr.Params {
+		params[k] = v
+	}
+	return Transform{Name: tr.Name, Params: params}
+}
+
 // chains returns the cached (deterministic) and per-epoch (random) transform
 // chains of resolved data, and the validation chain.
 func chains(d Data, seg bool) (det, random, val transform.Chain, err error) {
@@ -257,7 +285,7 @@ func chains(d Data, seg bool) (det, random, val transform.Chain, err error) {
 	}
 	random = transform.Chain{crop}
 	for i, tr := range d.Augment {
-		x, err := tr.build(d.Input)
+		x, err := withLabelKeys(tr, d, seg).build(d.Input)
 		if err != nil {
 			return nil, nil, nil, fmt.Errorf("data.augment[%d]: %w", i, err)
 		}

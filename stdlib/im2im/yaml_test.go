@@ -2,6 +2,7 @@ package im2im
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -9,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/im2im/im2im/data/synth"
+	"github.com/im2im/im2im/data/transform"
 )
 
 func TestYAMLAndCellAreEquivalent(t *testing.T) {
@@ -383,5 +385,59 @@ func TestIgnoredSettingsAreProblems(t *testing.T) {
 				t.Fatalf("error %v, want %q", err, tc.want)
 			}
 		})
+	}
+}
+
+// TestAugmentMatchesTask: rand_elastic resamples the target nearest-neighbour
+// only for segmentation; rand_rot90 needs square Y-X patches.
+func TestAugmentMatchesTask(t *testing.T) {
+	tests := []struct {
+		name    string
+		seg     bool
+		costMap string
+		params  map[string]any
+		want    []string
+	}{
+		{"segmentation", true, "", nil, []string{"GT"}},
+		{"segmentation with cost map", true, "CM", nil, []string{"GT", "CM"}},
+		{"regression", false, "", nil, []string{}},
+		{"regression with cost map", false, "CM", nil, []string{"CM"}},
+		{"given keys kept", false, "", map[string]any{"label_keys": []any{"GT"}}, []string{"GT"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			d := Config{Data: Data{CostMap: tc.costMap, Augment: []Transform{T("rand_elastic", tc.params)}}}.Resolved().Data
+			_, random, _, err := chains(d, tc.seg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := "no rand_elastic"
+			for _, x := range random {
+				if x.Name() == "rand_elastic" {
+					got = fmt.Sprint(transform.Params(x)["label_keys"])
+				}
+			}
+			if want := fmt.Sprint(tc.want); got != want {
+				t.Errorf("label_keys %s, want %s", got, want)
+			}
+		})
+	}
+	// rand_rot90 on patches that are not square in Y-X.
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		size []int
+		bad  bool
+	}{{[]int{32, 64}, true}, {[]int{8, 32, 64}, true}, {[]int{32, 32}, false}, {[]int{8, 32, 32}, false}} {
+		c := tinySeg(dir, "/tmp")
+		c.Data.Patch.Size = tc.size
+		c.Model.Net = UNet{Dims: len(tc.size), Features: []int{4, 8}, OutChannels: 2}
+		err := c.Validate()
+		want := fmt.Sprintf("data.augment[1]: rand_rot90 swaps Y and X, but data.patch.size %v is not square in Y-X", tc.size)
+		if tc.bad != (err != nil && strings.Contains(err.Error(), want)) {
+			t.Errorf("patch %v: %v", tc.size, err)
+		}
+		if !tc.bad && err != nil {
+			t.Errorf("patch %v: %v", tc.size, err)
+		}
 	}
 }
