@@ -18,6 +18,7 @@ func init() {
 		"NewHandle": reflect.ValueOf(display.NewHandle),
 		"PNG":       reflect.ValueOf(display.PNG),
 		"SVG":       reflect.ValueOf(display.SVG),
+		"Show":      reflect.ValueOf(display.Show),
 		"Text":      reflect.ValueOf(display.Text),
 
 		// type definitions
@@ -25,9 +26,11 @@ func init() {
 		"Data":      reflect.ValueOf((*display.Data)(nil)),
 		"Handle":    reflect.ValueOf((*display.Handle)(nil)),
 		"Publisher": reflect.ValueOf((*display.Publisher)(nil)),
+		"Shower":    reflect.ValueOf((*display.Shower)(nil)),
 
 		// interface wrapper definitions
 		"_Bundler": reflect.ValueOf((*_github_com_im2im_im2im_stdlib_display_Bundler)(nil)),
+		"_Shower":  reflect.ValueOf((*_github_com_im2im_im2im_stdlib_display_Shower)(nil)),
 	}
 }
 
@@ -39,6 +42,16 @@ type _github_com_im2im_im2im_stdlib_display_Bundler struct {
 
 func (W _github_com_im2im_im2im_stdlib_display_Bundler) MIMEBundle() map[string]any {
 	return W.WMIMEBundle()
+}
+
+// _github_com_im2im_im2im_stdlib_display_Shower is an interface wrapper for Shower type
+type _github_com_im2im_im2im_stdlib_display_Shower struct {
+	IValue interface{}
+	WShow  func()
+}
+
+func (W _github_com_im2im_im2im_stdlib_display_Shower) Show() {
+	W.WShow()
 }
 
 func init() {
@@ -64,6 +77,8 @@ func init() {
 		"Publish":         "func Publish(d Data)\n\nPublish sends d to the running cell's publisher; outside a cell it prints a\ntext summary of d to standard output.",
 		"Publisher":       "type Publisher func(Data)\n\nPublisher receives the display outputs of the running cell.",
 		"SVG":             "func SVG(svg string)\n\nSVG displays an SVG document.",
+		"Show":            "func Show(items ...any) error\n\nShow displays each item, in order, as one output each: an image.Image as PNG, PNG\nbytes ([]byte), a value with a Show method (plot.Figure, evaluation results) or a\nMIME bundle (Bundler) as itself, an error or a string as text, anything else as\nits fmt %v text. It returns an error naming the items it could not show (a nil\nitem, bytes that are not a PNG) and still shows the others.",
+		"Shower":          "type Shower interface {\n\tShow()\n}\n\nShower is implemented by values that display themselves (a plot.Figure, an\nevaluation table): Show hands them to their own Show method.",
 		"Text":            "func Text(s string)\n\nText displays plain text as a display output (not as a stream).",
 	}
 }

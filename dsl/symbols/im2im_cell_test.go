@@ -132,3 +132,31 @@ func TestInspectShowsFieldDocs(t *testing.T) {
 		t.Errorf("%%help of an unknown name: %v", err)
 	}
 }
+
+// TestDisplayShowFromCell: display.Show takes compiled figures and plain values from a
+// cell, one display output each.
+func TestDisplayShowFromCell(t *testing.T) {
+	s, err := dsl.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell := `import "plot"
+
+fig := plot.Images(plot.Panel{Title: "x", Data: []float32{0, 1, 2, 3}, Shape: []int{2, 2}})
+if err := display.Show(fig, "caption", 7); err != nil {
+	panic(err)
+}`
+	sk := &sink{}
+	if _, err := s.Execute(context.Background(), cell, sk); err != nil {
+		t.Fatal(err)
+	}
+	if len(sk.displays) != 3 {
+		t.Fatalf("%d displays, want 3", len(sk.displays))
+	}
+	if _, ok := sk.displays[0].MIME["image/png"]; !ok {
+		t.Errorf("the figure was not shown as PNG: %v", sk.displays[0].MIME)
+	}
+	if sk.displays[1].MIME["text/plain"] != "caption" || sk.displays[2].MIME["text/plain"] != "7" {
+		t.Errorf("texts: %v, %v", sk.displays[1].MIME, sk.displays[2].MIME)
+	}
+}
