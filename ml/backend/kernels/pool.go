@@ -100,6 +100,10 @@ func ReduceWindow(op ReduceOp, dst, src []float32, w *Window) error {
 	if len(dst) != prod(w.Out) {
 		return fmt.Errorf("kernels.ReduceWindow: %d destination elements for %v windows", len(dst), w.Out)
 	}
+	if p, ok := rowsPlanFor(w); ok && op == ReduceMax {
+		forRows(p.rows, p.outLast*prod(w.Size), func(r0, r1 int) { p.maxRows(dst, src, r0, r1) })
+		return nil
+	}
 	forRows(len(dst), prod(w.Size), func(q0, q1 int) {
 		w.visit(q0, q1, func(q int, offs []int) {
 			if op == ReduceMax {
@@ -150,6 +154,16 @@ func SelectAndScatterMax(dst, src, source []float32, w *Window) error {
 			}
 			dst[best] += source[q]
 		})
+	}
+	if p, ok := rowsPlanFor(w); ok {
+		// Non-overlapping windows: each dst element gets at most one value.
+		p.poolRows(src, func(q0 int, best []int32) {
+			s := source[q0 : q0+len(best)]
+			for i, b := range best {
+				dst[b] = s[i]
+			}
+		})
+		return nil
 	}
 	if overlap {
 		body(0, len(source))

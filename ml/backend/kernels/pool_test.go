@@ -10,15 +10,24 @@ func TestReduceWindowAndSelectScatter(t *testing.T) {
 	cases := []struct {
 		name string
 		w    Window
+		ties bool // few distinct values: the first maximum must win, as in the naive loop
 	}{
-		{"2x2-pool", Window{Dims: []int{2, 3, 8, 6}, Size: []int{1, 1, 2, 2}, Strides: []int{1, 1, 2, 2}, PadLow: []int{0, 0, 0, 0}, Out: []int{2, 3, 4, 3}}},
-		{"3d-pool", Window{Dims: []int{1, 2, 4, 4, 6}, Size: []int{1, 1, 2, 2, 2}, Strides: []int{1, 1, 2, 2, 2}, PadLow: []int{0, 0, 0, 0, 0}, Out: []int{1, 2, 2, 2, 3}}},
-		{"overlap-padded", Window{Dims: []int{5, 7}, Size: []int{3, 3}, Strides: []int{1, 2}, PadLow: []int{1, 1}, Out: []int{5, 4}}},
+		{"2x2-pool", Window{Dims: []int{2, 3, 8, 6}, Size: []int{1, 1, 2, 2}, Strides: []int{1, 1, 2, 2}, PadLow: []int{0, 0, 0, 0}, Out: []int{2, 3, 4, 3}}, false},
+		{"3d-pool", Window{Dims: []int{1, 2, 4, 4, 6}, Size: []int{1, 1, 2, 2, 2}, Strides: []int{1, 1, 2, 2, 2}, PadLow: []int{0, 0, 0, 0, 0}, Out: []int{1, 2, 2, 2, 3}}, false},
+		{"overlap-padded", Window{Dims: []int{5, 7}, Size: []int{3, 3}, Strides: []int{1, 2}, PadLow: []int{1, 1}, Out: []int{5, 4}}, false},
+		{"2x2-ties", Window{Dims: []int{2, 2, 6, 8}, Size: []int{1, 1, 2, 2}, Strides: []int{1, 1, 2, 2}, PadLow: []int{0, 0, 0, 0}, Out: []int{2, 2, 3, 4}}, true},
+		{"3d-ties", Window{Dims: []int{1, 2, 4, 4, 4}, Size: []int{1, 1, 2, 2, 2}, Strides: []int{1, 1, 2, 2, 2}, PadLow: []int{0, 0, 0, 0, 0}, Out: []int{1, 2, 2, 2, 2}}, true},
+		{"leftover-and-gaps", Window{Dims: []int{3, 7, 11}, Size: []int{1, 2, 2}, Strides: []int{1, 2, 3}, PadLow: []int{0, 0, 0}, Out: []int{3, 3, 4}}, false},
 	}
 	r := rand.New(rand.NewPCG(9, 9))
 	for _, tc := range cases {
 		w := tc.w
 		src := randSlice(r, prod(w.Dims))
+		if tc.ties {
+			for i, v := range src {
+				src[i] = float32(int(v*2) % 2)
+			}
+		}
 		st := RowMajorStrides(w.Dims)
 		// Naive window enumeration.
 		windows := make([][]int, prod(w.Out))
@@ -149,4 +158,49 @@ func TestSignPathsAgree(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestPoolNaN: a NaN in a window makes its max NaN (as Go's max does) and never receives
+// the gradient unless it comes first, on the row-wise fast path and the general one alike.
+func TestPoolNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	for _, w := range []Window{
+		{Dims: []int{2, 4}, Size: []int{2, 2}, Strides: []int{2, 2}, PadLow: []int{0, 0}, Out: []int{1, 2}}, // fast path
+		{Dims: []int{2, 4}, Size: []int{2, 2}, Strides: []int{1, 2}, PadLow: []int{1, 0}, Out: []int{2, 2}}, // general
+	} {
+		fast := w.Strides[0] == 2
+		src := []float32{1, nan, nan, 2, 5, 3, 4, 0}
+		mx := make([]float32, prod(w.Out))
+		if err := ReduceWindow(ReduceMax, mx, src, &w); err != nil {
+			t.Fatal(err)
+		}
+		grad := make([]float32, len(src))
+		source := []float32{10, 20, 30, 40}[:prod(w.Out)]
+		if err := SelectAndScatterMax(grad, src, source, &w); err != nil {
+			t.Fatal(err)
+		}
+		if fast {
+			// Windows {1, NaN, 5, 3} and {NaN, 2, 4, 0}.
+			if !math.IsNaN(float64(mx[0])) || !math.IsNaN(float64(mx[1])) {
+				t.Errorf("fast path: max %v, want NaN in both windows", mx)
+			}
+			if want := []float32{0, 0, 20, 0, 10, 0, 0, 0}; !equal32(grad, want) {
+				t.Errorf("fast path: gradient %v, want %v (the NaN first in window 1 wins, no other)", grad, want)
+			}
+		} else if !math.IsNaN(float64(mx[0])) {
+			t.Errorf("general path: max %v, want NaN first", mx)
+		}
+	}
+}
+
+func equal32(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
 }
