@@ -53,6 +53,8 @@ Parameters follow papermill's conventions: the cell tagged "parameters" holds th
 (epochs := 3, var lr float32 = 1e-3, sizes := []int{64, 64}); values given with -p name=value
 (read as YAML: -p sizes=[32,32] or -p sizes=32,32) or a YAML file (-f) are converted to the
 defaults' types and written as assignments into a cell tagged "injected-parameters" after it.
+Without a parameters cell that cell goes first and declares each value with the type it
+reads as (integer → int, number → float64, true/false → bool, text → string, lists → slices).
 
 Cells run in the notebook's directory unless --cwd is given. A progress line per cell goes
 to stderr; --progress also shows live displays (training panels) as text progress, and

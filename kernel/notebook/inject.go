@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"gopkg.in/yaml.v3"
 )
 
 // Tags of the papermill conventions.
@@ -34,8 +36,9 @@ func (e *ParamError) Error() string {
 // Inject writes params into nb following papermill's conventions: the values are
 // checked against the defaults of the first cell tagged "parameters" and written
 // as Go assignments, typed like the defaults, in a new code cell tagged
-// "injected-parameters" placed right after it; injected cells of an earlier run are
-// removed. A later value of the same name replaces an earlier one. It returns the
+// "injected-parameters" placed right after it (without a parameters cell, first, with
+// declarations typed from the values: see injectFirst); injected cells of an earlier
+// run are removed. A later value of the same name replaces an earlier one. It returns the
 // injected literals by name (nil, and nb unchanged, without params). All problems
 // are reported at once as a *ParamError and leave nb unchanged.
 func Inject(nb *Notebook, params []Param) (map[string]string, error) {
@@ -60,12 +63,7 @@ func Inject(nb *Notebook, params []Param) (map[string]string, error) {
 		}
 	}
 	if pi < 0 {
-		names := make([]string, len(merged))
-		for i, p := range merged {
-			names[i] = p.Name
-		}
-		return nil, &ParamError{Problems: []string{fmt.Sprintf(
-			"no code cell is tagged %q, so the notebook takes no parameters (given: %s)", ParametersTag, strings.Join(names, ", "))}}
+		return injectFirst(nb, merged)
 	}
 	where := fmt.Sprintf("the parameters cell (cell %d)", pi+1)
 	defaults, err := ParseDefaults(nb.Cells[pi].Source)
@@ -122,29 +120,115 @@ func Inject(nb *Notebook, params []Param) (map[string]string, error) {
 	if len(problems) > 0 {
 		return nil, &ParamError{Problems: problems}
 	}
-	cell := &Cell{Type: "code", Source: src.String(), Metadata: map[string]json.RawMessage{}}
-	if err := cell.SetMetadata("tags", []string{InjectedTag}); err != nil {
+	if err := insertInjected(nb, src.String(), pi); err != nil {
 		return nil, err
+	}
+	return literals, nil
+}
+
+// injectFirst is Inject for a notebook without a parameters cell, as papermill does it:
+// the injected cell goes first and declares each parameter (`var name T = value`) with
+// the type its value reads as (YAML: integer → int, number → float64, true/false →
+// bool, other text → string; lists of one kind → slices).
+func injectFirst(nb *Notebook, params []Param) (map[string]string, error) {
+	var problems []string
+	literals := map[string]string{}
+	var src strings.Builder
+	src.WriteString("// Parameters injected by im2im run (the notebook has no cell tagged \"" + ParametersTag + "\")")
+	for _, p := range params {
+		t, err := inferType(p.Node)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("parameter %q (%s): %v; the notebook has no cell tagged %q to declare its type",
+				p.Name, p.Origin, err, ParametersTag))
+			continue
+		}
+		lit, err := p.Literal(t)
+		if err != nil {
+			problems = append(problems, fmt.Sprintf("parameter %q (%s): %v", p.Name, p.Origin, err))
+			continue
+		}
+		literals[p.Name] = lit
+		fmt.Fprintf(&src, "\nvar %s %s = %s", p.Name, t.Name, lit)
+	}
+	if len(problems) > 0 {
+		return nil, &ParamError{Problems: problems}
+	}
+	if err := insertInjected(nb, src.String(), -1); err != nil {
+		return nil, err
+	}
+	return literals, nil
+}
+
+// inferType is the Go type a parameter value without a declared default gets.
+func inferType(n *yaml.Node) (*Type, error) {
+	switch {
+	case n == nil:
+		return nil, errors.New("no value")
+	case n.Kind == yaml.SequenceNode:
+		if len(n.Content) == 0 {
+			return nil, errors.New("the element type of an empty list cannot be inferred")
+		}
+		var elem *Type
+		for i, e := range n.Content {
+			t, err := inferType(e)
+			if err != nil {
+				return nil, fmt.Errorf("element %d: %w", i+1, err)
+			}
+			switch {
+			case elem == nil || elem.Name == t.Name:
+				elem = t
+			case isNumber(elem) && isNumber(t):
+				elem = named("float64")
+			default:
+				return nil, fmt.Errorf("a list mixing %s and %s", elem.Name, t.Name)
+			}
+		}
+		return &Type{Name: "[]" + elem.Name, Kind: "slice", Elem: elem}, nil
+	case n.Kind != yaml.ScalarNode:
+		return nil, fmt.Errorf("cannot be a Go parameter (%s)", kindName(n))
+	}
+	switch n.Tag {
+	case "!!int":
+		return named("int"), nil
+	case "!!float":
+		return named("float64"), nil
+	case "!!bool":
+		return named("bool"), nil
+	case "!!null":
+		return nil, errors.New("null has no type")
+	}
+	return named("string"), nil
+}
+
+// insertInjected puts the injected-parameters cell with source src after cell index
+// after (−1: first), dropping injected cells of an earlier run.
+func insertInjected(nb *Notebook, src string, after int) error {
+	cell := &Cell{Type: "code", Source: src, Metadata: map[string]json.RawMessage{}}
+	if err := cell.SetMetadata("tags", []string{InjectedTag}); err != nil {
+		return err
 	}
 	if needsIDs(nb) {
 		id, err := newCellID(nb)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		cell.ID = id
 	}
 	var cells []*Cell
+	if after < 0 {
+		cells = append(cells, cell)
+	}
 	for i, c := range nb.Cells {
 		if c.HasTag(InjectedTag) {
 			continue
 		}
 		cells = append(cells, c)
-		if i == pi {
+		if i == after {
 			cells = append(cells, cell)
 		}
 	}
 	nb.Cells = cells
-	return literals, nil
+	return nil
 }
 
 // needsIDs reports whether cells carry ids: nbformat ≥ 4.5, or any cell has one.

@@ -120,10 +120,9 @@ func TestInjectErrors(t *testing.T) {
 			[]string{"default `var later` without a value (the parameters cell (cell 1), line 5) cannot be inferred"}},
 		{"all problems at once", [][3]string{params}, []string{"a=1", "epochs=x", "lr=[1]"},
 			[]string{"3 problems with the parameters", `unknown parameter "a"`, `parameter "epochs"`, `parameter "lr"`}},
-		{"no parameters cell", [][3]string{{"code", "", "x := 1"}}, []string{"x=2", "y=3"},
-			[]string{`no code cell is tagged "parameters", so the notebook takes no parameters (given: x, y)`}},
-		{"markdown tagged parameters", [][3]string{{"markdown", "parameters", "x := 1"}}, []string{"x=2"},
-			[]string{`no code cell is tagged "parameters"`}},
+		{"no parameters cell, uninferable values", [][3]string{{"code", "", "x := 1"}}, []string{"a=[]", "b=null", "c=[1, x]", "d={k: 1}"},
+			[]string{"4 problems", `parameter "a" (-p a=[]): the element type of an empty list cannot be inferred; the notebook has no cell tagged "parameters"`,
+				`parameter "b" (-p b=null): null has no type`, `parameter "c" (-p c=[1, x]): a list mixing int and string`, `parameter "d"`}},
 		{"parameters cell not Go", [][3]string{{"code", "parameters", "x := (1"}}, []string{"x=2"},
 			[]string{"the parameters cell (cell 1) is not Go the runner can read: line 1:"}},
 		{"empty parameters cell", [][3]string{{"code", "parameters", "// none"}}, []string{"x=2"},
@@ -146,6 +145,33 @@ func TestInjectErrors(t *testing.T) {
 				t.Error("a failed Inject changed the notebook")
 			}
 		})
+	}
+}
+
+// TestInjectWithoutParametersCell: as papermill does, the injected cell goes first; its
+// declarations take the types the values read as (a markdown cell tagged "parameters"
+// does not count).
+func TestInjectWithoutParametersCell(t *testing.T) {
+	nb := nbWith(t, 5,
+		[3]string{"markdown", "parameters", "# not code"},
+		[3]string{"code", "injected-parameters", "epochs = 100"}, // an earlier run's
+		[3]string{"code", "", "println(epochs)"},
+	)
+	lits, err := Inject(nb, args(t, "epochs=7", "lr=1e-3", "name=cells", "quick=true", "sizes=[32, 64]", "scales=[1, 2.5]", "id=007"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "// Parameters injected by im2im run (the notebook has no cell tagged \"parameters\")\n" +
+		"var epochs int = 7\nvar lr float64 = 0.001\nvar name string = \"cells\"\nvar quick bool = true\n" +
+		"var sizes []int = []int{32, 64}\nvar scales []float64 = []float64{1, 2.5}\nvar id int = 7" // YAML reads 007 as the integer 7
+	if len(nb.Cells) != 3 || !nb.Cells[0].HasTag(InjectedTag) || nb.Cells[0].Source != want {
+		t.Fatalf("cells %d, first %q, want\n%s", len(nb.Cells), nb.Cells[0].Source, want)
+	}
+	if nb.Cells[1].Type != "markdown" || nb.Cells[2].Source != "println(epochs)" {
+		t.Errorf("the other cells moved or changed: %q, %q", nb.Cells[1].Source, nb.Cells[2].Source)
+	}
+	if lits["sizes"] != "[]int{32, 64}" || lits["name"] != `"cells"` {
+		t.Errorf("literals %v", lits)
 	}
 }
 
