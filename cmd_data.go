@@ -7,18 +7,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
 
-	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
-
 	"github.com/im2im/im2im/data/dataset"
+	"github.com/im2im/im2im/data/loader"
 	"github.com/im2im/im2im/data/store"
 	"github.com/im2im/im2im/data/synth"
 	"github.com/im2im/im2im/data/transform"
+	"github.com/im2im/im2im/stdlib/im2im"
+	"github.com/spf13/cobra"
 )
 
 // newDataCmd builds the data command group: synth, cache, info. Each call
@@ -101,28 +100,7 @@ func categoryFlag(cmd, v string) (dataset.Category, error) {
 	return "", &exitError{code: 2, err: fmt.Errorf("%s: --category %q: want pair, unpair or embedseg", cmd, v)}
 }
 
-// cacheConfig is the part of a training config `data cache` needs (YAML, the
-// data section of an im2im/mmv_im2im config).
-type cacheConfig struct {
-	Data struct {
-		Category      string  `yaml:"category"`
-		DataPath      string  `yaml:"data_path"`
-		Path          string  `yaml:"path"`
-		Train         string  `yaml:"train"`
-		Val           string  `yaml:"val"`
-		Dims          int     `yaml:"dims"`
-		CachePath     string  `yaml:"cache_path"`
-		TrainValRatio float64 `yaml:"train_val_ratio"`
-		Seed          uint64  `yaml:"seed"`
-		Preprocess    []struct {
-			Name     string         `yaml:"name"`
-			FuncName string         `yaml:"func_name"`
-			Params   map[string]any `yaml:"params"`
-		} `yaml:"preprocess"`
-	} `yaml:"data"`
-}
-
-// cacheOptions are the resolved inputs of `data cache`.
+// cacheOptions are the resolved inputs of `data cache --path` (no config).
 type cacheOptions struct {
 	spec    dataset.Spec
 	store   string
@@ -132,119 +110,102 @@ type cacheOptions struct {
 	collect bool
 }
 
-func loadCacheConfig(path string, o *cacheOptions) error {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	var c cacheConfig
-	dec := yaml.NewDecoder(strings.NewReader(string(b)))
-	if err := dec.Decode(&c); err != nil {
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	d := c.Data
-	base := filepath.Dir(path)
-	rel := func(p string) string {
-		if p == "" || filepath.IsAbs(p) {
-			return p
-		}
-		return filepath.Join(base, p)
-	}
-	o.spec = dataset.Spec{Path: rel(d.Path), Train: rel(d.Train), Val: rel(d.Val), Category: dataset.Category(d.Category),
-		Dims: d.Dims, ValRatio: d.TrainValRatio, Seed: d.Seed}
-	if o.spec.Path == "" {
-		o.spec.Path = rel(d.DataPath)
-	}
-	if o.store == "" {
-		o.store = rel(d.CachePath)
-	}
-	var errs []error
-	for i, p := range d.Preprocess {
-		switch {
-		case p.Name != "":
-			o.chain = append(o.chain, transform.Spec{Name: p.Name, Params: p.Params})
-		case p.FuncName != "":
-			sp, ok, err := monaiSpec(p.FuncName, p.Params)
-			if err != nil {
-				errs = append(errs, fmt.Errorf("%s: data.preprocess[%d]: %w", path, i, err))
-			} else if ok {
-				o.chain = append(o.chain, sp)
-			}
-		default:
-			errs = append(errs, fmt.Errorf("%s: data.preprocess[%d]: no name or func_name", path, i))
-		}
-	}
-	return errors.Join(errs...)
-}
+const dataCacheLong = `Pre-builds the Pebble patch store: discovers the dataset, checks every file, runs
+the deterministic part of the preprocessing on each subject and stores the result,
+with a progress bar on stderr. Subjects already stored are skipped; an interrupted
+build resumes.
 
-// monaiSpec translates an mmv_im2im preprocess entry (a MONAI func_name and its
-// params) with transform.FromMONAI into the spec of our transform; ok is false
-// for entries the pipeline does itself (LoadImaged, EnsureTyped, ...). A
-// func_name that is not a MONAI transform but one of ours (normalize_zscore,
-// ...) is taken as ours.
-func monaiSpec(funcName string, params map[string]any) (sp transform.Spec, ok bool, err error) {
-	t, err := transform.FromMONAI(funcName, params)
-	if err != nil {
-		if slices.Contains(transform.Names(), funcName) {
-			return transform.Spec{Name: funcName, Params: params}, true, nil
-		}
-		return sp, false, err
-	}
-	if t == nil {
-		return sp, false, nil
-	}
-	return transform.Chain{t}.Specs()[0], true, nil
-}
+With -c, the config is a training config (a YAML file or a preset name, exactly as
+for im2im train, with the same --section.key=value overrides): the store built is
+the one training with that config reads (data.store, default <trainer.root>/.store;
+data.normalize and data.preprocess cached; the same train/val split), so a later
+im2im train -c finds every sample stored. The config is validated as training does.
+
+Without -c, --path DIR --dims 2|3 [--category C] [--preprocess a,b] [--store DIR]
+caches an ad-hoc chain of transforms with default parameters (default store
+<data>/.im2im_cache); training reads it only if its chain is the same.
+
+--collect deletes every stored sample this dataset and chain do not use.
+(The former mini-schema with data.data_path, cache_path, train_val_ratio and
+mmv_im2im func_name preprocess entries is no longer read: use a training config.)
+
+Options: -c/--config FILE|PRESET, --workers N (build parallelism), --zstd
+(compress chunks), --collect, --path, --dims, --category, --preprocess, --store.`
 
 func newDataCacheCmd() *cobra.Command {
-	flags := &cacheOptions{}
-	var config, path, preprocess, category string
-	var dims int
-	cmd := &cobra.Command{
-		Use:   "cache (--config FILE | --path DIR --dims 2|3) [--store DIR]",
-		Short: "Pre-build the Pebble patch store for a dataset (deterministic preprocessing only)",
-		Long: `Discovers the dataset, checks every file, runs the deterministic prefix of the
-preprocessing chain on each subject and stores the result, with a progress bar.
-Subjects already stored are skipped; an interrupted build resumes. The config is
-YAML with a data section: path (or train/val), category, dims, cache_path,
-train_val_ratio, seed and preprocess: a list of {name, params} with im2im
-transform names, or of mmv_im2im's {func_name, params} with MONAI dictionary
-transforms (NormalizeIntensityd, RandSpatialCropSamplesd, ...), translated to
-ours; LoadImaged, EnsureTyped and the like are done by the pipeline and skipped.`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			o := &cacheOptions{store: flags.store, workers: flags.workers, zstd: flags.zstd, collect: flags.collect}
-			if config != "" {
-				if err := loadCacheConfig(config, o); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("data cache: %w", err)}
+	return &cobra.Command{
+		Use:                "cache (-c CONFIG.yaml|PRESET [--section.key=value ...] | --path DIR --dims 2|3) [--workers N] [--zstd] [--collect]",
+		Short:              "Pre-build the Pebble patch store that training reads (deterministic preprocessing only)",
+		Long:               dataCacheLong,
+		DisableFlagParsing: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := parseDottedSwitches(args, []string{"zstd", "collect"}, "config", "workers", "path", "dims", "category", "preprocess", "store")
+			if err != nil {
+				return &exitError{code: 2, err: fmt.Errorf("data cache: %w", err)}
+			}
+			if a.help {
+				return cmd.Help()
+			}
+			o := &cacheOptions{workers: 2, store: a.named["store"]}
+			for _, sw := range []struct {
+				name string
+				v    *bool
+			}{{"zstd", &o.zstd}, {"collect", &o.collect}} {
+				if v, ok := a.named[sw.name]; ok {
+					b, err := strconv.ParseBool(v)
+					if err != nil {
+						return &exitError{code: 2, err: fmt.Errorf("data cache: --%s=%s: want true or false", sw.name, v)}
+					}
+					*sw.v = b
 				}
 			}
-			if path != "" {
-				o.spec.Path = path
+			if v, ok := a.named["workers"]; ok {
+				n, err := strconv.Atoi(v)
+				if err != nil || n < 1 {
+					return &exitError{code: 2, err: fmt.Errorf("data cache: --workers %s: want a positive integer", v)}
+				}
+				o.workers = n
+				if a.named["config"] != "" {
+					a.overrides = append(a.overrides, "data.workers="+v)
+				}
 			}
-			if dims != 0 {
-				o.spec.Dims = dims
+			if a.named["config"] != "" {
+				for _, n := range []string{"path", "dims", "category", "preprocess", "store"} {
+					if _, ok := a.named[n]; ok {
+						return &exitError{code: 2, err: fmt.Errorf("data cache: --%s does not go with -c: override the config instead (--data.%s=...)", n, n)}
+					}
+				}
+				return runDataCacheConfig(cmd, a, o)
 			}
-			if category != "" {
-				c, err := categoryFlag("data cache", category)
+			if len(a.overrides) > 0 {
+				return &exitError{code: 2, err: fmt.Errorf("data cache: %s: dotted overrides need -c CONFIG", a.overrides[0])}
+			}
+			o.spec.Path = a.named["path"]
+			if v, ok := a.named["dims"]; ok {
+				if o.spec.Dims, err = strconv.Atoi(v); err != nil {
+					return &exitError{code: 2, err: fmt.Errorf("data cache: --dims %s: want 2 or 3", v)}
+				}
+			}
+			if v, ok := a.named["category"]; ok {
+				c, err := categoryFlag("data cache", v)
 				if err != nil {
 					return err
 				}
 				o.spec.Category = c
 			}
-			if preprocess != "" {
-				for _, n := range strings.Split(preprocess, ",") {
+			if v := a.named["preprocess"]; v != "" {
+				for _, n := range strings.Split(v, ",") {
 					o.chain = append(o.chain, transform.Spec{Name: strings.TrimSpace(n)})
 				}
 			}
+			if o.spec.Path == "" {
+				return &exitError{code: 2, err: errors.New("data cache: give -c CONFIG (a training config or preset) or --path DIR --dims 2|3")}
+			}
 			if o.spec.Dims != 2 && o.spec.Dims != 3 {
-				return &exitError{code: 2, err: errors.New("data cache: dims must be 2 or 3 (--dims or data.dims)")}
+				return &exitError{code: 2, err: errors.New("data cache: dims must be 2 or 3 (--dims)")}
 			}
 			if o.store == "" {
 				base := o.spec.Path
-				if base == "" {
-					base = o.spec.Train
-				}
 				if st, err := os.Stat(base); err == nil && !st.IsDir() {
 					base = filepath.Dir(base)
 				}
@@ -253,16 +214,47 @@ ours; LoadImaged, EnsureTyped and the like are done by the pipeline and skipped.
 			return runDataCache(cmd.Context(), cmd.OutOrStdout(), cmd.ErrOrStderr(), o)
 		},
 	}
-	cmd.Flags().StringVar(&config, "config", "", "YAML config with a data section")
-	cmd.Flags().StringVar(&path, "path", "", "dataset folder or CSV (overrides the config)")
-	cmd.Flags().IntVar(&dims, "dims", 0, "2 or 3 (overrides the config)")
-	cmd.Flags().StringVar(&category, "category", "", "pair, unpair or embedseg (overrides the config's data.category; default pair)")
-	cmd.Flags().StringVar(&flags.store, "store", "", "store folder (default: data.cache_path, else <data>/.im2im_cache)")
-	cmd.Flags().StringVar(&preprocess, "preprocess", "", "comma-separated transform names with default parameters, appended to the config's")
-	cmd.Flags().IntVar(&flags.workers, "workers", 2, "parallel subjects")
-	cmd.Flags().BoolVar(&flags.zstd, "zstd", false, "compress chunks with zstd")
-	cmd.Flags().BoolVar(&flags.collect, "collect", false, "delete stored samples this dataset no longer uses")
-	return cmd
+}
+
+// progressBar returns a store.Progress drawing a bar on w.
+func progressBar(w io.Writer) func(done, total int) {
+	return func(done, total int) {
+		const width = 30
+		fill := width * done / max(1, total)
+		fmt.Fprintf(w, "\rcache [%s%s] %d/%d", strings.Repeat("#", fill), strings.Repeat(" ", width-fill), done, total)
+		if done == total {
+			fmt.Fprintln(w)
+		}
+	}
+}
+
+// runDataCacheConfig builds the store of a training config (-c) with
+// im2im.PrepareStore, the pipeline training uses.
+func runDataCacheConfig(cmd *cobra.Command, a dottedArgs, o *cacheOptions) error {
+	c, err := loadCLIConfig(a)
+	if err != nil {
+		return err
+	}
+	if err := c.Validate(); err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	ctx := cmd.Context()
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	rep, err := im2im.PrepareStore(ctx, c, im2im.PrepareOptions{Compress: o.zstd, Collect: o.collect, Progress: progressBar(cmd.ErrOrStderr())})
+	if err != nil {
+		var ve *im2im.ValidationError
+		if errors.As(err, &ve) {
+			return &exitError{code: 2, err: err}
+		}
+		return err
+	}
+	out := cmd.OutOrStdout()
+	fmt.Fprintf(out, "caching %d deterministic steps %v; %d random steps %v run every epoch\n", len(rep.Cached), rep.Cached, len(rep.Random), rep.Random)
+	fmt.Fprintf(out, "store %s: %d subjects (%d train, %d val), %d built now, %d already stored, %d stale removed\n",
+		rep.Store, rep.Train+rep.Val, rep.Train, rep.Val, rep.Built, rep.Reused, rep.Removed)
+	return nil
 }
 
 func runDataCache(ctx context.Context, out, errw io.Writer, o *cacheOptions) error {
@@ -277,51 +269,14 @@ func runDataCache(ctx context.Context, out, errw io.Writer, o *cacheOptions) err
 	if len(rest) > 0 {
 		fmt.Fprintf(out, "caching the %d deterministic steps; %d random steps from %s on run every epoch\n", len(det), len(rest), rest[0].Name())
 	}
-	d, _, err := dataset.Open(o.spec)
+	p, err := loader.Prepare(ctx, loader.PipelineConfig{Spec: o.spec, Chain: chain, StoreDir: o.store, Workers: o.workers,
+		Compress: o.zstd, Collect: o.collect, Progress: progressBar(errw)})
 	if err != nil {
 		return err
 	}
-	all := d.All()
-	jobs, err := dataset.CacheJobs(all, o.spec.Dims, det)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(o.store, store.Options{Compress: o.zstd})
-	if err != nil {
-		return err
-	}
-	bar := func(done, total int) {
-		const width = 30
-		fill := width * done / max(1, total)
-		fmt.Fprintf(errw, "\rcache [%s%s] %d/%d", strings.Repeat("#", fill), strings.Repeat(" ", width-fill), done, total)
-		if done == total {
-			fmt.Fprintln(errw)
-		}
-	}
-	built, berr := st.Build(ctx, jobs, o.workers, bar)
-	removed := 0
-	if o.collect && berr == nil {
-		live := make([]store.Key, len(jobs))
-		for i, j := range jobs {
-			live[i] = j.Key
-		}
-		removed, berr = st.Collect(ctx, live)
-	}
-	cerr := st.Close()
 	fmt.Fprintf(out, "store %s: %d subjects (%d train, %d val), %d built now, %d already stored, %d stale removed\n",
-		o.store, len(jobs), len(d.Train), len(d.Val), built, len(jobs)-built-countFailed(berr), removed)
-	return errors.Join(berr, cerr)
-}
-
-// countFailed counts the joined errors of a Build (one per failed subject).
-func countFailed(err error) int {
-	if err == nil {
-		return 0
-	}
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return len(j.Unwrap())
-	}
-	return 1
+		o.store, p.Built+p.Reused, len(p.Dataset.Train), len(p.Dataset.Val), p.Built, p.Reused, p.Removed)
+	return p.Close()
 }
 
 func newDataInfoCmd() *cobra.Command {

@@ -5,8 +5,12 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 	"testing"
+
+	"github.com/im2im/im2im/data/store"
+	"github.com/im2im/im2im/data/synth"
 )
 
 // runCLI runs a fresh data command (args after "data") and returns stdout,
@@ -34,25 +38,13 @@ func TestDataSynthCacheInfo(t *testing.T) {
 	if err != nil || !strings.Contains(out, "4 subjects, roles [GT IM]") || !strings.Contains(out, "4 × GT TCZYX [1 1 4 24 24] uint16") {
 		t.Fatalf("info dataset: %q %v", out, err)
 	}
-	cfg := filepath.Join(dir, "train.yaml")
-	os.WriteFile(cfg, []byte(`data:
-  category: pair
-  data_path: nuclei
-  dims: 3
-  cache_path: cache
-  train_val_ratio: 0.25
-  preprocess:
-    - func_name: normalize_percentile
-      params: {lower: 1, upper: 99.8}
-    - name: rand_crop_samples
-      params: {size: [4, 16, 16], num_samples: 2}
-`), 0o644)
-	out, errOut, err := runCLI(t, "data", "cache", "--config", cfg)
+	// The ad-hoc mode (no config): a chain of named transforms.
+	out, errOut, err := runCLI(t, "data", "cache", "--path", data, "--dims", "3", "--store", filepath.Join(dir, "cache"), "--preprocess", "normalize_zscore,rand_flip")
 	if err != nil || !strings.Contains(out, "4 subjects (3 train, 1 val), 4 built now, 0 already stored") ||
-		!strings.Contains(out, "random steps from rand_crop_samples") || !strings.Contains(errOut, "4/4") {
+		!strings.Contains(out, "random steps from rand_flip") || !strings.Contains(errOut, "4/4") {
 		t.Fatalf("cache: %q %q %v", out, errOut, err)
 	}
-	out, _, err = runCLI(t, "data", "cache", "--config", cfg)
+	out, _, err = runCLI(t, "data", "cache", "--path", data, "--dims", "3", "--store", filepath.Join(dir, "cache"), "--preprocess", "normalize_zscore")
 	if err != nil || !strings.Contains(out, "0 built now, 4 already stored") {
 		t.Fatalf("second cache: %q %v", out, err)
 	}
@@ -60,10 +52,110 @@ func TestDataSynthCacheInfo(t *testing.T) {
 	if err != nil || !strings.Contains(out, "samples: 4 complete, 0 incomplete") || !strings.Contains(out, "4 × GT [1 4 24 24]") {
 		t.Fatalf("info store: %q %v", out, err)
 	}
-	// A changed chain misses the cache; --collect drops the old entries.
-	out, _, err = runCLI(t, "data", "cache", "--path", data, "--dims", "3", "--store", filepath.Join(dir, "cache"), "--preprocess", "normalize_zscore", "--collect")
+	// A changed chain misses the cache; --collect drops this dataset's entries
+	// of the old chain.
+	out, _, err = runCLI(t, "data", "cache", "--path", data, "--dims", "3", "--store", filepath.Join(dir, "cache"), "--preprocess", "normalize_minmax", "--collect")
 	if err != nil || !strings.Contains(out, "4 built now, 0 already stored, 4 stale removed") {
 		t.Fatalf("rebuild: %q %v", out, err)
+	}
+}
+
+// storeKeys lists the complete keys of a store, sorted.
+func storeKeys(t *testing.T, dir string) []string {
+	t.Helper()
+	st, err := store.Open(dir, store.Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	complete, incomplete, err := st.Keys()
+	if err != nil || len(incomplete) > 0 {
+		t.Fatalf("store %s: %d incomplete, %v", dir, len(incomplete), err)
+	}
+	var out []string
+	for _, k := range complete {
+		out = append(out, string(k))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// data cache -c reads the training config (file or preset, with train's
+// dotted overrides) and builds exactly the store training reads: training
+// afterwards stores nothing new, and caching again after training finds every
+// subject stored.
+func TestDataCacheTrainingConfig(t *testing.T) {
+	dir := t.TempDir()
+	data := filepath.Join(dir, "nuclei")
+	if _, err := synth.Write(data, synth.Semantic, 4, synth.Options{Shape: []int{48, 48}, MinRadius: 3, MaxRadius: 6}); err != nil {
+		t.Fatal(err)
+	}
+	stDir := filepath.Join(dir, "runs", ".store")
+	cfg := filepath.Join(dir, "seg.yaml")
+	os.WriteFile(cfg, []byte(`data:
+  path: `+data+`
+  patch: {size: [32, 32], per_image: 2}
+  normalize: {name: normalize_zscore}
+  preprocess: [{name: gaussian_blur, params: {sigma: 0.5}}]
+  augment: [{name: rand_flip, params: {prob: 0.5}}]
+  val_ratio: 0.25
+model:
+  net: {kind: unet, features: [4, 8], out_channels: 2}
+trainer: {epochs: 1, batch_size: 2, lr: 0.01, root: `+filepath.Join(dir, "runs")+`, name: r, backend: im2im-fast, quiet: true}
+`), 0o644)
+	out, errOut, err := runCLI(t, "data", "cache", "-c", cfg, "--trainer.seed=5")
+	if err != nil || !strings.Contains(out, "store "+stDir+": 4 subjects (3 train, 1 val), 4 built now, 0 already stored") ||
+		!strings.Contains(out, "caching 2 deterministic steps [normalize_zscore gaussian_blur]; 2 random steps [rand_crop_samples rand_flip]") ||
+		!strings.Contains(errOut, "4/4") {
+		t.Fatalf("data cache -c: %q %q %v", out, errOut, err)
+	}
+	before := storeKeys(t, stDir)
+	if len(before) != 4 {
+		t.Fatalf("store holds %d samples, want 4", len(before))
+	}
+	if out, err := runCmd(t, newTrainCmd(), "-c", cfg, "--trainer.seed=5"); err != nil || !strings.Contains(out, ": 1 epochs, 3 steps on im2im-fast") {
+		t.Fatalf("train: %v\n%s", err, out)
+	}
+	// Training built nothing: any sample it keyed differently would be a new entry.
+	if after := storeKeys(t, stDir); strings.Join(after, ",") != strings.Join(before, ",") {
+		t.Errorf("training changed the store:\nbefore %v\nafter  %v", before, after)
+	}
+	out, _, err = runCLI(t, "data", "cache", "--config", cfg, "--trainer.seed=5")
+	if err != nil || !strings.Contains(out, "0 built now, 4 already stored, 0 stale removed") {
+		t.Fatalf("data cache after train: %q %v", out, err)
+	}
+	// Another split (seed) keys the same subjects the same way: the store is per
+	// subject, not per split.
+	out, _, err = runCLI(t, "data", "cache", "-c", cfg, "--trainer.seed=9", "--workers", "1")
+	if err != nil || !strings.Contains(out, "0 built now, 4 already stored") {
+		t.Fatalf("other seed: %q %v", out, err)
+	}
+	// Bad input: every problem is exit 2 naming the culprit.
+	var ee *exitError
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-c", cfg, "--data.patch.per_imag=3"}, `data.patch.per_imag: unknown key; did you mean "per_image"?`},
+		{[]string{"-c", cfg, "--data.path=" + filepath.Join(dir, "none")}, "data.path: " + filepath.Join(dir, "none") + " does not exist"},
+		{[]string{"-c", cfg, "--path", data}, "--path does not go with -c"},
+		{[]string{"--path", data, "--dims", "2", "--data.store=x"}, "dotted overrides need -c"},
+		{[]string{"-c", cfg, "--workers", "0"}, "--workers 0"},
+		{[]string{"-c", cfg, "--zstd=maybe"}, "--zstd=maybe"},
+		{[]string{"-c", "semanticseg_2"}, `did you mean "semanticseg_2d"?`},
+		{[]string{}, "give -c CONFIG"},
+	} {
+		_, _, err := runCLI(t, append([]string{"data", "cache"}, tc.args...)...)
+		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%v: err = %v, want exit 2 with %q", tc.args, err, tc.want)
+		}
+	}
+	// The former mini-schema is not a training config.
+	old := filepath.Join(dir, "old.yaml")
+	os.WriteFile(old, []byte("data:\n  data_path: "+data+"\n  dims: 2\n  cache_path: c\n"), 0o644)
+	_, _, err = runCLI(t, "data", "cache", "-c", old)
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), "data.data_path: unknown key") {
+		t.Errorf("old schema: %v", err)
 	}
 }
 
@@ -79,9 +171,9 @@ func TestDataCommandErrors(t *testing.T) {
 	}
 	dir := t.TempDir()
 	cfg := filepath.Join(dir, "c.yaml")
-	os.WriteFile(cfg, []byte("data:\n  path: .\n  dims: 2\n  preprocess:\n    - name: nope\n"), 0o644)
+	os.WriteFile(cfg, []byte("data:\n  path: "+dir+"\n  preprocess:\n    - name: nope\n"), 0o644)
 	_, _, err = runCLI(t, "data", "cache", "--config", cfg)
-	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), `"nope": unknown`) {
+	if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), `data.preprocess[0]: transform "nope": unknown`) {
 		t.Errorf("bad transform: %v", err)
 	}
 	_, _, err = runCLI(t, "data", "cache", "--path", dir)
@@ -100,66 +192,6 @@ func TestDataCommandErrors(t *testing.T) {
 		out, _, err := runCLI(t, "data", "info", tc.path)
 		if err == nil || !strings.Contains(err.Error(), tc.want) || out != "" {
 			t.Errorf("info %s: stdout %q, err %v; want no output and %q", tc.path, out, err, tc.want)
-		}
-	}
-}
-
-// mmv_im2im preprocess entries (func_name: a MONAI dictionary transform) are
-// translated with transform.FromMONAI: loading/typing entries are skipped, the
-// others become our transforms with the same parameters (so the cache key is
-// that of the equivalent im2im-named chain), and untranslatable ones are bad
-// input naming the entry.
-func TestDataCacheMONAIFuncName(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "d")
-	if _, _, err := runCLI(t, "data", "synth", "--kind", "denoise", "--out", data, "--n", "3", "--size", "16,16"); err != nil {
-		t.Fatal(err)
-	}
-	write := func(name, preprocess string) string {
-		p := filepath.Join(dir, name)
-		os.WriteFile(p, []byte("data:\n  path: d\n  dims: 2\n  cache_path: cache\n  preprocess:\n"+preprocess), 0o644)
-		return p
-	}
-	monai := write("monai.yaml", `    - func_name: LoadImaged
-      params: {keys: [IM, GT]}
-    - func_name: EnsureChannelFirstd
-      params: {keys: [IM, GT]}
-    - func_name: ScaleIntensityRangePercentilesd
-      params: {keys: [IM], lower: 0.5, upper: 99.5, b_min: 0, b_max: 1, clip: true}
-    - func_name: RandSpatialCropSamplesd
-      params: {keys: [IM, GT], roi_size: [8, 8], num_samples: 2, random_size: false}
-`)
-	ours := write("ours.yaml", `    - name: normalize_percentile
-      params: {keys: [IM], lower: 0.5, upper: 99.5, b_min: 0, b_max: 1, clip: true}
-    - func_name: normalize_zscore
-`)
-	out, _, err := runCLI(t, "data", "cache", "--config", monai)
-	if err != nil || !strings.Contains(out, "caching the 1 deterministic steps; 1 random steps from rand_crop_samples") ||
-		!strings.Contains(out, "3 built now, 0 already stored") {
-		t.Fatalf("MONAI config: %q %v", out, err)
-	}
-	// The same percentile normalization under its im2im name hits the cache
-	// (an im2im name under func_name is taken as ours).
-	out, _, err = runCLI(t, "data", "cache", "--config", ours)
-	if err != nil || !strings.Contains(out, "3 built now") {
-		t.Fatalf("ours + zscore: %q %v", out, err)
-	}
-	ours = write("ours2.yaml", `    - name: normalize_percentile
-      params: {keys: [IM], lower: 0.5, upper: 99.5, b_min: 0, b_max: 1, clip: true}
-`)
-	out, _, err = runCLI(t, "data", "cache", "--config", ours)
-	if err != nil || !strings.Contains(out, "0 built now, 3 already stored") {
-		t.Fatalf("equivalent im2im chain should hit the MONAI-built cache: %q %v", out, err)
-	}
-	var ee *exitError
-	for _, tc := range []struct{ entry, want string }{
-		{"    - func_name: RandZoomd\n", `data.preprocess[0]: transform "RandZoomd": no im2im equivalent`},
-		{"    - func_name: LoadImaged\n    - func_name: RandFlipd\n      params: {lazy: true}\n", `data.preprocess[1]: rand_flip (from MONAI RandFlipd): transform "rand_flip": unknown parameter "lazy"`},
-		{"    - params: {k: 1}\n", "data.preprocess[0]: no name or func_name"},
-	} {
-		_, _, err := runCLI(t, "data", "cache", "--config", write("bad.yaml", tc.entry))
-		if !errors.As(err, &ee) || ee.code != 2 || !strings.Contains(err.Error(), tc.want) {
-			t.Errorf("%q: err = %v, want exit 2 with %q", tc.entry, err, tc.want)
 		}
 	}
 }

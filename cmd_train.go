@@ -24,11 +24,22 @@ type dottedArgs struct {
 // parseDotted splits args: names lists the command's own options (long names;
 // "config" also answers to -c); anything else of the form --a.b[=v] is an override.
 func parseDotted(args []string, names ...string) (dottedArgs, error) {
+	return parseDottedSwitches(args, nil, names...)
+}
+
+// parseDottedSwitches is parseDotted with switches: options that take no value
+// (--zstd; --zstd=false also works), recorded in named as "true" or the value.
+func parseDottedSwitches(args []string, switches []string, names ...string) (dottedArgs, error) {
 	out := dottedArgs{named: map[string]string{}}
 	own := map[string]bool{}
 	for _, n := range names {
 		own[n] = true
 	}
+	isSwitch := map[string]bool{}
+	for _, n := range switches {
+		isSwitch[n] = true
+	}
+	names = append(names[:len(names):len(names)], switches...)
 	for i := 0; i < len(args); i++ {
 		a := args[i]
 		if a == "-h" || a == "--help" {
@@ -42,6 +53,13 @@ func parseDotted(args []string, names ...string) (dottedArgs, error) {
 			return out, fmt.Errorf("unexpected argument %q (options are --name value or --section.key=value)", a)
 		}
 		key, val, hasVal := strings.Cut(a[2:], "=")
+		if isSwitch[key] {
+			if !hasVal {
+				val = "true"
+			}
+			out.named[key] = val
+			continue
+		}
 		if !hasVal {
 			if i+1 >= len(args) {
 				return out, fmt.Errorf("option --%s needs a value", key)

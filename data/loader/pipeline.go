@@ -37,8 +37,10 @@ type Pipeline struct {
 	Train, Val *StoreSource
 	// Random is the part of the chain to run every epoch (Options.Random).
 	Random transform.Chain
-	// Built counts the samples stored by Prepare (0 when all were cached).
-	Built int
+	// Built counts the samples stored by Prepare (0 when all were cached),
+	// Reused those it found already stored, Removed the stale entries it
+	// deleted.
+	Built, Reused, Removed int
 }
 
 // Prepare discovers and checks the data (reporting every problem at once),
@@ -77,12 +79,13 @@ func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
 	if p.Built, err = st.Build(ctx, jobs, max(1, cfg.Workers), cfg.Progress); err != nil {
 		return fail(err)
 	}
+	p.Reused = len(jobs) - p.Built
 	if cfg.Collect {
 		live := make([]store.Key, len(jobs))
 		for i, j := range jobs {
 			live[i] = j.Key
 		}
-		if _, err := st.Collect(ctx, live); err != nil {
+		if p.Removed, err = st.Collect(ctx, live); err != nil {
 			return fail(err)
 		}
 	}

@@ -39,20 +39,7 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	}
 	r := c.Resolved()
 	d := r.Data
-	seg := r.Model.Loss.segmentation()
-	det, random, valChain, err := chains(d, seg)
-	if err != nil {
-		return nil, err
-	}
-	spec := dataset.Spec{Path: d.Path, Train: d.Train, Val: d.Val, Category: dataset.Category(d.Category),
-		Dims: d.Dims, ValRatio: d.ValRatio, Seed: uint64(r.Trainer.Seed)}
-	if err := checkFirstSubject(r, spec, det); err != nil {
-		return nil, err
-	}
-	p, err := loader.Prepare(ctx, loader.PipelineConfig{
-		Spec:  spec,
-		Chain: append(det[:len(det):len(det)], random...), StoreDir: d.Store, Workers: d.Workers,
-	})
+	p, err := preparePipeline(ctx, r, PrepareOptions{})
 	if err != nil {
 		return nil, err
 	}
@@ -96,7 +83,7 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	defer trainDS.Close()
 	var valDS train.Dataset
 	if p.Val != nil && p.Val.Len() > 0 {
-		valLd, err := loader.New(p.Val, loader.Options{BatchSize: r.Trainer.BatchSize, Workers: 1, Seed: uint64(r.Trainer.Seed), NoShuffle: true, KeepLast: true, Random: valChain})
+		valLd, err := loader.New(p.Val, loader.Options{BatchSize: r.Trainer.BatchSize, Workers: 1, Seed: uint64(r.Trainer.Seed), NoShuffle: true, KeepLast: true, Random: p.val})
 		if err != nil {
 			return nil, err
 		}
