@@ -43,6 +43,27 @@ type Data struct {
 	Workers int `yaml:"workers"`
 	// Store is the folder of the preprocessed-patch cache. [<trainer.root>/.store]
 	Store string `yaml:"store"`
+	// Partial trains each epoch on a part of the training images kept in
+	// memory, replaced bit by bit (mmv_im2im's partial loader). [off: every
+	// image every epoch, read from the store]
+	Partial Partial `yaml:"partial"`
+}
+
+// Partial loading (MONAI's SmartCacheDataset, mmv_im2im's partial_loader): for
+// datasets whose images do not all fit in memory, or to make epochs shorter.
+// Each epoch trains on ceil(Fraction × training images) images held in memory;
+// every Every epochs ceil(Replace × that many) of them are swapped for images
+// not used recently, so over the rounds every image is used. Which images an
+// epoch uses depends only on trainer.seed and the epoch.
+type Partial struct {
+	// Fraction of the training images kept in memory and used per epoch, in
+	// (0, 1]. [0: off]
+	Fraction float64 `yaml:"fraction"`
+	// Replace is the fraction of the kept images replaced each round, in
+	// (0, 1]. [1: a fresh part every round, as mmv_im2im reloads]
+	Replace float64 `yaml:"replace"`
+	// Every is the number of epochs between replacements. [5]
+	Every int `yaml:"every"`
 }
 
 // Patch configures the random training patches.

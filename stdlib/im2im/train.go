@@ -71,11 +71,14 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		return nil, err
 	}
 
-	trainLd, err := loader.New(p.Train, loader.Options{BatchSize: r.Trainer.BatchSize, Workers: d.Workers, Seed: uint64(r.Trainer.Seed), Random: p.Random})
+	trainLd, sc, err := trainLoader(p, r)
 	if err != nil {
 		return nil, err
 	}
 	if trainLd.Steps() == 0 {
+		if sc != nil {
+			return nil, fmt.Errorf("data.partial.fraction: %d of %d training images × %d patches make no full batch of trainer.batch_size %d", len(sc.Members(0)), p.Train.Len(), d.Patch.PerImage, r.Trainer.BatchSize)
+		}
 		return nil, fmt.Errorf("data: %d training images × %d patches make no full batch of trainer.batch_size %d", p.Train.Len(), d.Patch.PerImage, r.Trainer.BatchSize)
 	}
 	trainDS := framework.NewLoaderDataset(trainLd, d.Input, d.Target)

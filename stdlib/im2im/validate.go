@@ -178,6 +178,7 @@ func (c Config) Validate() error {
 			add("trainer.init_from", "%v", err)
 		}
 	}
+	errs = append(errs, partialProblems(d.Partial)...)
 	if len(errs) > 0 {
 		return &ValidationError{Problems: dedupe(errs)}
 	}
