@@ -15,6 +15,10 @@ func newPredictCmd() *cobra.Command {
 		Short: "Predict images (a file or a folder) with a trained model; writes <name>_pred.ome.tiff",
 		Long: `Predicts every image of --input (a file, or a folder: its X_IM files if any, else
 every image) in sliding windows and writes <stem>_pred.ome.tiff files to --output.
+Every time point is predicted (the output keeps T), and every z plane for a 2D model;
+--model.predict.channels=0,2 (one: =[1]) selects the input channels (default: all, which must be
+as many as the net takes); --model.predict.dtype=float32|uint8|uint16 sets the written
+type (default: uint8 labels, uint16 beyond 256 classes, float32 for prob and raw).
 The model is the one of --run DIR (its config.yaml and best checkpoint) or of -c CONFIG
 with --checkpoint FILE. Dotted overrides change the config, e.g. --model.predict.overlap=0.5.`,
 		DisableFlagParsing: true,
@@ -40,6 +44,10 @@ with --checkpoint FILE. Dotted overrides change the config, e.g. --model.predict
 			files, err := im2im.PredictContext(cmd.Context(), c, ckpt, a.named["input"], a.named["output"])
 			for _, f := range files {
 				fmt.Fprintln(cmd.OutOrStdout(), f)
+			}
+			var bad *im2im.ValidationError
+			if errors.As(err, &bad) {
+				return &exitError{code: 2, err: err}
 			}
 			if err != nil {
 				return err

@@ -2,6 +2,7 @@ package framework
 
 import (
 	stdctx "context"
+	"fmt"
 	"math"
 	"math/rand"
 	"path/filepath"
@@ -275,6 +276,48 @@ func TestPredictTCZYXLabels(t *testing.T) {
 		}
 		if out[i] != want {
 			t.Fatalf("voxel %d (x=%v): label %v, want %v", i, v, out[i], want)
+		}
+	}
+}
+
+// A 2D model applies the output per z plane: MinSize counts the voxels of one
+// plane's components (8-connected), not of components across planes.
+func TestPredictTCZYXAppliesPerPlane(t *testing.T) {
+	f := FCN{Net: pointwise{outs: 1}, Loss: mseLoss{}, Predict: Predict{Output: OutputLabels, Window: []int{4, 4}, MinSize: 3}}
+	m, err := New(unitBackend(t), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// T=2, C=1, Z=2, 4×4 planes; x > 0 is foreground (sigmoid(0.1x) > 0.5).
+	shape := []int{2, 1, 2, 4, 4}
+	x := make([]float32, 2*2*16)
+	for i := range x {
+		x[i] = -1
+	}
+	at := func(t, z, y, xx int) int { return ((t*2+z)*4+y)*4 + xx }
+	// Two voxels in the same place on both planes of time point 0: 4 voxels
+	// connected in 3D, 2 per plane, so removed.
+	for z := 0; z < 2; z++ {
+		x[at(0, z, 0, 0)], x[at(0, z, 0, 1)] = 1, 1
+	}
+	// Three voxels on plane 1 of time point 1: kept.
+	for xx := 0; xx < 3; xx++ {
+		x[at(1, 1, 3, xx)] = 1
+	}
+	out, os, err := m.PredictTCZYX(stdctx.Background(), x, shape, infer.Volume{Dims: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(os) != "[2 1 2 4 4]" {
+		t.Fatalf("output shape %v", os)
+	}
+	for i, v := range out {
+		want := float32(0)
+		if i == at(1, 1, 3, 0) || i == at(1, 1, 3, 1) || i == at(1, 1, 3, 2) {
+			want = 1
+		}
+		if v != want {
+			t.Fatalf("voxel %d: label %v, want %v", i, v, want)
 		}
 	}
 }

@@ -141,8 +141,19 @@ func (m *Model) Predict(ctx stdctx.Context, x []float32, shape []int) ([]float32
 }
 
 // PredictTCZYX predicts every time point of a TCZYX image (see infer.PredictTCZYX)
-// with the declared output applied per time point.
+// with the declared output applied per predicted unit, as Predict applies it per
+// image: per time point for a 3D model, per (time point, z) plane for a 2D model
+// (so Otsu levels and MinSize components are those of one plane).
 func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol infer.Volume) ([]float32, []int, error) {
+	if len(shape) == 5 && m.inChannels > 0 {
+		n := len(vol.Channels)
+		if n == 0 {
+			n = shape[1]
+		}
+		if n != m.inChannels {
+			return nil, nil, fmt.Errorf("fcn: predict: %d input channel(s) selected, the model takes %d", n, m.inChannels)
+		}
+	}
 	opt, err := m.options(vol.Dims)
 	if err != nil {
 		return nil, nil, err
@@ -154,20 +165,38 @@ func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol i
 	if m.pred.Output == OutputRaw {
 		return out, outShape, nil
 	}
-	T, C := outShape[0], outShape[1]
-	per := len(out) / T
+	T, C, Z := outShape[0], outShape[1], outShape[2]
 	spatial := outShape[2:]
-	if vol.Dims == 2 && spatial[0] == 1 {
-		spatial = spatial[1:]
+	units, planes := T, 1
+	if vol.Dims == 2 {
+		spatial, units, planes = outShape[3:], T*Z, Z
 	}
+	n := 1
+	for _, s := range spatial {
+		n *= s
+	}
+	// out is [T, C, Z, Y, X]: gather unit u's channels, apply, scatter back.
+	buf := make([]float32, C*n)
 	var res []float32
-	var resC int
-	for t := 0; t < T; t++ {
-		r, rs, err := m.pred.apply(out[t*per:(t+1)*per], append([]int{C}, spatial...))
-		if err != nil {
-			return nil, nil, err
+	resC := 0
+	for u := 0; u < units; u++ {
+		t, z := u/planes, u%planes
+		for c := 0; c < C; c++ {
+			base := ((t*C+c)*planes + z) * n
+			copy(buf[c*n:(c+1)*n], out[base:base+n])
 		}
-		res, resC = append(res, r...), rs[0]
+		r, rs, err := m.pred.apply(buf, append([]int{C}, spatial...))
+		if err != nil {
+			return nil, nil, fmt.Errorf("fcn: predict: time point %d, z %d: %w", t, z, err)
+		}
+		if res == nil {
+			resC = rs[0]
+			res = make([]float32, T*resC*planes*n)
+		}
+		for c := 0; c < resC; c++ {
+			base := ((t*resC+c)*planes + z) * n
+			copy(res[base:base+n], r[c*n:(c+1)*n])
+		}
 	}
 	return res, append([]int{T, resC}, outShape[2:]...), nil
 }

@@ -85,6 +85,8 @@ func (c Config) Resolved() Config {
 	p := &m.Predict
 	p.Overlap, p.BatchSize, p.Threshold = orFloat(p.Overlap, 0.25), orInt(p.BatchSize, 4), orFloat(p.Threshold, 0.5)
 	p.ThresholdMethod = strings.ToLower(orString(p.ThresholdMethod, "fixed"))
+	p.DType = strings.ToLower(p.DType)
+	p.Channels = append([]int(nil), p.Channels...)
 	if p.Output == "" {
 		p.Output = "raw"
 		if seg {

@@ -65,4 +65,11 @@ type Prediction struct {
 	ThresholdMethod string `yaml:"threshold_method"`
 	// MinSize removes smaller foreground components from labels (voxels). [0]
 	MinSize int `yaml:"min_size"`
+	// Channels lists the image channels fed to the net, in order, e.g. [0, 2].
+	// [all channels of the image; their number must be the net's input channels]
+	Channels []int `yaml:"channels"`
+	// DType of the written prediction: float32, uint8 or uint16 (integer types
+	// round to nearest and clamp; refused for prob, whose values lie in [0, 1]).
+	// [uint8 for labels of up to 256 classes, uint16 beyond; float32 for prob and raw]
+	DType string `yaml:"dtype"`
 }

@@ -179,6 +179,7 @@ func (c Config) Validate() error {
 		}
 	}
 	errs = append(errs, partialProblems(d.Partial)...)
+	errs = append(errs, moreProblems(r)...)
 	if len(errs) > 0 {
 		return &ValidationError{Problems: dedupe(errs)}
 	}
