@@ -125,7 +125,10 @@ Without -c, --path DIR --dims 2|3 [--category C] [--preprocess a,b] [--store DIR
 caches an ad-hoc chain of transforms with default parameters (default store
 <data>/.im2im_cache); training reads it only if its chain is the same.
 
---collect deletes every stored sample this dataset and chain do not use.
+Entries of this dataset's files that were modified or deleted since they were
+stored are always removed (training does the same); --collect also removes this
+dataset's entries made with another preprocessing chain. Other datasets' entries
+in the same store are kept.
 (The former mini-schema with data.data_path, cache_path, train_val_ratio and
 mmv_im2im func_name preprocess entries is no longer read: use a training config.)
 

@@ -18,7 +18,10 @@
 // has seen, and a test holds the live heap to it.
 //
 // Prepare wires the whole input pipeline: dataset discovery and checks, the
-// store build of the deterministic prefix, and store-backed train/val sources.
+// store build of the deterministic prefix (recording each sample's source
+// files), removal of this dataset's stale entries (modified or deleted files;
+// other datasets' entries in a shared store are kept), and store-backed
+// train/val sources.
 //
 // Layering: loader imports data/array, data/transform, data/store and
 // data/dataset; never GoMLX.

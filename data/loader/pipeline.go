@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"sort"
 
 	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/data/store"
@@ -23,8 +25,12 @@ type PipelineConfig struct {
 	Workers int
 	// Compress stores chunks zstd-compressed.
 	Compress bool
-	// Collect deletes stored samples this dataset and chain no longer use.
-	Collect bool
+	// Prepare deletes this dataset's stale store entries: those of its files
+	// that were modified or deleted since they were stored (store.CollectStale;
+	// other datasets' entries in a shared store are kept). Collect also
+	// deletes this dataset's entries made with another chain; KeepStale turns
+	// the deletion off.
+	Collect, KeepStale bool
 	// Progress, if set, reports the store build.
 	Progress store.Progress
 }
@@ -66,6 +72,15 @@ func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	files, err := withSources(trainJobs, d.Train)
+	if err != nil {
+		return nil, err
+	}
+	valFiles, err := withSources(valJobs, d.Val)
+	if err != nil {
+		return nil, err
+	}
+	files = append(files, valFiles...)
 	st, err := store.Open(cfg.StoreDir, store.Options{Compress: cfg.Compress})
 	if err != nil {
 		return nil, err
@@ -80,31 +95,64 @@ func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
 		return fail(err)
 	}
 	p.Reused = len(jobs) - p.Built
-	if cfg.Collect {
-		live := make([]store.Key, len(jobs))
-		for i, j := range jobs {
-			live[i] = j.Key
-		}
-		if p.Removed, err = st.Collect(ctx, live); err != nil {
+	if !cfg.KeepStale {
+		if p.Removed, err = st.CollectStale(ctx, keysOf(jobs), store.Scope{Files: files, Roots: roots(cfg.Spec), Chains: cfg.Collect}); err != nil {
 			return fail(err)
 		}
 	}
-	keys := func(js []store.Job) []store.Key {
-		out := make([]store.Key, len(js))
-		for i, j := range js {
-			out[i] = j.Key
-		}
-		return out
-	}
-	if p.Train, err = NewStoreSource(st, keys(trainJobs)); err != nil {
+	if p.Train, err = NewStoreSource(st, keysOf(trainJobs)); err != nil {
 		return fail(err)
 	}
 	if len(valJobs) > 0 {
-		if p.Val, err = NewStoreSource(st, keys(valJobs)); err != nil {
+		if p.Val, err = NewStoreSource(st, keysOf(valJobs)); err != nil {
 			return fail(err)
 		}
 	}
 	return p, nil
+}
+
+func keysOf(js []store.Job) []store.Key {
+	out := make([]store.Key, len(js))
+	for i, j := range js {
+		out[i] = j.Key
+	}
+	return out
+}
+
+// withSources sets the Sources of each job (one per subject, in order: see
+// dataset.CacheJobs) to the identities of its subject's files, sorted by
+// path, and returns them all.
+func withSources(jobs []store.Job, subjects []dataset.Subject) ([]store.FileID, error) {
+	if len(jobs) != len(subjects) {
+		return nil, fmt.Errorf("loader: %d store jobs for %d subjects", len(jobs), len(subjects))
+	}
+	var all []store.FileID
+	for i, s := range subjects {
+		var ids []store.FileID
+		for role, path := range s.Files {
+			id, err := store.Identify(path)
+			if err != nil {
+				return nil, fmt.Errorf("loader: subject %s, %s: %w", s.ID, role, err)
+			}
+			ids = append(ids, id)
+		}
+		sort.Slice(ids, func(a, b int) bool { return ids[a].Path < ids[b].Path })
+		jobs[i].Sources = ids
+		all = append(all, ids...)
+	}
+	return all, nil
+}
+
+// roots returns the folders of a dataset spec (Path, Train, Val that are
+// directories).
+func roots(sp dataset.Spec) []string {
+	var out []string
+	for _, p := range []string{sp.Path, sp.Train, sp.Val} {
+		if st, err := os.Stat(p); p != "" && err == nil && st.IsDir() {
+			out = append(out, p)
+		}
+	}
+	return out
 }
 
 // Close closes the store.

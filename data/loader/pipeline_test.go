@@ -2,6 +2,7 @@ package loader
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -69,5 +70,75 @@ func TestPrepareTrainsFromTheStore(t *testing.T) {
 	}
 	if _, err := Prepare(context.Background(), PipelineConfig{Spec: dataset.Spec{Path: data, Dims: 2}, StoreDir: filepath.Join(root, "c2")}); err == nil {
 		t.Error("3D files accepted as 2D")
+	}
+}
+
+// Two datasets share one store: preparing one never removes the other's
+// entries; a modified file's old entry goes (by default); a chain change keeps
+// the old entries unless Collect is set, which removes only this dataset's.
+func TestPrepareCollectsOnlyItsOwnStaleEntries(t *testing.T) {
+	root := t.TempDir()
+	a, b := filepath.Join(root, "a"), filepath.Join(root, "b")
+	for i, d := range []string{a, b} {
+		if _, err := synth.Write(d, synth.Denoise, 3, synth.Options{Shape: []int{16, 16}, Seed: uint64(1 + 10*i)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	stDir := filepath.Join(root, "store")
+	cfg := func(path string, steps ...transform.Spec) PipelineConfig {
+		return PipelineConfig{Spec: dataset.Spec{Path: path, Dims: 2, ValRatio: -1}, Chain: chain(t, steps...), StoreDir: stDir}
+	}
+	zscore := transform.Spec{Name: "normalize_zscore"}
+	minmax := transform.Spec{Name: "normalize_minmax"}
+	type counts struct{ built, reused, removed, stored int }
+	prepare := func(c PipelineConfig) counts {
+		t.Helper()
+		p, err := Prepare(context.Background(), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer p.Close()
+		inf, err := p.Store.Info()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return counts{p.Built, p.Reused, p.Removed, inf.Complete}
+	}
+	modify := func() {
+		f := filepath.Join(a, "denoise_000_IM.ome.tiff")
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(f, append(data, 0), 0o644); err != nil { // one byte longer: a new identity
+			t.Fatal(err)
+		}
+	}
+	collect := cfg(a, minmax)
+	collect.Collect = true
+	keep := cfg(a, zscore)
+	keep.KeepStale = true
+	for _, tc := range []struct {
+		name   string
+		before func()
+		cfg    PipelineConfig
+		want   counts
+	}{
+		{"a", nil, cfg(a, zscore), counts{3, 0, 0, 3}},
+		{"b shares the store", nil, cfg(b, zscore), counts{3, 0, 0, 6}},
+		{"a again", nil, cfg(a, zscore), counts{0, 3, 0, 6}},
+		{"a after a modified file", modify, cfg(a, zscore), counts{1, 2, 1, 6}},
+		{"a with KeepStale after another modification", modify, keep, counts{1, 2, 0, 7}},
+		{"a, default again: the old entry goes", nil, cfg(a, zscore), counts{0, 3, 1, 6}},
+		{"a with another chain keeps the old chain's entries", nil, cfg(a, minmax), counts{3, 0, 0, 9}},
+		{"Collect removes a's zscore entries, not b's", nil, collect, counts{0, 3, 3, 6}},
+		{"b untouched", nil, cfg(b, zscore), counts{0, 3, 0, 6}},
+	} {
+		if tc.before != nil {
+			tc.before()
+		}
+		if got := prepare(tc.cfg); got != tc.want {
+			t.Errorf("%s: got %+v, want %+v", tc.name, got, tc.want)
+		}
 	}
 }

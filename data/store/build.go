@@ -15,6 +15,10 @@ type Job struct {
 	Key  Key
 	ID   string
 	Load func() (*array.Sample, error)
+	// Sources, if set, are the identities of the sample's files, recorded in
+	// its metadata (also for samples stored earlier without them) so that
+	// CollectStale can tell which entries are of modified or deleted files.
+	Sources []FileID
 }
 
 // Progress reports build progress: done of total jobs finished (stored or
@@ -22,7 +26,8 @@ type Job struct {
 type Progress func(done, total int)
 
 // Build stores every job whose key is not complete yet, producing samples with
-// up to workers goroutines. Jobs already complete are skipped; partial leftovers
+// up to workers goroutines. Jobs already complete are skipped (their Sources
+// recorded if their metadata lacks them); partial leftovers
 // of an interrupted build are replaced. It returns how many samples it built and
 // an error listing every failed job (the others are still stored). The data is
 // durable when Build returns.
@@ -42,6 +47,10 @@ func (s *Store) Build(ctx context.Context, jobs []Job, workers int, progress Pro
 		}
 		if !ok {
 			todo = append(todo, j)
+		} else if len(j.Sources) > 0 {
+			if err := s.addSources(j.Key, j.Sources); err != nil {
+				return 0, err
+			}
 		}
 	}
 	done := len(jobs) - len(todo)
@@ -65,7 +74,7 @@ func (s *Store) Build(ctx context.Context, jobs []Job, workers int, progress Pro
 					if err != nil {
 						return err
 					}
-					return s.Put(j.Key, smp)
+					return s.PutSources(j.Key, smp, j.Sources)
 				}()
 				mu.Lock()
 				done++

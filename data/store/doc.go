@@ -5,8 +5,11 @@
 //
 // Keys are content hashes of (every source file's path, size and modification
 // time; the deterministic transform chain with all its parameters; the store
-// format version), so any change misses the cache; Collect removes entries no
-// longer referenced. Arrays larger than Options.WholeBelow are stored in chunks
+// format version), so any change misses the cache. Each sample's metadata
+// records its source files' identities, so CollectStale can remove one
+// dataset's out-of-date entries (of modified or deleted files) while keeping
+// other datasets' entries in a shared store; Collect removes every entry not
+// listed. Arrays larger than Options.WholeBelow are stored in chunks
 // (32×64×64 voxels in 3D, 256² pixels in 2D, all channels together; measured
 // faster than 64³ for 32×64×64 patches, see data/loader/bench/README.md) so that reading a
 // random patch touches only the chunks it overlaps. Each chunk may be compressed

@@ -67,8 +67,9 @@ func (s *Store) Keys() (complete, incomplete []Key, err error) {
 }
 
 // Collect deletes every sample whose key is not in live, including incomplete
-// leftovers, then compacts so the space is returned. It returns how many
-// samples it removed.
+// leftovers and other datasets' samples in a shared store, then compacts so
+// the space is returned. It returns how many samples it removed. To remove
+// only one dataset's out-of-date samples, use CollectStale.
 func (s *Store) Collect(ctx context.Context, live []Key) (int, error) {
 	keep := map[Key]bool{}
 	for _, k := range live {

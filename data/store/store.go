@@ -193,6 +193,10 @@ type Meta struct {
 	Foreground int   `json:"foreground"`
 	Bytes      int64 `json:"bytes"` // stored value bytes
 	Created    int64 `json:"created_unix"`
+	// Sources are the identities of the files the sample was made from, as
+	// given to PutSources or Job.Sources (nil when unknown); CollectStale uses
+	// them to find entries of modified or deleted files.
+	Sources []FileID `json:"sources,omitempty"`
 }
 
 // Spatial returns the spatial shape shared by the sample's arrays.
@@ -234,7 +238,11 @@ const batchLimit = 32 << 20
 
 // Put stores a sample under k: its data in batches of about 32 MiB, then the
 // completion marker. Any earlier (partial) entry under k is replaced.
-func (s *Store) Put(k Key, smp *array.Sample) error {
+func (s *Store) Put(k Key, smp *array.Sample) error { return s.PutSources(k, smp, nil) }
+
+// PutSources is Put recording the identities of the sample's source files in
+// its metadata (see Meta.Sources and CollectStale).
+func (s *Store) PutSources(k Key, smp *array.Sample, sources []FileID) error {
 	if err := validKey(k); err != nil {
 		return err
 	}
@@ -248,7 +256,8 @@ func (s *Store) Put(k Key, smp *array.Sample) error {
 	if err := s.Delete(k); err != nil {
 		return err
 	}
-	m := Meta{Version: FormatVersion, ID: smp.ID, Arrays: map[string]ArrayMeta{}, Compressed: s.opts.Compress, Created: time.Now().Unix()}
+	m := Meta{Version: FormatVersion, ID: smp.ID, Arrays: map[string]ArrayMeta{}, Compressed: s.opts.Compress, Created: time.Now().Unix(),
+		Sources: append([]FileID(nil), sources...)}
 	b := s.db.NewBatch()
 	defer func() { b.Close() }()
 	pending := 0

@@ -14,7 +14,10 @@ type PrepareOptions struct {
 	// Compress stores new chunks zstd-compressed (not part of the cache key:
 	// training reads them either way).
 	Compress bool
-	// Collect deletes every stored sample this dataset and chain do not use.
+	// Collect also deletes this dataset's entries made with another
+	// preprocessing chain. Entries of this dataset's modified or deleted files
+	// are always removed (by training too); other datasets' entries in the
+	// same store are kept.
 	Collect bool
 	// Progress, if set, is called as subjects are stored (or found stored).
 	Progress func(done, total int)
