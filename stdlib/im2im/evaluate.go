@@ -13,6 +13,7 @@ import (
 	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/metric"
 	"github.com/im2im/im2im/stdlib/display"
+	"github.com/im2im/im2im/stdlib/plot"
 )
 
 // Evaluation holds per-image metrics of a model on a dataset and their means.
@@ -204,6 +205,33 @@ func (e *Evaluation) Show() {
 	b.WriteString("</tr></table>")
 	display.HTML(b.String())
 }
+
+// Figure draws one chart per metric: its value for every image (x: the image's
+// row in Table, 1 = first) with the mean over the images as a flat line.
+func (e *Evaluation) Figure() *plot.Figure {
+	if len(e.Names) == 0 || len(e.Values) == 0 {
+		return plot.Curves("no evaluation yet")
+	}
+	mean := e.Metrics()
+	n := len(e.Values)
+	charts := make([]plot.Chart, len(e.Names))
+	for j, name := range e.Names {
+		img := plot.Curve{Name: "per image", X: make([]float64, n), Y: make([]float64, n)}
+		for i, row := range e.Values {
+			img.X[i], img.Y[i] = float64(i+1), row[j]
+		}
+		avg := plot.Curve{Name: fmt.Sprintf("mean %.4g", mean[name]), X: []float64{1, float64(n)}, Y: []float64{mean[name], mean[name]}}
+		xl := "image (row of the table)"
+		if n == 1 {
+			xl = "image " + e.IDs[0]
+		}
+		charts[j] = plot.Chart{Title: name, XLabel: xl, Curves: []plot.Curve{img, avg}}
+	}
+	return plot.Charts(charts...)
+}
+
+// Plot shows Figure in the notebook: each metric per image, with its mean.
+func (e *Evaluation) Plot() { e.Figure().Show() }
 
 // Evaluate evaluates the run's trained model on a dataset.
 func (r *Run) Evaluate(path string) (*Evaluation, error) {
