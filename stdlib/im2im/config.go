@@ -79,6 +79,9 @@ func (c Config) Resolved() Config {
 	if o.Kind == "adamw" && o.WeightDecay == 0 {
 		o.WeightDecay = 1e-2
 	}
+	if o.Kind == "adam" || o.Kind == "adamw" {
+		o.Beta1, o.Beta2, o.Eps = orFloat(o.Beta1, 0.9), orFloat(o.Beta2, 0.999), orFloat(o.Eps, 1e-8)
+	}
 	s := &m.Schedule
 	s.Kind = strings.ToLower(orString(s.Kind, "constant"))
 	s.Gamma, s.Factor, s.Patience = orFloat(s.Gamma, 0.95), orFloat(s.Factor, 0.1), orInt(s.Patience, 2)

@@ -30,6 +30,12 @@ type Optimizer struct {
 	WeightDecay float64 `yaml:"weight_decay"`
 	// Momentum for SGD. [0]
 	Momentum float64 `yaml:"momentum"`
+	// Beta1 and Beta2 are Adam's moment decay rates, in [0, 1) (adam and adamw
+	// only; sgd ignores them). [0.9, 0.999]
+	Beta1 float64 `yaml:"beta1"`
+	Beta2 float64 `yaml:"beta2"`
+	// Eps is Adam's denominator term (adam and adamw only). [1e-8]
+	Eps float64 `yaml:"eps"`
 }
 
 // Schedule configures the learning rate over training.

@@ -32,6 +32,10 @@ type UNet struct {
 	Features []int `yaml:"features"`
 	// Strides between levels (1 or 2; len(Features)-1 values).
 	Strides []int `yaml:"strides"`
+	// AxisStrides, instead of Strides, gives per level one stride (1 or 2) per
+	// spatial axis, e.g. [[1, 2, 2], [2, 2, 2]] for anisotropic stacks with few z
+	// slices (MONAI DynUNet's strides). [none: Strides]
+	AxisStrides [][]int `yaml:"axis_strides"`
 	// NumResUnits > 0 uses residual units of that many conv subunits.
 	NumResUnits int `yaml:"num_res_units"`
 	// Norm is instance, batch, group or none.
@@ -53,7 +57,7 @@ func (UNet) Kind() string { return "unet" }
 
 func (u UNet) build() framework.Net {
 	return nets.UNet{Dims: u.Dims, InChannels: u.InChannels, OutChannels: u.OutChannels, Channels: u.Features,
-		Strides: u.Strides, NumResUnits: u.NumResUnits, Norm: u.Norm, Act: u.Act, Dropout: u.Dropout, Down: u.Down,
+		Strides: u.Strides, AxisStrides: u.AxisStrides, NumResUnits: u.NumResUnits, Norm: u.Norm, Act: u.Act, Dropout: u.Dropout, Down: u.Down,
 		KernelSize: u.KernelSize, UpKernelSize: u.UpKernelSize}
 }
 func (u UNet) dims() int        { return u.Dims }
@@ -69,6 +73,7 @@ type AttentionUNet struct {
 	OutChannels  int     `yaml:"out_channels"`
 	Features     []int   `yaml:"features"`
 	Strides      []int   `yaml:"strides"`
+	AxisStrides  [][]int `yaml:"axis_strides"`
 	NumResUnits  int     `yaml:"num_res_units"`
 	Norm         string  `yaml:"norm"`
 	Act          string  `yaml:"act"`
@@ -83,7 +88,7 @@ func (AttentionUNet) Kind() string { return "attention_unet" }
 
 func (u AttentionUNet) build() framework.Net {
 	return nets.AttentionUNet{Dims: u.Dims, InChannels: u.InChannels, OutChannels: u.OutChannels, Channels: u.Features,
-		Strides: u.Strides, NumResUnits: u.NumResUnits, Norm: u.Norm, Act: u.Act, Dropout: u.Dropout, Down: u.Down,
+		Strides: u.Strides, AxisStrides: u.AxisStrides, NumResUnits: u.NumResUnits, Norm: u.Norm, Act: u.Act, Dropout: u.Dropout, Down: u.Down,
 		KernelSize: u.KernelSize, UpKernelSize: u.UpKernelSize}
 }
 func (u AttentionUNet) dims() int        { return u.Dims }
@@ -91,21 +96,28 @@ func (u AttentionUNet) outChannels() int { return u.OutChannels }
 func (u AttentionUNet) inChannels() int  { return u.InChannels }
 func (u AttentionUNet) features() []int  { return u.Features }
 
-// DynUNet is a residual U-Net (ml/nets.DynUNet). Deep supervision is not offered
-// here (its extra heads need loss.Deep); other fields mean what they mean in UNet.
+// DynUNet is a residual U-Net (ml/nets.DynUNet, MONAI's DynUNet with res_block):
+// every stage is a residual unit of NumResUnits conv subunits [2]. Other fields
+// mean what they mean in UNet.
 type DynUNet struct {
-	Dims         int     `yaml:"dims"`
-	InChannels   int     `yaml:"in_channels"`
-	OutChannels  int     `yaml:"out_channels"`
-	Features     []int   `yaml:"features"`
-	Strides      []int   `yaml:"strides"`
-	NumResUnits  int     `yaml:"num_res_units"`
-	Norm         string  `yaml:"norm"`
-	Act          string  `yaml:"act"`
-	Dropout      float64 `yaml:"dropout"`
-	Down         string  `yaml:"down"`
-	KernelSize   int     `yaml:"kernel_size"`
-	UpKernelSize int     `yaml:"up_kernel_size"`
+	Dims        int     `yaml:"dims"`
+	InChannels  int     `yaml:"in_channels"`
+	OutChannels int     `yaml:"out_channels"`
+	Features    []int   `yaml:"features"`
+	Strides     []int   `yaml:"strides"`
+	AxisStrides [][]int `yaml:"axis_strides"`
+	// DeepSupervision adds that many auxiliary heads on the decoder levels below
+	// the top while training; the loss is the sum over heads weighted 0.5^i
+	// (normalised, main head first; MONAI's DeepSupervisionLoss). Prediction and
+	// validation use the main head. At most len(Features)-2; no cost map. [0]
+	DeepSupervision int     `yaml:"deep_supervision"`
+	NumResUnits     int     `yaml:"num_res_units"`
+	Norm            string  `yaml:"norm"`
+	Act             string  `yaml:"act"`
+	Dropout         float64 `yaml:"dropout"`
+	Down            string  `yaml:"down"`
+	KernelSize      int     `yaml:"kernel_size"`
+	UpKernelSize    int     `yaml:"up_kernel_size"`
 }
 
 // Kind implements Net.
@@ -113,8 +125,8 @@ func (DynUNet) Kind() string { return "dyn_unet" }
 
 func (u DynUNet) build() framework.Net {
 	return nets.DynUNet{Dims: u.Dims, InChannels: u.InChannels, OutChannels: u.OutChannels, Channels: u.Features,
-		Strides: u.Strides, NumResUnits: u.NumResUnits, Norm: u.Norm, Act: u.Act, Dropout: u.Dropout, Down: u.Down,
-		KernelSize: u.KernelSize, UpKernelSize: u.UpKernelSize}
+		Strides: u.Strides, AxisStrides: u.AxisStrides, NumResUnits: u.NumResUnits, Norm: u.Norm, Act: u.Act, Dropout: u.Dropout, Down: u.Down,
+		KernelSize: u.KernelSize, UpKernelSize: u.UpKernelSize, DeepSupervision: u.DeepSupervision}
 }
 func (u DynUNet) dims() int        { return u.Dims }
 func (u DynUNet) outChannels() int { return u.OutChannels }
@@ -127,24 +139,25 @@ func withNetDefaults(n Net, dims int) Net {
 	switch u := n.(type) {
 	case UNet:
 		u.Dims, u.OutChannels, u.Features = orInt(u.Dims, dims), orInt(u.OutChannels, 1), orInts(u.Features, 16, 32, 64, 128)
-		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
+		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.AxisStrides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
 		return u
 	case AttentionUNet:
 		u.Dims, u.OutChannels, u.Features = orInt(u.Dims, dims), orInt(u.OutChannels, 1), orInts(u.Features, 16, 32, 64, 128)
-		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
+		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.AxisStrides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
 		return u
 	case DynUNet:
 		u.Dims, u.OutChannels, u.Features = orInt(u.Dims, dims), orInt(u.OutChannels, 1), orInts(u.Features, 16, 32, 64, 128)
-		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
+		u.Strides, u.Norm, u.Act, u.Down, u.KernelSize = netStrides(u.Strides, u.AxisStrides, u.Features), orString(u.Norm, "instance"), orString(u.Act, "prelu"), orString(u.Down, "conv"), orInt(u.KernelSize, 3)
 		u.NumResUnits = orInt(u.NumResUnits, 2)
 		return u
 	}
 	return n
 }
 
-// netStrides returns s, or stride 2 between each pair of levels.
-func netStrides(s, features []int) []int {
-	if len(s) > 0 || len(features) < 2 {
+// netStrides returns s, or stride 2 between each pair of levels unless per-axis
+// strides are given.
+func netStrides(s []int, axis [][]int, features []int) []int {
+	if len(s) > 0 || len(axis) > 0 || len(features) < 2 {
 		return s
 	}
 	out := make([]int, len(features)-1)

@@ -28,6 +28,9 @@ type Trainer struct {
 	// Backend is a GoMLX backend config (im2im-fast, go, xla:cpu, ...). [auto:
 	// $GOMLX_BACKEND, else XLA when a PJRT plugin is installed, else im2im-fast]
 	Backend string `yaml:"backend"`
+	// SaveEverySteps also writes checkpoints/last.ckpt every this many steps, so a
+	// killed run loses at most that many (0: at the end of every epoch only).
+	SaveEverySteps int `yaml:"save_every_steps"`
 	// Resume continues the run Root/Name from its checkpoints/last.ckpt (needs Name).
 	Resume bool `yaml:"resume"`
 	// InitFrom is a checkpoint whose weights initialise the model where names and

@@ -222,15 +222,16 @@ func toFramework(r Config, progress func(train.Progress)) (framework.FCN, error)
 	}
 	return framework.FCN{
 		Net:     m.Net.build(),
-		Loss:    m.Loss.build(),
+		Loss:    netLoss(m),
 		Metrics: metrics,
 		Trainer: train.Config{
-			Epochs:    t.Epochs,
-			Optimizer: train.Optimizer{Kind: m.Optimizer.Kind, LR: t.LR, WeightDecay: m.Optimizer.WeightDecay, Momentum: m.Optimizer.Momentum},
+			Epochs: t.Epochs,
+			Optimizer: train.Optimizer{Kind: m.Optimizer.Kind, LR: t.LR, WeightDecay: m.Optimizer.WeightDecay, Momentum: m.Optimizer.Momentum,
+				Beta1: m.Optimizer.Beta1, Beta2: m.Optimizer.Beta2, Eps: m.Optimizer.Eps},
 			Schedule: train.Schedule{Kind: m.Schedule.Kind, WarmupSteps: m.Schedule.WarmupSteps, MinLR: m.Schedule.MinLR,
 				Gamma: m.Schedule.Gamma, Factor: m.Schedule.Factor, Patience: m.Schedule.Patience},
 			Resume: t.Resume, InitFrom: t.InitFrom, Dir: filepath.Join(t.Root, orString(t.Name, "run"), "checkpoints"),
-			ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
+			ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, SaveEverySteps: t.SaveEverySteps, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
 			Progress: progress,
 		},
 		Predict: framework.Predict{Window: m.Predict.Window, Overlap: m.Predict.Overlap, BatchSize: m.Predict.BatchSize,

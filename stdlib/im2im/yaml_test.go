@@ -256,7 +256,7 @@ func TestPresets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Data.Path != "/x" || c.Model.Net.(UNet).Dims != 3 || c.Data.Patch.Size[0] != 16 {
+	if c.Data.Path != "/x" || c.Model.Net.dims() != 3 || c.Data.Patch.Size[0] != 16 {
 		t.Errorf("preset with overrides: %+v", c)
 	}
 	if _, err := Preset("semanticseg2d"); err == nil || !strings.Contains(err.Error(), `did you mean "semanticseg_2d"?`) {
