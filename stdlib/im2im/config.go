@@ -43,6 +43,7 @@ func (c Config) Resolved() Config {
 		d.ValRatio = 0.1
 	}
 	d.Workers = orInt(d.Workers, 2)
+	d.Partial = d.Partial.resolved()
 	t.Root = orString(t.Root, "runs")
 	if d.Store == "" {
 		d.Store = t.Root + "/.store"

@@ -139,3 +139,18 @@ func TestPartialLoader(t *testing.T) {
 		t.Errorf("too small a part: %v", err)
 	}
 }
+
+// TestPartialResolved: the resolved config (the run's config.yaml) states the defaults
+// partial loading uses, and leaves it off when no fraction is set.
+func TestPartialResolved(t *testing.T) {
+	for _, tc := range []struct{ in, want Partial }{
+		{Partial{}, Partial{}},
+		{Partial{Fraction: 0.5}, Partial{Fraction: 0.5, Replace: 1, Every: 5}},
+		{Partial{Fraction: 0.5, Replace: 0.2, Every: 2}, Partial{Fraction: 0.5, Replace: 0.2, Every: 2}},
+	} {
+		got := Config{Data: Data{Partial: tc.in}}.Resolved().Data.Partial
+		if got != tc.want {
+			t.Errorf("%+v resolves to %+v, want %+v", tc.in, got, tc.want)
+		}
+	}
+}
