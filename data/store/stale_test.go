@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"testing"
 	"time"
@@ -88,7 +89,7 @@ func TestCollectStale(t *testing.T) {
 			liveKeys = []Key{key(b1, "c1")}
 		}
 		n, err := st.CollectStale(context.Background(), liveKeys, tc.scope)
-		if got := remaining(); err != nil || n != tc.remove || len(got) != len(tc.want) || !equal(got, tc.want) {
+		if got := remaining(); err != nil || n != tc.remove || len(got) != len(tc.want) || !slices.Equal(got, tc.want) {
 			t.Errorf("%s: removed %d (%v), left %v; want %d removed, %v left", tc.name, n, err, got, tc.remove, tc.want)
 		}
 	}
@@ -105,19 +106,7 @@ func TestCollectStale(t *testing.T) {
 		t.Errorf("sources after Build: %v", m.Sources)
 	}
 	// gone.tiff is under a and does not exist: now it is stale.
-	if n, err := st.CollectStale(context.Background(), live, scopeA); err != nil || n != 1 || !equal(remaining(), []string{"a3", "b1"}) {
+	if n, err := st.CollectStale(context.Background(), live, scopeA); err != nil || n != 1 || !slices.Equal(remaining(), []string{"a3", "b1"}) {
 		t.Errorf("after recording sources: removed %d (%v), left %v", n, err, remaining())
 	}
-}
-
-func equal(a, b []string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

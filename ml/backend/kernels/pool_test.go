@@ -3,6 +3,7 @@ package kernels
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -184,23 +185,11 @@ func TestPoolNaN(t *testing.T) {
 			if !math.IsNaN(float64(mx[0])) || !math.IsNaN(float64(mx[1])) {
 				t.Errorf("fast path: max %v, want NaN in both windows", mx)
 			}
-			if want := []float32{0, 0, 20, 0, 10, 0, 0, 0}; !equal32(grad, want) {
+			if want := []float32{0, 0, 20, 0, 10, 0, 0, 0}; !slices.Equal(grad, want) {
 				t.Errorf("fast path: gradient %v, want %v (the NaN first in window 1 wins, no other)", grad, want)
 			}
 		} else if !math.IsNaN(float64(mx[0])) {
 			t.Errorf("general path: max %v, want NaN first", mx)
 		}
 	}
-}
-
-func equal32(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
