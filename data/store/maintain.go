@@ -71,6 +71,12 @@ func (s *Store) Keys() (complete, incomplete []Key, err error) {
 // the space is returned. It returns how many samples it removed. To remove
 // only one dataset's out-of-date samples, use CollectStale.
 func (s *Store) Collect(ctx context.Context, live []Key) (int, error) {
+	return s.removeUnless(ctx, live, func(Key) (bool, error) { return true, nil })
+}
+
+// removeUnless deletes every sample (complete or not) that is not in live and that drop
+// selects, then compacts so the space is returned; it returns how many it removed.
+func (s *Store) removeUnless(ctx context.Context, live []Key, drop func(Key) (bool, error)) (int, error) {
 	keep := map[Key]bool{}
 	for _, k := range live {
 		keep[k] = true
@@ -82,6 +88,14 @@ func (s *Store) Collect(ctx context.Context, live []Key) (int, error) {
 	removed := 0
 	for _, k := range append(complete, incomplete...) {
 		if keep[k] {
+			continue
+		}
+		if err := ctx.Err(); err != nil {
+			return removed, err
+		}
+		if d, err := drop(k); err != nil {
+			return removed, err
+		} else if !d {
 			continue
 		}
 		if err := s.Delete(k); err != nil {

@@ -38,10 +38,6 @@ func (s *Store) CollectStale(ctx context.Context, live []Key, scope Scope) (int,
 	if s.opts.ReadOnly {
 		return 0, fmt.Errorf("store: %s is open read-only", s.dir)
 	}
-	keep := map[Key]bool{}
-	for _, k := range live {
-		keep[k] = true
-	}
 	current := map[string]FileID{}
 	for _, f := range scope.Files {
 		current[f.Path] = f
@@ -78,39 +74,10 @@ func (s *Store) CollectStale(ctx context.Context, live []Key, scope Scope) (int,
 		}
 		return false
 	}
-	complete, incomplete, err := s.Keys()
-	if err != nil {
-		return 0, err
-	}
-	removed := 0
-	for _, k := range append(complete, incomplete...) {
-		if keep[k] {
-			continue
-		}
-		if err := ctx.Err(); err != nil {
-			return removed, err
-		}
+	return s.removeUnless(ctx, live, func(k Key) (bool, error) {
 		m, err := s.rawMeta(k)
-		if err != nil {
-			return removed, err
-		}
-		if m == nil || !stale(m.Sources) {
-			continue
-		}
-		if err := s.Delete(k); err != nil {
-			return removed, err
-		}
-		removed++
-	}
-	if removed > 0 {
-		if err := s.Flush(); err != nil {
-			return removed, err
-		}
-		if err := s.db.Compact(ctx, []byte("d"), []byte("n"), true); err != nil {
-			return removed, fmt.Errorf("store: compact: %w", err)
-		}
-	}
-	return removed, nil
+		return m != nil && stale(m.Sources), err
+	})
 }
 
 // rawMeta reads the metadata of k whether or not the sample is complete; nil
