@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/im2im/im2im/data/store"
-	"github.com/im2im/im2im/data/synth"
 )
 
 // runCLI runs a fresh data command (args after "data") and returns stdout,
@@ -86,23 +85,13 @@ func storeKeys(t *testing.T, dir string) []string {
 // subject stored.
 func TestDataCacheTrainingConfig(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "nuclei")
-	if _, err := synth.Write(data, synth.Semantic, 4, synth.Options{Shape: []int{48, 48}, MinRadius: 3, MaxRadius: 6}); err != nil {
-		t.Fatal(err)
-	}
 	stDir := filepath.Join(dir, "runs", ".store")
-	cfg := filepath.Join(dir, "seg.yaml")
-	os.WriteFile(cfg, []byte(`data:
-  path: `+data+`
-  patch: {size: [32, 32], per_image: 2}
+	data, cfg := segFixture(t, dir, `  patch: {size: [32, 32], per_image: 2}
   normalize: {name: normalize_zscore}
   preprocess: [{name: gaussian_blur, params: {sigma: 0.5}}]
   augment: [{name: rand_flip, params: {prob: 0.5}}]
   val_ratio: 0.25
-model:
-  net: {kind: unet, features: [4, 8], out_channels: 2}
-trainer: {epochs: 1, batch_size: 2, lr: 0.01, root: `+filepath.Join(dir, "runs")+`, name: r, backend: im2im-fast, quiet: true}
-`), 0o644)
+`, "epochs: 1, batch_size: 2, lr: 0.01, name: r, backend: im2im-fast, quiet: true")
 	out, errOut, err := runCLI(t, "data", "cache", "-c", cfg, "--trainer.seed=5")
 	if err != nil || !strings.Contains(out, "store "+stDir+": 4 subjects (3 train, 1 val), 4 built now, 0 already stored") ||
 		!strings.Contains(out, "caching 2 deterministic steps [normalize_zscore gaussian_blur]; 2 random steps [rand_crop_samples rand_flip]") ||

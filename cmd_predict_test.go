@@ -2,32 +2,19 @@ package main
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/im2im/im2im/data/imageio"
-	"github.com/im2im/im2im/data/synth"
 )
 
 // im2im predict on a 2-time-point, 2-channel image: channel selection and the
 // output type come from dotted overrides; a bad type is exit code 2.
 func TestPredictCommandTimeChannelsDType(t *testing.T) {
 	dir := t.TempDir()
-	data := filepath.Join(dir, "nuclei")
-	if _, err := synth.Write(data, synth.Semantic, 4, synth.Options{Shape: []int{48, 48}, MinRadius: 3, MaxRadius: 6}); err != nil {
-		t.Fatal(err)
-	}
-	cfg := filepath.Join(dir, "seg.yaml")
-	os.WriteFile(cfg, []byte(`data:
-  path: `+data+`
-  patch: {size: [32, 32], per_image: 2}
-  val_ratio: 0.25
-model:
-  net: {kind: unet, features: [4, 8], out_channels: 2}
-trainer: {epochs: 1, batch_size: 2, lr: 0.01, root: `+filepath.Join(dir, "runs")+`, name: cli, backend: im2im-fast}
-`), 0o644)
+	data, cfg := segFixture(t, dir, "  patch: {size: [32, 32], per_image: 2}\n  val_ratio: 0.25\n",
+		"epochs: 1, batch_size: 2, lr: 0.01, name: cli, backend: im2im-fast")
 	if out, err := runCmd(t, newTrainCmd(), "-c", cfg); err != nil {
 		t.Fatalf("train: %v\n%s", err, out)
 	}

@@ -25,21 +25,29 @@ func runCmd(t *testing.T, c *cobra.Command, args ...string) (string, error) {
 	return out.String(), err
 }
 
-func TestTrainPredictEvaluateCommands(t *testing.T) {
-	dir := t.TempDir()
-	data := filepath.Join(dir, "nuclei")
+// segFixture writes 4 synthetic 48×48 nuclei pairs to dir/nuclei and the config
+// dir/seg.yaml: that data path and the data keys dataYAML (lines indented by two
+// spaces), a tiny 2-class U-Net, and the trainer keys trainerYAML with root dir/runs.
+// It returns the data folder and the config path.
+func segFixture(t *testing.T, dir, dataYAML, trainerYAML string) (data, cfg string) {
+	t.Helper()
+	data = filepath.Join(dir, "nuclei")
 	if _, err := synth.Write(data, synth.Semantic, 4, synth.Options{Shape: []int{48, 48}, MinRadius: 3, MaxRadius: 6}); err != nil {
 		t.Fatal(err)
 	}
-	cfg := filepath.Join(dir, "seg.yaml")
-	os.WriteFile(cfg, []byte(`data:
-  path: `+data+`
-  patch: {size: [64, 64], per_image: 2}
-  val_ratio: 0.25
-model:
-  net: {kind: unet, features: [4, 8], out_channels: 2}
-trainer: {epochs: 3, batch_size: 2, lr: 0.01, root: `+filepath.Join(dir, "runs")+`, backend: im2im-fast}
-`), 0o644)
+	cfg = filepath.Join(dir, "seg.yaml")
+	yaml := "data:\n  path: " + data + "\n" + dataYAML + "model:\n  net: {kind: unet, features: [4, 8], out_channels: 2}\n" +
+		"trainer: {" + trainerYAML + ", root: " + filepath.Join(dir, "runs") + "}\n"
+	if err := os.WriteFile(cfg, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return data, cfg
+}
+
+func TestTrainPredictEvaluateCommands(t *testing.T) {
+	dir := t.TempDir()
+	data, cfg := segFixture(t, dir, "  patch: {size: [64, 64], per_image: 2}\n  val_ratio: 0.25\n",
+		"epochs: 3, batch_size: 2, lr: 0.01, backend: im2im-fast")
 	// Overrides fix the patch size and the run name; epochs from the command line.
 	out, err := runCmd(t, newTrainCmd(), "-c", cfg, "--data.patch.size=32,32", "--trainer.name", "cli", "--trainer.epochs=2")
 	if err != nil {
