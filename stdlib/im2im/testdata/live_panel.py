@@ -21,11 +21,17 @@ def check(cond, what, detail=""):
     print("ok:", what, flush=True)
 
 
+# OnProgress sleeps 20 ms a step, so the run (288 steps) outlasts the 2 s redraw interval
+# several times on any machine: without it, a fast CPU backend finished in about 2 s and
+# the panel was sometimes never updated during the run.
 CELL = """
+import "time"
+
 data := im2im.Data{Path: %s, Patch: im2im.Patch{Size: []int{32, 32}, PerImage: 16}, ValRatio: 0.25,
     Augment: []im2im.Transform{im2im.RandFlip(0.5)}}
 model := im2im.FCN{Net: im2im.UNet{Features: []int{8, 16}, OutChannels: 2}}
-run, err := im2im.Train(data, model, im2im.Trainer{Epochs: 12, BatchSize: 2, Root: %s, Name: "live", Backend: "im2im-fast"})
+run, err := im2im.Train(data, model, im2im.Trainer{Epochs: 12, BatchSize: 2, Root: %s, Name: "live", Backend: "im2im-fast",
+    OnProgress: func(p im2im.Progress) { time.Sleep(20 * time.Millisecond) }})
 if err != nil {
     panic(err)
 }
