@@ -91,17 +91,6 @@ func loadModel(r Config, checkpoint string, inChannels int) (*framework.Model, b
 	return m, b, nil
 }
 
-// readInput reads the first time point of an image as [C, (Z,) Y, X] float32 for
-// dims 2 or 3.
-func readInput(path string, dims int) (*array.Array, error) {
-	order := map[int]string{2: "CYX", 3: "CZYX"}[dims]
-	data, shape, _, err := imageio.ReadFloat32(path, imageio.Selection{Dims: order, T: imageio.At(0)})
-	if err != nil {
-		return nil, err
-	}
-	return array.FromData(data, shape...)
-}
-
 // preprocess runs the cached part of the data chain (normalisation,
 // preprocessing) on a sample, as in training.
 func preprocess(d Data, s *array.Sample) (*array.Sample, error) {
@@ -183,7 +172,7 @@ func preprocessTCZYX(d Data, id string, x []float32, shape, chans []int) ([]floa
 			}
 			outShape, outN = append([]int(nil), p.Shape...), len(p.Data)/p.Shape[0]
 			out = make([]float32, units*len(p.Data))
-		} else if fmt.Sprint(p.Shape) != fmt.Sprint(outShape) {
+		} else if !array.SameShape(p.Shape, outShape) {
 			return nil, nil, fmt.Errorf("preprocessing gave shape %v for time point %d, z %d but %v before", p.Shape, t, z, outShape)
 		}
 		c2 := outShape[0]

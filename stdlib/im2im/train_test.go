@@ -2,6 +2,7 @@ package im2im
 
 import (
 	"errors"
+	"github.com/im2im/im2im/data/imageio"
 	"os"
 	"path/filepath"
 	"strings"
@@ -109,14 +110,14 @@ func TestPredictAndEvaluate(t *testing.T) {
 	if len(files) != 4 || filepath.Base(files[0]) != "semantic_000_pred.ome.tiff" {
 		t.Fatalf("predicted %v", files)
 	}
-	a, err := readInput(files[0], 2)
+	pred, shape, _, err := imageio.ReadFloat32(files[0], imageio.Selection{Dims: "CYX"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if a.Shape[0] != 1 || a.Shape[1] != 48 || a.Shape[2] != 48 {
-		t.Errorf("prediction shape %v, want [1 48 48]", a.Shape)
+	if shape[0] != 1 || shape[1] != 48 || shape[2] != 48 {
+		t.Errorf("prediction shape %v, want [1 48 48]", shape)
 	}
-	for _, v := range a.Data {
+	for _, v := range pred {
 		if v != 0 && v != 1 {
 			t.Fatalf("label prediction has value %v", v)
 		}

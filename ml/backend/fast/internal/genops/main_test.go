@@ -7,9 +7,9 @@ import (
 	"testing"
 )
 
-// TestGeneratedFileIsCurrent regenerates gen_ops.go from the pinned GoMLX source and
-// requires the committed file to match, so the recording builder never misses an op.
-func TestGeneratedFileIsCurrent(t *testing.T) {
+// generate runs the generator into a temporary file and returns its contents.
+func generate(t *testing.T) []byte {
+	t.Helper()
 	out := filepath.Join(t.TempDir(), "gen_ops.go")
 	if err := run(out); err != nil {
 		t.Fatal(err)
@@ -18,6 +18,13 @@ func TestGeneratedFileIsCurrent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return got
+}
+
+// TestGeneratedFileIsCurrent regenerates gen_ops.go from the pinned GoMLX source and
+// requires the committed file to match, so the recording builder never misses an op.
+func TestGeneratedFileIsCurrent(t *testing.T) {
+	got := generate(t)
 	want, err := os.ReadFile(filepath.Join("..", "..", "gen_ops.go"))
 	if err != nil {
 		t.Fatal(err)
@@ -35,14 +42,7 @@ func TestGeneratedFileIsCurrent(t *testing.T) {
 func TestVariadicRecorder(t *testing.T) {
 	delete(handWritten, "Concatenate")
 	defer func() { handWritten["Concatenate"] = true }()
-	out := filepath.Join(t.TempDir(), "gen_ops.go")
-	if err := run(out); err != nil {
-		t.Fatal(err)
-	}
-	got, err := os.ReadFile(out)
-	if err != nil {
-		t.Fatal(err)
-	}
+	got := generate(t)
 	if !bytes.Contains(got, []byte("func (b *Builder) Concatenate(axis int, operands ...backends.Op)")) ||
 		!bytes.Contains(got, []byte("ib.Concatenate(axis, in[operandsAt:operandsEnd]...)")) {
 		t.Error("generated file lacks the variadic Concatenate recorder")
