@@ -49,12 +49,13 @@ func PrepareStore(ctx context.Context, c Config, o PrepareOptions) (*StoreReport
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	p, err := preparePipeline(ctx, c.Resolved(), o)
+	r := c.Resolved()
+	p, err := preparePipeline(ctx, r, o)
 	if err != nil {
 		return nil, err
 	}
 	defer p.Close()
-	rep := &StoreReport{Store: c.Resolved().Data.Store, Train: len(p.Dataset.Train), Val: len(p.Dataset.Val),
+	rep := &StoreReport{Store: r.Data.Store, Train: len(p.Dataset.Train), Val: len(p.Dataset.Val),
 		Built: p.Built, Reused: p.Reused, Removed: p.Removed}
 	for _, t := range p.det {
 		rep.Cached = append(rep.Cached, t.Name())
