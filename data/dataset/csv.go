@@ -9,6 +9,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/im2im/im2im/data/imageio"
 )
 
 // readCSVFile reads a CSV dataset file; relative paths are relative to its folder.
@@ -104,7 +106,7 @@ func ParseCSV(r io.Reader, base string) ([]Subject, error) {
 			continue
 		}
 		if sub.ID == "" {
-			s, _ := stem(filepath.Base(sub.Files["IM"]))
+			s, _ := imageio.Stem(filepath.Base(sub.Files["IM"]))
 			sub.ID = strings.TrimSuffix(s, "_IM")
 		}
 		if prev, dup := ids[sub.ID]; dup {

@@ -59,20 +59,6 @@ type Dataset struct {
 // All returns train and val subjects together.
 func (d *Dataset) All() []Subject { return append(append([]Subject(nil), d.Train...), d.Val...) }
 
-// imageExts are the extensions stripped to find a file's stem, longest first.
-var imageExts = []string{".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy", ".png"}
-
-// stem returns the name without its image extension, and whether it had one.
-func stem(name string) (string, bool) {
-	lower := strings.ToLower(name)
-	for _, e := range imageExts {
-		if strings.HasSuffix(lower, e) {
-			return name[:len(name)-len(e)], true
-		}
-	}
-	return name, false
-}
-
 // Discover finds the subjects described by spec and splits them. On problems
 // it returns every one found at once, together with the dataset of the subjects
 // it could match (so that Open can check those too).

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/im2im/im2im/data/imageio"
 )
 
 // listImages returns the image files of dir (by extension), sorted by name, and
@@ -21,7 +23,7 @@ func listImages(dir string) ([]string, error) {
 		if e.IsDir() || strings.HasPrefix(e.Name(), ".") {
 			continue
 		}
-		if _, ok := stem(e.Name()); ok {
+		if _, ok := imageio.Stem(e.Name()); ok {
 			out = append(out, e.Name())
 		}
 	}
@@ -40,7 +42,7 @@ func discoverTagged(dir string, cat Category, seed uint64) ([]Subject, error) {
 	byStem := map[string]string{} // stem without extension → file name
 	var errs []error
 	for _, n := range names {
-		s, _ := stem(n)
+		s, _ := imageio.Stem(n)
 		if prev, ok := byStem[s]; ok {
 			errs = append(errs, fmt.Errorf("dataset: %s: %s and %s differ only in extension", dir, prev, n))
 			continue
@@ -138,7 +140,7 @@ func discoverSubfolders(dir string, cat Category, seed uint64) ([]Subject, error
 		}
 		files[tag] = map[string]string{}
 		for _, n := range names {
-			s, _ := stem(n)
+			s, _ := imageio.Stem(n)
 			files[tag][s] = filepath.Join(dir, tag, n)
 		}
 	}

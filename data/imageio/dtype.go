@@ -33,16 +33,6 @@ func (d DType) String() string {
 // MarshalText writes the dtype's name (for JSON output).
 func (d DType) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
-// ParseDType returns the dtype named s ("uint8", "float32", ...).
-func ParseDType(s string) (DType, error) {
-	for i, n := range dtypeNames {
-		if i > 0 && n == s {
-			return DType(i), nil
-		}
-	}
-	return Invalid, fmt.Errorf("imageio: unknown dtype %q", s)
-}
-
 // Size returns the size of one element in bytes (0 for Invalid).
 func (d DType) Size() int {
 	switch d {

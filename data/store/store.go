@@ -18,7 +18,6 @@ import (
 	"github.com/klauspost/compress/zstd"
 
 	"github.com/im2im/im2im/data/array"
-	"github.com/im2im/im2im/data/transform"
 )
 
 // Options configures a store. Zero values mean the defaults in brackets.
@@ -306,7 +305,7 @@ func (s *Store) PutSources(k Key, smp *array.Sample, sources []FileID) error {
 		}
 	}
 	if fg, ok := smp.Arrays[s.opts.ForegroundKey]; ok {
-		coords := transform.Foreground(fg, maxForeground)
+		coords := fg.Foreground(maxForeground)
 		m.Foreground = len(coords)
 		fb, err := json.Marshal(coords)
 		if err != nil {

@@ -168,41 +168,6 @@ func (t *RandCropSamples) validate() error {
 	return checkSize(t.Size)
 }
 
-// Foreground returns the spatial coordinates of the voxels of a whose value is
-// above zero in any channel (at most limit of them, evenly subsampled, if limit
-// > 0). The store keeps this list so that biased crops need not load a volume.
-func Foreground(a *array.Array, limit int) [][]int {
-	sp := a.Spatial()
-	per := a.Len() / a.Shape[0]
-	var idx []int
-	for i := 0; i < per; i++ {
-		for c := 0; c < a.Shape[0]; c++ {
-			if a.Data[c*per+i] > 0 {
-				idx = append(idx, i)
-				break
-			}
-		}
-	}
-	if limit > 0 && len(idx) > limit {
-		sub := make([]int, limit)
-		for j := range sub {
-			sub[j] = idx[j*len(idx)/limit]
-		}
-		idx = sub
-	}
-	st := array.Strides(sp)
-	out := make([][]int, len(idx))
-	for j, i := range idx {
-		c := make([]int, len(sp))
-		for ax := range sp {
-			c[ax] = i / st[ax]
-			i %= st[ax]
-		}
-		out[j] = c
-	}
-	return out
-}
-
 // Starts draws the N patch corners for a sample of spatial shape sp, given its
 // foreground coordinates (may be empty). The loader uses it to read only the
 // patches from the store; Apply uses it on whole samples.
@@ -236,7 +201,7 @@ func (t *RandCropSamples) Apply(s *array.Sample, r *rand.Rand) ([]*array.Sample,
 	}
 	var fg [][]int
 	if lab, ok := s.Arrays[t.LabelKey]; ok && t.PosFraction > 0 {
-		fg = Foreground(lab, 0)
+		fg = lab.Foreground(0)
 	}
 	starts, err := t.Starts(s.ID, sp, fg, r)
 	if err != nil {

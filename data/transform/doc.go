@@ -10,8 +10,7 @@
 // transforms to all arrays of a sample so that IM, GT and CM stay aligned,
 // intensity transforms to IM unless told otherwise. A Chain splits into its
 // deterministic prefix, whose results the patch store caches, and the random rest
-// that runs every epoch. FromMONAI translates the MONAI dictionary transforms
-// of mmv_im2im configs (func_name + params) into these.
+// that runs every epoch.
 //
 // Layering: transform imports data/array and the standard library only.
 package transform

@@ -18,17 +18,10 @@ func FuzzNew(f *testing.F) {
 	f.Add("normalize_percentile", `{"lower":1,"upper":99.8,"clip":true}`)
 	f.Add("rand_elastic", `{"sigma":2,"magnitude":1}`)
 	f.Add("divisible_pad", `{"k":0}`)
-	f.Add("RandCropByPosNegLabeld", `{"spatial_size":[4,4],"pos":1,"neg":0}`)
-	f.Add("Rand2DElasticd", `{"spacing":[2,3],"magnitude_range":[0,1]}`)
 	f.Fuzz(func(t *testing.T, name, params string) {
 		var m map[string]any
 		if json.Unmarshal([]byte(params), &m) != nil {
 			return
-		}
-		if mt, err := FromMONAI(name, m); err == nil && mt != nil {
-			if err := Check(mt); err != nil {
-				t.Fatalf("FromMONAI(%q) built an invalid transform: %v", name, err)
-			}
 		}
 		tr, err := New(name, m)
 		if err != nil {

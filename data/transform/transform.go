@@ -115,16 +115,5 @@ func selectKeys(s *array.Sample, keys []string) ([]string, error) {
 	return keys, nil
 }
 
-// optionalKeys returns the keys of keys that s has (missing ones are skipped).
-func optionalKeys(s *array.Sample, keys []string) []string {
-	var out []string
-	for _, k := range keys {
-		if _, ok := s.Arrays[k]; ok {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
 // hit draws one Bernoulli(prob) decision.
 func hit(r *rand.Rand, prob float64) bool { return prob >= 1 || (prob > 0 && r.Float64() < prob) }

@@ -11,7 +11,6 @@
 // Losses implementing Weighted also accept a per-voxel cost map weight [B, 1, S...]
 // (mmv_im2im's costmap). Deep wraps a loss for nets.DynUNet's deep supervision.
 // Fn adapts any Loss to train.LossFn (`func(pred, target *graph.Node) *graph.Node`).
-// ByName builds a loss from its config name.
 //
 // Constants follow MONAI: Dice smoothing 1e-5 in numerator and denominator, focal
 // gamma 2, Huber delta 1; DiceCE and GDLFocal add their parts with weight 1 each.

@@ -2,7 +2,6 @@ package loss
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 )
@@ -22,35 +21,6 @@ type Weighted interface {
 
 // Fn adapts l to the trainer's loss signature.
 func Fn(l Loss) func(pred, target *graph.Node) *graph.Node { return l.Loss }
-
-// Names lists the names ByName accepts.
-var Names = []string{"ce", "dice", "generalized_dice", "dice_ce", "focal", "gdl_focal", "mse", "l1", "huber"}
-
-// ByName returns the loss with default settings for a config name (case-insensitive,
-// "-" and "_" ignored, so "DiceCE", "dice_ce" and "dicece" are the same).
-func ByName(name string) (Loss, error) {
-	switch strings.NewReplacer("_", "", "-", "").Replace(strings.ToLower(name)) {
-	case "ce", "crossentropy":
-		return CE{}, nil
-	case "dice":
-		return Dice{}, nil
-	case "generalizeddice", "gdl":
-		return GeneralizedDice{}, nil
-	case "dicece":
-		return DiceCE{}, nil
-	case "focal":
-		return Focal{}, nil
-	case "gdlfocal", "generalizeddicefocal":
-		return GDLFocal{}, nil
-	case "mse", "l2":
-		return MSE{}, nil
-	case "l1", "mae":
-		return L1{}, nil
-	case "huber", "smoothl1":
-		return Huber{}, nil
-	}
-	return nil, fmt.Errorf("unknown loss %q (want one of %v)", name, Names)
-}
 
 // spatialAxes returns 2..rank-1.
 func spatialAxes(x *graph.Node) []int {

@@ -1,7 +1,6 @@
 package loss
 
 import (
-	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -118,17 +117,6 @@ func TestLossValues(t *testing.T) {
 	}
 }
 
-func TestByName(t *testing.T) {
-	for _, n := range append([]string{"DiceCE", "dice-ce", "SmoothL1"}, Names...) {
-		if _, err := ByName(n); err != nil {
-			t.Errorf("ByName(%q): %v", n, err)
-		}
-	}
-	if _, err := ByName("hinge"); err == nil || !strings.Contains(err.Error(), "hinge") {
-		t.Errorf("unknown loss not reported: %v", err)
-	}
-}
-
 func TestShapeErrors(t *testing.T) {
 	b := newBackend(t)
 	_, err := graph.NewExec(b, func(p, y *graph.Node) *graph.Node { return Dice{}.Loss(p, y) })
@@ -145,20 +133,4 @@ func TestShapeErrors(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "class_weights") {
 		t.Fatalf("wrong class weight count not reported: %v", err)
 	}
-}
-
-// FuzzByName: every name either builds a loss or is rejected with an error naming it.
-func FuzzByName(f *testing.F) {
-	for _, n := range append([]string{"Dice_CE", "", "x"}, Names...) {
-		f.Add(n)
-	}
-	f.Fuzz(func(t *testing.T, name string) {
-		l, err := ByName(name)
-		if (l == nil) == (err == nil) {
-			t.Fatalf("ByName(%q) = %v, %v: want exactly one of a loss and an error", name, l, err)
-		}
-		if err != nil && !strings.Contains(err.Error(), fmt.Sprintf("%q", name)) {
-			t.Fatalf("error does not name %q: %v", name, err)
-		}
-	})
 }
