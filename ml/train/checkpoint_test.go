@@ -113,8 +113,8 @@ func TestLoadWeightsAndPredict(t *testing.T) {
 
 func TestResumeRejectsAnotherModel(t *testing.T) {
 	path, _ := trainedCheckpoint(t, mlp(8, 1), 1)
-	tr := newTrainer(t, mlp(8, 1), Config{Epochs: 2, Dir: filepath.Dir(path), Resume: true})
-	tr.model = func(ctx *context.Context, x *graph.Node) *graph.Node { return mlp(8, 1)(ctx.In("renamed"), x) }
+	renamed := func(ctx *context.Context, x *graph.Node) *graph.Node { return mlp(8, 1)(ctx.In("renamed"), x) }
+	tr := newTrainer(t, renamed, Config{Epochs: 2, Dir: filepath.Dir(path), Resume: true})
 	_, err := tr.Fit(stdctx.Background(), regressionData(32, 8, 3), nil)
 	if err == nil || !strings.Contains(err.Error(), "in the checkpoint but not in the model") {
 		t.Fatalf("resume into a renamed model: err = %v", err)
@@ -278,28 +278,6 @@ func TestConfigValidateListsEveryProblem(t *testing.T) {
 	}
 	if _, err := New(testBackend(t), mlp(2, 1), mse, []Metric{{Name: "loss", Fn: mse}}, Config{}); err == nil {
 		t.Error("a metric named loss: want an error")
-	}
-}
-
-func TestTerminalProgress(t *testing.T) {
-	var buf bytes.Buffer
-	tr := newTrainer(t, mlp(4, 1), Config{Epochs: 2, Progress: TerminalProgress(&buf, 3)})
-	if _, err := tr.Fit(stdctx.Background(), regressionData(32, 8, 1), &Samples{Items: regression(8, 2), BatchSize: 8}); err != nil {
-		t.Fatal(err)
-	}
-	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
-	// Steps 3, 4 (end of epoch), val, 6, 8 (end), val, done.
-	if len(lines) != 7 {
-		t.Fatalf("%d lines:\n%s", len(lines), buf.String())
-	}
-	for i, want := range []string{"epoch 1/2 step 3/8 loss", "epoch 1/2 step 4/8", "epoch 1/2 val loss", "epoch 2/2 step 6/8",
-		"epoch 2/2 step 8/8", "epoch 2/2 val loss", "done in"} {
-		if !strings.Contains(lines[i], want) {
-			t.Errorf("line %d %q lacks %q", i, lines[i], want)
-		}
-	}
-	if !strings.Contains(lines[0], "samples/s") || !strings.Contains(lines[0], "ETA") || !strings.Contains(lines[2], "mae") {
-		t.Errorf("lines lack throughput, ETA or metrics:\n%s", buf.String())
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gomlx/gomlx/pkg/core/tensors"
@@ -53,7 +54,7 @@ func (t *Trainer) result() *Result {
 
 // minimize says whether lower values of the monitored quantity are better.
 func (t *Trainer) minimize() bool {
-	for _, m := range t.metrics {
+	for _, m := range t.task.Metrics {
 		if m.Name == t.cfg.Monitor {
 			return !m.HigherIsBetter
 		}
@@ -176,14 +177,20 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 		if err := t.checkBatch(b); err != nil {
 			return finish(), fmt.Errorf("train: batch %d of epoch %d: %w", i, epoch+1, err)
 		}
-		lr = learningRate(t.cfg, t.state.Step, epoch, total, t.state.Plateau)
-		lrT, stepT := tensors.FromScalar(float32(lr)), tensors.FromScalar(float32(t.state.Step+1))
-		var out []*tensors.Tensor
+		args := []any{toTensor(b.X), toTensor(b.Y)}
+		exec := t.trainExec
 		if b.W.Data != nil {
-			out, err = t.trainWExec.Exec(toTensor(b.X), toTensor(b.Y), toTensor(b.W), lrT, stepT)
-		} else {
-			out, err = t.trainExec.Exec(toTensor(b.X), toTensor(b.Y), lrT, stepT)
+			args, exec = append(args, toTensor(b.W)), t.trainWExec
 		}
+		args = append(args, tensors.FromScalar(float32(t.state.Step+1)))
+		for k, o := range t.task.Objectives {
+			olr := learningRate(t.cfg.objectiveConfig(o), t.state.Step, epoch, total, t.state.Plateau)
+			if k == 0 {
+				lr = olr
+			}
+			args = append(args, tensors.FromScalar(float32(olr)))
+		}
+		out, err := exec.Exec(args...)
 		if err != nil {
 			return finish(), fmt.Errorf("train: step %d (epoch %d, batch %d): %w", t.state.Step+1, epoch+1, i, err)
 		}
@@ -196,7 +203,22 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 			resume = nil
 		}
 		loss, norm = scalarOf(out[0]), scalarOf(out[1])
-		if math.IsNaN(loss) || math.IsInf(loss, 0) || math.IsNaN(norm) || math.IsInf(norm, 0) {
+		var losses map[string]float64
+		finite := true
+		for k := 0; k < len(out); k += 2 {
+			l, n := scalarOf(out[k]), scalarOf(out[k+1])
+			finite = finite && !math.IsNaN(l) && !math.IsInf(l, 0) && !math.IsNaN(n) && !math.IsInf(n, 0)
+			if len(out) > 2 {
+				if losses == nil {
+					losses = map[string]float64{}
+				}
+				losses[t.task.Objectives[k/2].Name] = l
+			}
+		}
+		if !finite {
+			if losses != nil {
+				loss = math.NaN()
+			}
 			where := "no checkpoint was written (trainer.dir is empty)"
 			if lastPath != "" {
 				if _, err := os.Stat(lastPath); err == nil {
@@ -205,8 +227,16 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 					where = "no checkpoint had been written yet"
 				}
 			}
-			return finish(), fmt.Errorf("train: step %d (epoch %d, batch %d): loss is %v, gradient norm %v; "+
-				"training stopped without applying this step, %s", t.state.Step+1, epoch+1, i, loss, norm, where)
+			what := fmt.Sprintf("loss is %v, gradient norm %v", loss, norm)
+			if losses != nil {
+				what = ""
+				for k := 0; k < len(out); k += 2 {
+					what += fmt.Sprintf("%s loss %v, gradient norm %v; ", t.task.Objectives[k/2].Name, scalarOf(out[k]), scalarOf(out[k+1]))
+				}
+				what = strings.TrimSuffix(what, "; ")
+			}
+			return finish(), fmt.Errorf("train: step %d (epoch %d, batch %d): %s; "+
+				"training stopped without applying this step, %s", t.state.Step+1, epoch+1, i, what, where)
 		}
 		t.state.Step++
 		t.state.StepLosses = append(t.state.StepLosses, loss)
@@ -214,7 +244,7 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 		t.state.EpochLossN++
 		m.step(b.X.Shape[0])
 		report(Progress{Phase: "train", Epoch: epoch + 1, Epochs: t.cfg.Epochs, Step: t.state.Step, Steps: total,
-			Loss: loss, EpochLoss: t.state.EpochLossSum / float64(t.state.EpochLossN), LR: lr, GradNorm: norm,
+			Loss: loss, Losses: losses, EpochLoss: t.state.EpochLossSum / float64(t.state.EpochLossN), LR: lr, GradNorm: norm,
 			SamplesPerSec: m.perSec, Elapsed: time.Since(m.start), ETA: m.eta(total - t.state.Step)})
 		endOfEpoch := i == steps-1
 		if !endOfEpoch {

@@ -13,12 +13,13 @@ import (
 // it mirrors the model's scopes below it.
 const OptimizerScope = "/_optimizer"
 
-// trainableVars returns the float variables the loss depends on, excluding
-// optimizer state, in a fixed order (by scope and name).
-func trainableVars(ctx *context.Context, g *graph.Graph, frozen map[string]bool) []*context.Variable {
+// trainableVars returns the float variables the graph uses, excluding optimizer
+// state, under one of scopes (all when empty), in a fixed order (by scope and name).
+func trainableVars(ctx *context.Context, g *graph.Graph, frozen map[string]bool, scopes []string) []*context.Variable {
 	var vars []*context.Variable
 	for v := range ctx.IterVariables() {
-		if !v.Trainable || frozen[v.ScopeAndName()] || !v.DType().IsFloat() || !v.InUseByGraph(g) || isOptimizerState(v.Scope()) {
+		if !v.Trainable || frozen[v.ScopeAndName()] || !v.DType().IsFloat() || !v.InUseByGraph(g) || isOptimizerState(v.Scope()) ||
+			!inScopes(v.Scope(), scopes) {
 			continue
 		}
 		vars = append(vars, v)

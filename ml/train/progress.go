@@ -2,7 +2,6 @@ package train
 
 import (
 	"fmt"
-	"io"
 	"math"
 	"strings"
 	"time"
@@ -16,8 +15,12 @@ type Progress struct {
 	Epoch, Epochs int
 	// Step counts completed steps of Steps in the whole run.
 	Step, Steps int
-	// Loss is the last step's loss, EpochLoss the mean over this epoch so far.
+	// Loss is the last step's loss (of the first objective when the task has
+	// several), EpochLoss the mean over this epoch so far.
 	Loss, EpochLoss float64
+	// Losses has every objective's last loss by name when the task has several
+	// (a GAN's generator and discriminator); nil otherwise.
+	Losses map[string]float64
 	// LR is the learning rate of the last step, GradNorm its gradient norm before clipping.
 	LR, GradNorm float64
 	// Val holds the validation loss and metrics (Phase "val"), Best says whether
@@ -44,7 +47,15 @@ func (p Progress) String() string {
 			b.WriteString(" (best)")
 		}
 	default:
-		fmt.Fprintf(&b, " step %d/%d loss %.4g (epoch mean %.4g) lr %.3g", p.Step, p.Steps, p.Loss, p.EpochLoss, p.LR)
+		if len(p.Losses) > 0 {
+			fmt.Fprintf(&b, " step %d/%d", p.Step, p.Steps)
+			for _, k := range sortedKeys(p.Losses) {
+				fmt.Fprintf(&b, " %s loss %.4g", k, p.Losses[k])
+			}
+			fmt.Fprintf(&b, " lr %.3g", p.LR)
+		} else {
+			fmt.Fprintf(&b, " step %d/%d loss %.4g (epoch mean %.4g) lr %.3g", p.Step, p.Steps, p.Loss, p.EpochLoss, p.LR)
+		}
 		if p.SamplesPerSec > 0 {
 			fmt.Fprintf(&b, " %.3g samples/s", p.SamplesPerSec)
 		}
@@ -55,22 +66,6 @@ func (p Progress) String() string {
 		}
 	}
 	return b.String()
-}
-
-// TerminalProgress returns a Progress callback printing a line to w every `every`
-// steps (at least 1), at the end of every epoch, after every validation and at the end.
-func TerminalProgress(w io.Writer, every int) func(Progress) {
-	every = max(every, 1)
-	return func(p Progress) {
-		stepsPerEpoch := 0
-		if p.Epochs > 0 {
-			stepsPerEpoch = p.Steps / p.Epochs
-		}
-		endOfEpoch := stepsPerEpoch > 0 && p.Step%stepsPerEpoch == 0
-		if p.Phase != "train" || p.Step%every == 0 || endOfEpoch {
-			fmt.Fprintln(w, p.String())
-		}
-	}
 }
 
 // meter tracks throughput and the time left with an exponential moving average of

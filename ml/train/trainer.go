@@ -34,15 +34,12 @@ type Metric struct {
 	HigherIsBetter bool
 }
 
-// Trainer holds a model's variables (in a GoMLX context) and the compiled train,
+// Trainer holds a task's variables (in a GoMLX context) and the compiled train,
 // evaluation and prediction graphs.
 type Trainer struct {
 	backend backends.Backend
 	ctx     *context.Context
-	model   ModelFn
-	loss    LossFn
-	wloss   WeightedLossFn
-	metrics []Metric
+	task    Task
 	cfg     Config
 	state   State
 	ready   bool // variables exist and hold values
@@ -55,16 +52,27 @@ type Trainer struct {
 	trainWExec, evalWExec *context.Exec
 }
 
-// New returns a trainer for model and loss with the given validation metrics. The
-// configuration is checked (every problem reported at once); the model's variables
-// are created on first use.
+// New returns a trainer for a supervised model (one loss, one optimizer: see
+// Supervised) with the given validation metrics.
 func New(backend backends.Backend, model ModelFn, loss LossFn, metrics []Metric, cfg Config) (*Trainer, error) {
 	if backend == nil || model == nil || loss == nil {
 		return nil, fmt.Errorf("train: New needs a backend, a model and a loss")
 	}
+	return NewTask(backend, Supervised(model, loss, nil, metrics), cfg)
+}
+
+// NewTask returns a trainer for a task. The configuration is checked (every
+// problem reported at once); the task's variables are created on first use.
+func NewTask(backend backends.Backend, task Task, cfg Config) (*Trainer, error) {
+	if backend == nil {
+		return nil, fmt.Errorf("train: NewTask needs a backend")
+	}
+	if err := task.check(); err != nil {
+		return nil, err
+	}
 	names := map[string]bool{"loss": true}
 	var metricNames []string
-	for i, m := range metrics {
+	for i, m := range task.Metrics {
 		if m.Name == "" || m.Fn == nil {
 			return nil, fmt.Errorf("train: metric %d needs a name and a function", i)
 		}
@@ -77,7 +85,15 @@ func New(backend backends.Backend, model ModelFn, loss LossFn, metrics []Metric,
 	if err := cfg.Validate(metricNames); err != nil {
 		return nil, err
 	}
-	t := &Trainer{backend: backend, model: model, loss: loss, metrics: metrics, cfg: cfg.withDefaults()}
+	for _, o := range task.Objectives {
+		if o.Optimizer == nil {
+			continue
+		}
+		if err := cfg.objectiveConfig(o).Validate(metricNames); err != nil {
+			return nil, fmt.Errorf("train: objective %q: %w", o.Name, err)
+		}
+	}
+	t := &Trainer{backend: backend, task: task, cfg: cfg.withDefaults()}
 	t.ctx = context.New()
 	t.state.Seed = t.cfg.Seed
 	if err := t.ctx.SetRNGStateFromSeed(t.cfg.Seed); err != nil {
@@ -85,8 +101,8 @@ func New(backend backends.Backend, model ModelFn, loss LossFn, metrics []Metric,
 	}
 	var err error
 	build := t.ctx.Checked(false)
-	train := func(ctx *context.Context, x, y, lr, step *graph.Node) (*graph.Node, *graph.Node) {
-		return t.trainGraph(ctx, x, y, nil, lr, step)
+	train := func(ctx *context.Context, in []*graph.Node) []*graph.Node {
+		return t.trainGraph(ctx, Inputs{X: in[0], Y: in[1]}, in[2], in[3:])
 	}
 	if t.trainExec, err = context.NewExec(backend, build, train); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
@@ -98,8 +114,8 @@ func New(backend backends.Backend, model ModelFn, loss LossFn, metrics []Metric,
 	if t.predExec, err = context.NewExec(backend, build, t.predictGraph); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
 	}
-	trainW := func(ctx *context.Context, x, y, w, lr, step *graph.Node) (*graph.Node, *graph.Node) {
-		return t.trainGraph(ctx, x, y, w, lr, step)
+	trainW := func(ctx *context.Context, in []*graph.Node) []*graph.Node {
+		return t.trainGraph(ctx, Inputs{X: in[0], Y: in[1], W: in[2]}, in[3], in[4:])
 	}
 	if t.trainWExec, err = context.NewExec(backend, build, trainW); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
@@ -111,19 +127,21 @@ func New(backend backends.Backend, model ModelFn, loss LossFn, metrics []Metric,
 	return t, nil
 }
 
-// WithWeightedLoss sets the loss used for batches that carry a cost map (Batch.W);
-// batches without one keep using the plain loss. It returns the trainer.
+// WithWeightedLoss sets the loss used for batches that carry a cost map (Batch.W)
+// of a trainer made by New; batches without one keep using the plain loss. It
+// returns the trainer. Call it before the first step.
 func (t *Trainer) WithWeightedLoss(fn WeightedLossFn) *Trainer {
-	t.wloss = fn
-	return t
-}
-
-// lossOf returns the loss of pred against y, weighted by w when w is not nil.
-func (t *Trainer) lossOf(pred, y, w *graph.Node) *graph.Node {
-	if w != nil {
-		return scalarLoss(t.wloss(pred, y, w))
+	o := &t.task.Objectives[0]
+	plain, model := t.task.ValLoss, t.task.Predict
+	lossOf := func(pred, y, w *graph.Node) *graph.Node {
+		if w != nil {
+			return scalarLoss(fn(pred, y, w))
+		}
+		return plain(pred, y, nil)
 	}
-	return scalarLoss(t.loss(pred, y))
+	o.Loss = func(ctx *context.Context, in Inputs) *graph.Node { return lossOf(model(ctx, in.X), in.Y, in.W) }
+	t.task.ValLoss, t.task.Weighted = lossOf, true
+	return t
 }
 
 // Context returns the GoMLX context holding the model's variables.
@@ -140,7 +158,7 @@ func (t *Trainer) State() State {
 // MetricNames lists the validation values in result order: "loss", then the metrics.
 func (t *Trainer) MetricNames() []string {
 	names := []string{"loss"}
-	for _, m := range t.metrics {
+	for _, m := range t.task.Metrics {
 		names = append(names, m.Name)
 	}
 	return names
@@ -153,42 +171,84 @@ func scalarLoss(l *graph.Node) *graph.Node {
 	return l
 }
 
-// trainGraph: one optimizer step; returns the loss and the global gradient norm.
-// w (the cost map) may be nil.
-func (t *Trainer) trainGraph(ctx *context.Context, x, y, w, lr, step *graph.Node) (*graph.Node, *graph.Node) {
-	g := x.Graph()
-	ctx.SetTraining(g, true)
-	pred := t.model(ctx, x)
-	loss := t.lossOf(pred, y, w)
-	vars := trainableVars(ctx, g, t.frozen)
-	if len(vars) == 0 {
-		panic(fmt.Errorf("train: the model has no trainable variables"))
+// ObjectiveNames lists the names of the task's objectives, in update order.
+func (t *Trainer) ObjectiveNames() []string {
+	var names []string
+	for _, o := range t.task.Objectives {
+		names = append(names, o.Name)
 	}
-	nodes := make([]*graph.Node, len(vars))
-	for i, v := range vars {
-		nodes[i] = v.ValueGraph(g)
-	}
-	grads := graph.Gradient(loss, nodes...)
-	norm := globalNorm(grads)
-	ok := graph.LogicalAnd(graph.IsFinite(loss), graph.IsFinite(norm))
-	if t.cfg.ClipNorm > 0 {
-		scale := graph.Min(graph.ScalarOne(g, norm.DType()),
-			graph.Div(graph.Scalar(g, norm.DType(), t.cfg.ClipNorm), graph.AddScalar(norm, 1e-6)))
-		for i := range grads {
-			grads[i] = graph.Mul(grads[i], graph.ConvertDType(scale, grads[i].DType()))
-		}
-	}
-	applyUpdates(ctx, t.cfg.Optimizer, vars, grads, lr, step, ok)
-	return graph.ConvertDType(loss, lr.DType()), graph.ConvertDType(norm, lr.DType())
+	return names
 }
 
-// evalGraph returns the loss (weighted by the cost map w unless nil) and every
-// metric of one batch.
+// trainGraph is one training step: every objective in order computes its loss
+// and applies its optimizer to its variables. step is the 1-based step and lrs
+// the objectives' learning rates. It returns each objective's loss and global
+// gradient norm before clipping. A non-finite loss or norm in any objective
+// leaves every variable as it was.
+func (t *Trainer) trainGraph(ctx *context.Context, in Inputs, step *graph.Node, lrs []*graph.Node) []*graph.Node {
+	g := in.X.Graph()
+	ctx.SetTraining(g, true)
+	var out, oks []*graph.Node
+	var before map[*context.Variable]*graph.Node
+	multi := len(t.task.Objectives) > 1
+	if multi {
+		before = map[*context.Variable]*graph.Node{}
+	}
+	for k, o := range t.task.Objectives {
+		lr := lrs[k]
+		loss := scalarLoss(o.Loss(ctx, in))
+		vars := trainableVars(ctx, g, t.frozen, o.Scopes)
+		if len(vars) == 0 {
+			if o.Name != "" {
+				panic(fmt.Errorf("train: objective %q has no trainable variables (scopes %v)", o.Name, o.Scopes))
+			}
+			panic(fmt.Errorf("train: the model has no trainable variables"))
+		}
+		nodes := make([]*graph.Node, len(vars))
+		for i, v := range vars {
+			nodes[i] = v.ValueGraph(g)
+		}
+		grads := graph.Gradient(loss, nodes...)
+		norm := globalNorm(grads)
+		ok := graph.LogicalAnd(graph.IsFinite(loss), graph.IsFinite(norm))
+		if t.cfg.ClipNorm > 0 {
+			scale := graph.Min(graph.ScalarOne(g, norm.DType()),
+				graph.Div(graph.Scalar(g, norm.DType(), t.cfg.ClipNorm), graph.AddScalar(norm, 1e-6)))
+			for i := range grads {
+				grads[i] = graph.Mul(grads[i], graph.ConvertDType(scale, grads[i].DType()))
+			}
+		}
+		if multi {
+			for v := range ctx.IterVariables() {
+				if _, seen := before[v]; !seen && v.InUseByGraph(g) {
+					before[v] = v.ValueGraph(g)
+				}
+			}
+		}
+		applyUpdates(ctx, t.cfg.objectiveConfig(o).Optimizer, vars, grads, lr, step, ok)
+		out = append(out, graph.ConvertDType(loss, lr.DType()), graph.ConvertDType(norm, lr.DType()))
+		oks = append(oks, ok)
+	}
+	if multi {
+		// One objective's non-finite loss undoes the updates of those before it.
+		all := oks[0]
+		for _, ok := range oks[1:] {
+			all = graph.LogicalAnd(all, ok)
+		}
+		for v, old := range before {
+			v.SetValueGraph(graph.Where(all, v.ValueGraph(g), old))
+		}
+	}
+	return out
+}
+
+// evalGraph returns the validation loss (weighted by the cost map w unless nil)
+// and every metric of one batch.
 func (t *Trainer) evalGraph(ctx *context.Context, x, y, w *graph.Node) []*graph.Node {
 	ctx.SetTraining(x.Graph(), false)
-	pred := t.model(ctx, x)
-	out := []*graph.Node{t.lossOf(pred, y, w)}
-	for _, m := range t.metrics {
+	pred := t.task.Predict(ctx, x)
+	out := []*graph.Node{scalarLoss(t.task.ValLoss(pred, y, w))}
+	for _, m := range t.task.Metrics {
 		out = append(out, scalarLoss(m.Fn(pred, y)))
 	}
 	return out
@@ -196,7 +256,7 @@ func (t *Trainer) evalGraph(ctx *context.Context, x, y, w *graph.Node) []*graph.
 
 func (t *Trainer) predictGraph(ctx *context.Context, x *graph.Node) *graph.Node {
 	ctx.SetTraining(x.Graph(), false)
-	return t.model(ctx, x)
+	return t.task.Predict(ctx, x)
 }
 
 func toTensor(x Tensor) *tensors.Tensor {
@@ -309,7 +369,7 @@ func (t *Trainer) checkBatch(b Batch) error {
 	if err := checkBatch(b); err != nil {
 		return err
 	}
-	if b.W.Data != nil && t.wloss == nil {
+	if b.W.Data != nil && !t.task.Weighted {
 		return fmt.Errorf("the batch has a cost map but the loss takes none (no weighted loss set)")
 	}
 	return nil
