@@ -106,14 +106,22 @@ func Open(spec Spec) (*Dataset, []SubjectInfo, error) {
 	if d == nil {
 		return nil, nil, derr
 	}
+	infos, cerr := d.CheckFiles(spec.Dims)
+	return d, infos, errors.Join(derr, cerr)
+}
+
+// CheckFiles runs Check on every subject of d that has an IM file (a partial
+// dataset returned by Discover with an error may hold subjects without one).
+// Open is Discover followed by CheckFiles; callers that need to act between
+// the two steps call them separately.
+func (d *Dataset) CheckFiles(dims int) ([]SubjectInfo, error) {
 	var ok []Subject
 	for _, s := range d.All() {
 		if _, im := s.Files["IM"]; im {
 			ok = append(ok, s)
 		}
 	}
-	infos, cerr := Check(ok, d.Category, spec.Dims)
-	return d, infos, errors.Join(derr, cerr)
+	return Check(ok, d.Category, dims)
 }
 
 func roles(subjects []Subject) []string {

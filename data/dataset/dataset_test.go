@@ -1,7 +1,6 @@
 package dataset
 
 import (
-	"context"
 	"os"
 	"path/filepath"
 	"slices"
@@ -10,9 +9,7 @@ import (
 
 	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/imageio"
-	"github.com/im2im/im2im/data/store"
 	"github.com/im2im/im2im/data/synth"
-	"github.com/im2im/im2im/data/transform"
 )
 
 // writeImg writes a float32 CZYX/CYX image of the given shape filled with v.
@@ -279,47 +276,4 @@ func FuzzParseCSV(f *testing.F) {
 			}
 		}
 	})
-}
-
-func TestCacheJobsKeysAndBuild(t *testing.T) {
-	dir := t.TempDir()
-	synth.Write(dir, synth.Semantic, 3, synth.Options{Shape: []int{20, 20}})
-	d, err := Discover(Spec{Path: dir, Dims: 2, ValRatio: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	det, _ := transform.FromSpecs([]transform.Spec{{Name: "normalize_minmax"}})
-	jobs, err := CacheJobs(d.Train, 2, det)
-	if err != nil {
-		t.Fatal(err)
-	}
-	st, err := store.Open(t.TempDir(), store.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if n, err := st.Build(context.Background(), jobs, 2, nil); n != 3 || err != nil {
-		t.Fatalf("Build = %d, %v", n, err)
-	}
-	got, _ := st.Get(jobs[0].Key)
-	if lo, hi := got.Arrays["IM"].MinMax(); lo != 0 || hi != 1 {
-		t.Errorf("stored IM not normalized: %v..%v", lo, hi)
-	}
-	// Another chain or a touched file → other keys.
-	det2, _ := transform.FromSpecs([]transform.Spec{{Name: "normalize_zscore"}})
-	jobs2, _ := CacheJobs(d.Train, 2, det2)
-	if jobs2[0].Key == jobs[0].Key {
-		t.Error("chain change kept the key")
-	}
-	p := d.Train[1].Files["IM"]
-	b, _ := os.ReadFile(p)
-	os.WriteFile(p, append(b, 0), 0o644)
-	jobs3, _ := CacheJobs(d.Train, 2, det)
-	if jobs3[1].Key == jobs[1].Key || jobs3[0].Key != jobs[0].Key {
-		t.Error("file change did not change exactly that subject's key")
-	}
-	rnd, _ := transform.FromSpecs([]transform.Spec{{Name: "rand_flip"}})
-	if _, err := CacheJobs(d.Train, 2, rnd); err == nil {
-		t.Error("random chain accepted for caching")
-	}
 }

@@ -16,6 +16,5 @@
 // unreadable files.
 // Load reads a subject as a sample of CYX / CZYX float32 arrays.
 //
-// Layering: dataset imports data/array, data/imageio, data/transform and
-// data/store (to make cache jobs); never GoMLX.
+// Layering: dataset imports data/array and data/imageio; never GoMLX.
 package dataset

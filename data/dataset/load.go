@@ -5,8 +5,6 @@ import (
 
 	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/imageio"
-	"github.com/im2im/im2im/data/store"
-	"github.com/im2im/im2im/data/transform"
 )
 
 // Load reads every file of a subject as float32, CYX for dims 2 and CZYX for
@@ -48,46 +46,4 @@ func Load(s Subject, dims int) (*array.Sample, error) {
 		return nil, fmt.Errorf("dataset: %w", err)
 	}
 	return out, nil
-}
-
-// CacheJobs returns one store job per subject: the key hashes the subject's
-// files (path, size, mtime), the deterministic chain and dims; the job loads the
-// subject and runs the chain (which must yield one sample).
-func CacheJobs(subjects []Subject, dims int, det transform.Chain) ([]store.Job, error) {
-	for _, t := range det {
-		if t.Random() {
-			return nil, fmt.Errorf("dataset: %s is random and cannot be cached; cache only the deterministic prefix (Chain.Split)", t.Name())
-		}
-	}
-	fp := det.Fingerprint()
-	jobs := make([]store.Job, 0, len(subjects))
-	for _, s := range subjects {
-		ids := map[string]store.FileID{}
-		for r, p := range s.Files {
-			id, err := store.Identify(p)
-			if err != nil {
-				return nil, fmt.Errorf("dataset: subject %s, %s: %w", s.ID, r, err)
-			}
-			ids[r] = id
-		}
-		jobs = append(jobs, store.Job{
-			Key: store.SampleKey(ids, fp, fmt.Sprintf("dims=%d", dims)),
-			ID:  s.ID,
-			Load: func() (*array.Sample, error) {
-				smp, err := Load(s, dims)
-				if err != nil {
-					return nil, err
-				}
-				out, err := det.Apply(smp, nil)
-				if err != nil {
-					return nil, err
-				}
-				if len(out) != 1 {
-					return nil, fmt.Errorf("dataset: the cached chain made %d samples of %s, want 1", len(out), s.ID)
-				}
-				return out[0], nil
-			},
-		})
-	}
-	return jobs, nil
 }

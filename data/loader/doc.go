@@ -17,9 +17,10 @@
 // and its stacked copy); Loader.MemoryBound states it in bytes from the sizes it
 // has seen, and a test holds the live heap to it.
 //
-// Prepare wires the whole input pipeline: dataset discovery and checks, the
-// store build of the deterministic prefix (recording each sample's source
-// files), removal of this dataset's stale entries (modified or deleted files;
+// Prepare wires the whole input pipeline: dataset discovery, an optional
+// caller check of the first subject as it will be stored (CheckFirst), the
+// checks of every file, the store build of the deterministic prefix (each
+// file stat'ed once for both the cache key and the sample's recorded sources), removal of this dataset's stale entries (modified or deleted files;
 // other datasets' entries in a shared store are kept), and store-backed
 // train/val sources.
 //

@@ -5,8 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"sort"
 
+	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/data/store"
 	"github.com/im2im/im2im/data/transform"
@@ -33,6 +33,16 @@ type PipelineConfig struct {
 	Collect, KeepStale bool
 	// Progress, if set, reports the store build.
 	Progress store.Progress
+	// CheckFirst, if set, validates the data against what the caller expects
+	// (channels, roles, sizes) before anything is stored. Prepare calls it once,
+	// after a discovery without problems and before it checks every file, on
+	// the first training subject loaded and run through the deterministic part
+	// of Chain: the sample the store would keep. A non-nil result is returned
+	// by Prepare as is (not wrapped), so callers can type-assert their own
+	// error values. When discovery reports problems, or the first subject
+	// cannot be loaded or preprocessed, CheckFirst is not called and Prepare
+	// goes on to report those problems itself.
+	CheckFirst func(s *array.Sample) error
 }
 
 // Pipeline is a prepared dataset: discovered, checked, cached, ready for loaders.
@@ -49,7 +59,8 @@ type Pipeline struct {
 	Built, Reused, Removed int
 }
 
-// Prepare discovers and checks the data (reporting every problem at once),
+// Prepare discovers the data, runs cfg.CheckFirst (if set) on the first
+// training subject, checks every file (reporting every problem at once),
 // builds the missing store entries and returns sources for train and val.
 // Close the pipeline to close the store.
 func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
@@ -60,27 +71,27 @@ func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
 		return nil, errors.New("loader: pipeline needs a store folder")
 	}
 	det, rest := cfg.Chain.Split()
-	d, _, err := dataset.Open(cfg.Spec)
+	d, derr := dataset.Discover(cfg.Spec)
+	if d == nil {
+		return nil, derr
+	}
+	if derr == nil && cfg.CheckFirst != nil {
+		if err := checkFirst(d, cfg.Spec.Dims, det, cfg.CheckFirst); err != nil {
+			return nil, err
+		}
+	}
+	if _, cerr := d.CheckFiles(cfg.Spec.Dims); derr != nil || cerr != nil {
+		return nil, errors.Join(derr, cerr)
+	}
+	trainJobs, err := cacheJobs(d.Train, cfg.Spec.Dims, det)
 	if err != nil {
 		return nil, err
 	}
-	trainJobs, err := dataset.CacheJobs(d.Train, cfg.Spec.Dims, det)
+	valJobs, err := cacheJobs(d.Val, cfg.Spec.Dims, det)
 	if err != nil {
 		return nil, err
 	}
-	valJobs, err := dataset.CacheJobs(d.Val, cfg.Spec.Dims, det)
-	if err != nil {
-		return nil, err
-	}
-	files, err := withSources(trainJobs, d.Train)
-	if err != nil {
-		return nil, err
-	}
-	valFiles, err := withSources(valJobs, d.Val)
-	if err != nil {
-		return nil, err
-	}
-	files = append(files, valFiles...)
+	files := append(sourcesOf(trainJobs), sourcesOf(valJobs)...)
 	st, err := store.Open(cfg.StoreDir, store.Options{Compress: cfg.Compress})
 	if err != nil {
 		return nil, err
@@ -111,36 +122,18 @@ func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
 	return p, nil
 }
 
-func keysOf(js []store.Job) []store.Key {
-	out := make([]store.Key, len(js))
-	for i, j := range js {
-		out[i] = j.Key
+// checkFirst runs check on the first training subject of d, loaded and
+// preprocessed by det as the store would keep it. A subject that cannot be
+// loaded or preprocessed is not checked (nil): Prepare reports it later.
+func checkFirst(d *dataset.Dataset, dims int, det transform.Chain, check func(*array.Sample) error) error {
+	if len(d.Train) == 0 {
+		return nil
 	}
-	return out
-}
-
-// withSources sets the Sources of each job (one per subject, in order: see
-// dataset.CacheJobs) to the identities of its subject's files, sorted by
-// path, and returns them all.
-func withSources(jobs []store.Job, subjects []dataset.Subject) ([]store.FileID, error) {
-	if len(jobs) != len(subjects) {
-		return nil, fmt.Errorf("loader: %d store jobs for %d subjects", len(jobs), len(subjects))
+	s, err := loadCached(d.Train[0], dims, det)
+	if err != nil {
+		return nil
 	}
-	var all []store.FileID
-	for i, s := range subjects {
-		var ids []store.FileID
-		for role, path := range s.Files {
-			id, err := store.Identify(path)
-			if err != nil {
-				return nil, fmt.Errorf("loader: subject %s, %s: %w", s.ID, role, err)
-			}
-			ids = append(ids, id)
-		}
-		sort.Slice(ids, func(a, b int) bool { return ids[a].Path < ids[b].Path })
-		jobs[i].Sources = ids
-		all = append(all, ids...)
-	}
-	return all, nil
+	return check(s)
 }
 
 // roots returns the folders of a dataset spec (Path, Train, Val that are
