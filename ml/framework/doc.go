@@ -1,13 +1,16 @@
-// Package framework holds im2im's per-category model wrappers, one file per
-// category, mirroring mmv_im2im's pl_* modules. Each ties a declared network, loss,
-// optimizer and schedule to the trainer (ml/train), sliding-window inference
-// (ml/infer) and post-processing (ml/post) behind one contract: train, validate,
-// predict.
+// Package framework holds im2im's model categories, mirroring mmv_im2im's pl_*
+// modules, behind one contract (contract.go: Framework). A framework owns its
+// nets, losses, training step (one train.Objective per optimizer), validation
+// metrics, checkpoint content (the variables its Task creates) and inference
+// with post-processing; ml/train owns the loop around it. New binds a framework
+// to a backend as a Model (model.go) that trains, evaluates, loads and predicts.
 //
-// FCN is the first category: a fully-convolutional network trained with a
-// supervised loss (semantic segmentation, denoising, label-free prediction, ...).
+// Each category is one set of files: FCN (fcn.go, fcn_output.go) is the first, a
+// fully-convolutional network trained with a supervised loss (semantic
+// segmentation, denoising, label-free prediction, ...). Shared pieces: metrics.go
+// (metrics by name), samples.go and loader.go (data to trainer batches).
 //
-// framework imports GoMLX, ml/train, ml/infer, ml/post and data/array; networks and
-// losses come in through the small Net and Loss interfaces that ml/nets and ml/loss
-// implement.
+// framework imports GoMLX, ml/train, ml/infer, ml/post, ml/metric, ml/nets (for
+// nets.FieldError), data/array and data/loader; networks and losses come in
+// through the small Net and Loss interfaces that ml/nets and ml/loss implement.
 package framework

@@ -3,17 +3,18 @@ package framework
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/im2im/im2im/ml/infer"
+	"github.com/im2im/im2im/ml/nets"
 	"github.com/im2im/im2im/ml/train"
 )
 
 // Net is a network: Build adds it to x's graph ([N, C, spatial...] in, prediction
-// out). ml/nets' networks implement it; when a Net also has Validate() error or
-// CheckInput(dims []int) error, FCN uses them.
+// out). ml/nets' networks implement it; when a Net also has Validate() error (its
+// *nets.FieldError values are placed at model.net.<field>) or CheckInput(dims
+// []int) error, FCN uses them.
 type Net interface {
 	Build(ctx *context.Context, x *graph.Node) *graph.Node
 }
@@ -57,7 +58,7 @@ const (
 // Predict configures FCN prediction on whole images.
 type Predict struct {
 	// Window is the sliding-window size per spatial axis; empty means the spatial
-	// size of the training patches.
+	// size of the training patches (see Window).
 	Window []int `yaml:"window"`
 	// Overlap of neighbouring windows (default 0.25) and BatchSize windows per run
 	// (default 4). Blend is gaussian unless set to infer.Constant.
@@ -79,7 +80,8 @@ type Predict struct {
 }
 
 // FCN declares a fully-convolutional model: network, loss, validation metrics,
-// optimizer and schedule (inside Trainer) and how it predicts.
+// optimizer and schedule (inside Trainer) and how it predicts. It implements
+// Framework.
 type FCN struct {
 	Net     Net
 	Loss    Loss
@@ -88,47 +90,99 @@ type FCN struct {
 	Predict Predict
 }
 
-// Validate reports every problem of the declaration at once, each with its path.
-func (f FCN) Validate() error {
-	var errs []string
+// Name implements Framework.
+func (FCN) Name() string { return "fcn" }
+
+// TrainConfig implements Framework.
+func (f FCN) TrainConfig() train.Config { return f.Trainer }
+
+// Task implements Framework: one objective, the loss of the net's prediction
+// (weighted by the cost map of batches that carry one when the loss takes one).
+func (f FCN) Task() train.Task {
+	net := f.Net
+	model := func(ctx *context.Context, x *graph.Node) *graph.Node {
+		if c, ok := net.(inputChecker); ok {
+			if err := c.CheckInput(x.Shape().Dimensions); err != nil {
+				panic(err)
+			}
+		}
+		return net.Build(ctx, x)
+	}
+	var wl train.WeightedLossFn
+	if w, ok := f.Loss.(weightedLoss); ok {
+		wl = w.WeightedLoss
+	}
+	return train.Supervised(model, f.Loss.Loss, wl, f.Metrics)
+}
+
+// Inference implements Framework: sliding windows, then the declared output.
+func (f FCN) Inference() Inference {
+	p := f.Predict.withDefaults()
+	inf := Inference{Window: p.Window, Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
+	if p.Output != OutputRaw {
+		inf.Post = p.apply
+	}
+	return inf
+}
+
+// netProblems places a net's validation errors at model.net.<field>: ml/nets
+// reports each as a *nets.FieldError inside a joined error.
+func netProblems(err error) Problems {
+	var out Problems
+	var walk func(error)
+	walk = func(e error) {
+		if j, ok := e.(interface{ Unwrap() []error }); ok {
+			for _, x := range j.Unwrap() {
+				walk(x)
+			}
+			return
+		}
+		var fe *nets.FieldError
+		if errors.As(e, &fe) {
+			out.Add("model.net."+fe.Field, "%s", fe.Msg)
+			return
+		}
+		out.Add("model.net", "%v", e)
+	}
+	walk(err)
+	return out
+}
+
+// Validate implements Framework: every problem of the declaration, each with
+// its path.
+func (f FCN) Validate() Problems {
+	var errs Problems
 	if f.Net == nil {
-		errs = append(errs, "model.net: missing")
+		errs.Add("model.net", "missing")
 	} else if v, ok := f.Net.(validator); ok {
 		if err := v.Validate(); err != nil {
-			for _, line := range strings.Split(err.Error(), "\n") {
-				errs = append(errs, "model.net: "+line)
-			}
+			errs = append(errs, netProblems(err)...)
 		}
 	}
 	if f.Loss == nil {
-		errs = append(errs, "model.loss: missing")
+		errs.Add("model.loss", "missing")
 	}
 	var names []string
 	for _, m := range f.Metrics {
 		names = append(names, m.Name)
 	}
-	if err := f.Trainer.Validate(names); err != nil {
-		lines := strings.Split(err.Error(), "\n")
-		for _, l := range lines[1:] {
-			errs = append(errs, strings.TrimSpace(l))
-		}
-	}
+	errs = append(errs, f.Trainer.Problems(names)...)
 	p := f.Predict
 	switch p.Output {
 	case "", OutputRaw, OutputProb, OutputLabels:
 	default:
-		errs = append(errs, fmt.Sprintf("model.predict.output: want raw, prob or labels, got %q", p.Output))
+		errs.Add("model.predict.output", "want raw, prob or labels, got %q", p.Output)
 	}
 	switch p.ThresholdMethod {
 	case "", ThresholdFixed, ThresholdOtsu:
 	default:
-		errs = append(errs, fmt.Sprintf("model.predict.threshold_method: want fixed or otsu, got %q", p.ThresholdMethod))
+		errs.Add("model.predict.threshold_method", "want fixed or otsu, got %q", p.ThresholdMethod)
 	}
 	if p.Overlap < 0 || p.Overlap >= 1 {
-		errs = append(errs, fmt.Sprintf("model.predict.overlap: must be in [0, 1), got %v", p.Overlap))
+		errs.Add("model.predict.overlap", "must be in [0, 1), got %v", p.Overlap)
 	}
 	if p.BatchSize < 0 {
-		errs = append(errs, fmt.Sprintf("model.predict.batch_size: must not be negative, got %d", p.BatchSize))
+		errs.Add("model.predict.batch_size", "must not be negative, got %d", p.BatchSize)
 	}
 	div := 1
 	if d, ok := f.Net.(divisor); ok && d.Divisor() > 0 {
@@ -136,18 +190,15 @@ func (f FCN) Validate() error {
 	}
 	for i, w := range p.Window {
 		if w <= 0 {
-			errs = append(errs, fmt.Sprintf("model.predict.window[%d]: must be positive, got %d", i, w))
+			errs.Add(fmt.Sprintf("model.predict.window[%d]", i), "must be positive, got %d", w)
 		} else if w%div != 0 {
-			errs = append(errs, fmt.Sprintf("model.predict.window[%d]: %d is not a multiple of %d, the net's down-sampling factor", i, w, div))
+			errs.Add(fmt.Sprintf("model.predict.window[%d]", i), "%d is not a multiple of %d, the net's down-sampling factor", w, div)
 		}
 	}
 	if p.MinSize < 0 {
-		errs = append(errs, fmt.Sprintf("model.predict.min_size: must not be negative, got %d", p.MinSize))
+		errs.Add("model.predict.min_size", "must not be negative, got %d", p.MinSize)
 	}
-	if len(errs) > 0 {
-		return errors.New("invalid FCN model:\n  " + strings.Join(errs, "\n  "))
-	}
-	return nil
+	return errs
 }
 
 func (p Predict) withDefaults() Predict {

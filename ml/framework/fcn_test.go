@@ -98,7 +98,7 @@ func TestValidateListsEveryProblem(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
-	err = FCN{Net: nets.UNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8, 16}}, Loss: mseLoss{},
+	err = FCN{Net: nets.UNet{Dims: 2, OutChannels: 2, Features: []int{4, 8, 16}}, Loss: mseLoss{},
 		Predict: Predict{Window: []int{32, 30}}}.Validate()
 	if err == nil || !strings.Contains(err.Error(), "model.predict.window[1]: 30 is not a multiple of 4") {
 		t.Errorf("window not fitting the net: err = %v", err)

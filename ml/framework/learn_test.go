@@ -45,14 +45,14 @@ func learnSegmentation(t *testing.T, dims int, patch, full []int, nTrain, epochs
 
 	dir := t.TempDir()
 	f := FCN{
-		Net:     nets.UNet{Dims: dims, OutChannels: 2, Channels: channels},
+		Net:     nets.UNet{Dims: dims, OutChannels: 2, Features: channels},
 		Loss:    loss.DiceCE{},
 		Metrics: mustMetrics(t, "dice", "iou"),
 		Trainer: train.Config{
 			Epochs: epochs, Seed: 1, Dir: dir, Monitor: "dice",
 			Optimizer: train.Optimizer{Kind: "adamw", LR: lr},
 			Schedule:  train.Schedule{Kind: "cosine", WarmupSteps: 5, MinLR: lr / 20},
-			Progress:  train.TerminalProgress(testWriter{t}, 1000),
+			Progress:  logProgress(t),
 		},
 		Predict: Predict{Output: OutputLabels, Overlap: 0.25, BatchSize: 4},
 	}
@@ -84,9 +84,14 @@ func learnSegmentation(t *testing.T, dims int, patch, full []int, nTrain, epochs
 	return sum / float64(len(held))
 }
 
-type testWriter struct{ t *testing.T }
-
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(string(p)); return len(p), nil }
+// logProgress logs validations and the end of a run (not every step).
+func logProgress(t *testing.T) func(train.Progress) {
+	return func(p train.Progress) {
+		if p.Phase != "train" {
+			t.Log(p.String())
+		}
+	}
+}
 
 func TestLearnSegmentation2D(t *testing.T) {
 	skipIfShort(t)
@@ -113,11 +118,11 @@ func TestLearnDenoising(t *testing.T) {
 	o.Shape = []int{64, 80}
 	held := synthSamples(t, synth.Denoise, o, 10_000, 3)
 	f := FCN{
-		Net:     nets.UNet{Dims: 2, OutChannels: 1, Channels: []int{8, 16, 32}, Norm: "none"},
+		Net:     nets.UNet{Dims: 2, OutChannels: 1, Features: []int{8, 16, 32}, Norm: "none"},
 		Loss:    loss.MSE{},
 		Metrics: mustMetrics(t, "psnr", "ssim"),
 		Trainer: train.Config{
-			Epochs: 20, Seed: 1, Progress: train.TerminalProgress(testWriter{t}, 1000),
+			Epochs: 20, Seed: 1, Progress: logProgress(t),
 			Optimizer: train.Optimizer{Kind: "adamw", LR: 5e-3},
 			Schedule:  train.Schedule{Kind: "cosine", WarmupSteps: 5, MinLR: 2e-4},
 		},

@@ -5,16 +5,14 @@ import (
 	"fmt"
 
 	"github.com/gomlx/gomlx/backends"
-	"github.com/gomlx/gomlx/pkg/core/graph"
-	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/im2im/im2im/ml/infer"
 	"github.com/im2im/im2im/ml/train"
 )
 
-// Model is a declared FCN bound to a backend: its weights, trainer and predictor.
+// Model is a framework bound to a backend: its weights, trainer and predictor.
 type Model struct {
-	fcn     FCN
-	pred    Predict
+	fw      Framework
+	inf     Inference
 	trainer *train.Trainer
 	// patch is the spatial shape of the training batches (the default window).
 	patch []int
@@ -23,28 +21,19 @@ type Model struct {
 }
 
 // New checks the declaration and returns the model; weights are created on first use.
-func New(backend backends.Backend, f FCN) (*Model, error) {
-	if err := f.Validate(); err != nil {
+func New(backend backends.Backend, f Framework) (*Model, error) {
+	if err := f.Validate().Err(); err != nil {
 		return nil, err
 	}
-	net, l := f.Net, f.Loss
-	model := func(ctx *context.Context, x *graph.Node) *graph.Node {
-		if c, ok := net.(inputChecker); ok {
-			if err := c.CheckInput(x.Shape().Dimensions); err != nil {
-				panic(err)
-			}
-		}
-		return net.Build(ctx, x)
-	}
-	tr, err := train.New(backend, model, l.Loss, f.Metrics, f.Trainer)
+	tr, err := train.NewTask(backend, f.Task(), f.TrainConfig())
 	if err != nil {
 		return nil, err
 	}
-	if wl, ok := l.(weightedLoss); ok {
-		tr.WithWeightedLoss(wl.WeightedLoss)
-	}
-	return &Model{fcn: f, pred: f.Predict.withDefaults(), trainer: tr}, nil
+	return &Model{fw: f, inf: f.Inference(), trainer: tr}, nil
 }
+
+// Framework returns the model's declaration.
+func (m *Model) Framework() Framework { return m.fw }
 
 // Trainer returns the underlying trainer (checkpoints, state, GoMLX context).
 func (m *Model) Trainer() *train.Trainer { return m.trainer }
@@ -54,10 +43,10 @@ func (m *Model) Train(ctx stdctx.Context, trainData, valData train.Dataset) (*tr
 	if trainData != nil && trainData.Len() > 0 {
 		b, err := trainData.Batch(0, 0)
 		if err != nil {
-			return nil, fmt.Errorf("fcn: first training batch: %w", err)
+			return nil, fmt.Errorf("%s: first training batch: %w", m.fw.Name(), err)
 		}
 		if len(b.X.Shape) < 3 {
-			return nil, fmt.Errorf("fcn: training input shape %v: want [N, C, spatial...]", b.X.Shape)
+			return nil, fmt.Errorf("%s: training input shape %v: want [N, C, spatial...]", m.fw.Name(), b.X.Shape)
 		}
 		m.patch = append([]int(nil), b.X.Shape[2:]...)
 		m.inChannels = b.X.Shape[1]
@@ -78,7 +67,7 @@ func (m *Model) Load(path string, example []int) error {
 		n *= d
 	}
 	if len(example) < 3 || n <= 0 {
-		return fmt.Errorf("fcn: load %s: example shape %v must be [N, C, spatial...]", path, example)
+		return fmt.Errorf("%s: load %s: example shape %v must be [N, C, spatial...]", m.fw.Name(), path, example)
 	}
 	if err := m.trainer.LoadWeights(path, train.Tensor{Shape: example, Data: make([]float32, n)}); err != nil {
 		return err
@@ -105,29 +94,35 @@ func (m *Model) Predictor() infer.Predictor {
 }
 
 func (m *Model) options(spatialRank int) (infer.Options, error) {
-	win := m.pred.Window
+	win := Window(m.inf.Window, m.patch)
 	if len(win) == 0 {
-		win = m.patch
-	}
-	if len(win) == 0 {
-		return infer.Options{}, fmt.Errorf("fcn: predict: model.predict.window is not set and the model has not been trained or loaded here")
+		return infer.Options{}, fmt.Errorf("%s: predict: model.predict.window is not set and the model has not been trained or loaded here", m.fw.Name())
 	}
 	if len(win) != spatialRank {
-		return infer.Options{}, fmt.Errorf("fcn: predict: window %v has %d axes, the image has %d spatial axes", win, len(win), spatialRank)
+		return infer.Options{}, fmt.Errorf("%s: predict: window %v has %d axes, the image has %d spatial axes", m.fw.Name(), win, len(win), spatialRank)
 	}
-	return infer.Options{Window: win, Overlap: m.pred.Overlap, BatchSize: m.pred.BatchSize, FixedBatch: true,
-		Blend: m.pred.Blend}, nil
+	return infer.Options{Window: win, Overlap: m.inf.Overlap, BatchSize: m.inf.BatchSize, FixedBatch: true,
+		Blend: m.inf.Blend}, nil
+}
+
+// post applies the framework's post-processing to one unit's output.
+func (m *Model) post(out []float32, shape []int) ([]float32, []int, error) {
+	if m.inf.Post == nil {
+		return out, shape, nil
+	}
+	return m.inf.Post(out, shape)
 }
 
 // Predict runs the model over a whole channel-first image x (shape [C, Y, X] or
-// [C, Z, Y, X]) in sliding windows and applies the declared output: raw values,
-// probabilities or labels (shape [1, spatial...]).
+// [C, Z, Y, X]) in sliding windows and applies the framework's post-processing
+// (FCN: raw values, probabilities or labels of shape [1, spatial...]).
 func (m *Model) Predict(ctx stdctx.Context, x []float32, shape []int) ([]float32, []int, error) {
+	name := m.fw.Name()
 	if len(shape) < 3 {
-		return nil, nil, fmt.Errorf("fcn: predict: image shape %v: want [C, Y, X] or [C, Z, Y, X]", shape)
+		return nil, nil, fmt.Errorf("%s: predict: image shape %v: want [C, Y, X] or [C, Z, Y, X]", name, shape)
 	}
 	if m.inChannels > 0 && shape[0] != m.inChannels {
-		return nil, nil, fmt.Errorf("fcn: predict: image has %d channels, the model takes %d", shape[0], m.inChannels)
+		return nil, nil, fmt.Errorf("%s: predict: image has %d channels, the model takes %d", name, shape[0], m.inChannels)
 	}
 	opt, err := m.options(len(shape) - 1)
 	if err != nil {
@@ -135,23 +130,24 @@ func (m *Model) Predict(ctx stdctx.Context, x []float32, shape []int) ([]float32
 	}
 	out, outShape, err := infer.Predict(ctx, x, shape, m.Predictor(), opt)
 	if err != nil {
-		return nil, nil, fmt.Errorf("fcn: predict: %w", err)
+		return nil, nil, fmt.Errorf("%s: predict: %w", name, err)
 	}
-	return m.pred.apply(out, outShape)
+	return m.post(out, outShape)
 }
 
 // PredictTCZYX predicts every time point of a TCZYX image (see infer.PredictTCZYX)
-// with the declared output applied per predicted unit, as Predict applies it per
+// with the post-processing applied per predicted unit, as Predict applies it per
 // image: per time point for a 3D model, per (time point, z) plane for a 2D model
-// (so Otsu levels and MinSize components are those of one plane).
+// (so FCN's Otsu levels and MinSize components are those of one plane).
 func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol infer.Volume) ([]float32, []int, error) {
+	name := m.fw.Name()
 	if len(shape) == 5 && m.inChannels > 0 {
 		n := len(vol.Channels)
 		if n == 0 {
 			n = shape[1]
 		}
 		if n != m.inChannels {
-			return nil, nil, fmt.Errorf("fcn: predict: %d input channel(s) selected, the model takes %d", n, m.inChannels)
+			return nil, nil, fmt.Errorf("%s: predict: %d input channel(s) selected, the model takes %d", name, n, m.inChannels)
 		}
 	}
 	opt, err := m.options(vol.Dims)
@@ -160,15 +156,21 @@ func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol i
 	}
 	out, outShape, err := infer.PredictTCZYX(ctx, x, shape, vol, m.Predictor(), opt)
 	if err != nil {
-		return nil, nil, fmt.Errorf("fcn: predict: %w", err)
+		return nil, nil, fmt.Errorf("%s: predict: %w", name, err)
 	}
-	if m.pred.Output == OutputRaw {
+	if m.inf.Post == nil {
 		return out, outShape, nil
 	}
+	return perUnit(out, outShape, vol.Dims, m.post, name)
+}
+
+// perUnit applies post to every predicted unit of a [T, C, Z, Y, X] output: a
+// time point for 3D models, a (time point, z) plane for 2D ones.
+func perUnit(out []float32, outShape []int, dims int, post func([]float32, []int) ([]float32, []int, error), name string) ([]float32, []int, error) {
 	T, C, Z := outShape[0], outShape[1], outShape[2]
 	spatial := outShape[2:]
 	units, planes := T, 1
-	if vol.Dims == 2 {
+	if dims == 2 {
 		spatial, units, planes = outShape[3:], T*Z, Z
 	}
 	n := 1
@@ -185,9 +187,9 @@ func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol i
 			base := ((t*C+c)*planes + z) * n
 			copy(buf[c*n:(c+1)*n], out[base:base+n])
 		}
-		r, rs, err := m.pred.apply(buf, append([]int{C}, spatial...))
+		r, rs, err := post(buf, append([]int{C}, spatial...))
 		if err != nil {
-			return nil, nil, fmt.Errorf("fcn: predict: time point %d, z %d: %w", t, z, err)
+			return nil, nil, fmt.Errorf("%s: predict: time point %d, z %d: %w", name, t, z, err)
 		}
 		if res == nil {
 			resC = rs[0]

@@ -22,11 +22,11 @@ func TestEveryNetTrainsThroughFCN(t *testing.T) {
 		loss  Loss
 		shape []int
 	}{
-		{"unet 2D residual", nets.UNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8}, NumResUnits: 1}, loss.DiceCE{}, []int{16, 16}},
-		{"attention unet 2D", nets.AttentionUNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8}}, loss.CE{}, []int{16, 16}},
-		{"dynunet 2D deep supervision", nets.DynUNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8, 16}, DeepSupervision: 1},
+		{"unet 2D residual", nets.UNet{Dims: 2, OutChannels: 2, Features: []int{4, 8}, NumResUnits: 1}, loss.DiceCE{}, []int{16, 16}},
+		{"attention unet 2D", nets.AttentionUNet{Dims: 2, OutChannels: 2, Features: []int{4, 8}}, loss.CE{}, []int{16, 16}},
+		{"dynunet 2D deep supervision", nets.DynUNet{Dims: 2, OutChannels: 2, Features: []int{4, 8, 16}, DeepSupervision: 1},
 			loss.Deep{Head: loss.DiceCE{}, OutChannels: 2}, []int{16, 16}},
-		{"unet 3D maxpool", nets.UNet{Dims: 3, OutChannels: 2, Channels: []int{4, 8}, Down: nets.DownMaxPool}, loss.Dice{}, []int{8, 8, 8}},
+		{"unet 3D maxpool", nets.UNet{Dims: 3, OutChannels: 2, Features: []int{4, 8}, Down: nets.DownMaxPool}, loss.Dice{}, []int{8, 8, 8}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -19,7 +19,7 @@ func TestUNetResumeIsExact(t *testing.T) {
 	data := func() *train.Samples { return &train.Samples{Items: samples, BatchSize: 4, Shuffle: true, Seed: 2} }
 	decl := func(epochs int, dir string) FCN {
 		return FCN{
-			Net:     nets.UNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8}, Norm: "batch", Dropout: 0.2},
+			Net:     nets.UNet{Dims: 2, OutChannels: 2, Features: []int{4, 8}, Norm: "batch", Dropout: 0.2},
 			Loss:    loss.DiceCE{},
 			Trainer: train.Config{Epochs: epochs, Seed: 5, Dir: dir, Resume: dir != "", Optimizer: train.Optimizer{LR: 1e-2}},
 		}

@@ -9,26 +9,13 @@ import (
 // AttentionUNet is UNet with an attention gate on every skip connection: the
 // up-sampled decoder features gate the encoder features before concatenation
 // (Oktay et al. 2018, as MONAI's AttentionUnet; the gates use batch norm, or none when
-// Norm is "none"). Fields mean what they mean in UNet.
-type AttentionUNet struct {
-	Dims                    int
-	InChannels, OutChannels int
-	Channels, Strides       []int
-	NumResUnits             int
-	Norm, Act               string
-	Dropout                 float64
-	Down                    string
-	AxisStrides             [][]int
-	KernelSize              int
-	UpKernelSize            int
-}
+// Norm is "none"). Its fields are Config's.
+type AttentionUNet Config
 
 // AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
 func (u AttentionUNet) AxisDivisors() []int { return u.common().axisDivisors() }
 
-func (u AttentionUNet) common() common {
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, u.NumResUnits, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize, u.UpKernelSize}
-}
+func (u AttentionUNet) common() Config { return Config(u) }
 
 // Validate implements Net.
 func (u AttentionUNet) Validate() error { return u.common().validate("attention_unet") }

@@ -33,7 +33,7 @@ func benchDims() []int {
 func BenchmarkUNetStep(bm *testing.B) {
 	dims := benchDims()
 	b := newBackend(bm)
-	net := UNet{Dims: len(dims) - 2, OutChannels: 1, Channels: []int{16, 32, 64}, Down: DownMaxPool, Norm: "batch", Act: "relu"}
+	net := UNet{Dims: len(dims) - 2, OutChannels: 1, Features: []int{16, 32, 64}, Down: DownMaxPool, Norm: "batch", Act: "relu"}
 	ctx := context.New()
 	opt := optimizers.Adam().LearningRate(1e-3).Done()
 	step, err := context.NewExec(b, ctx, func(ctx *context.Context, x, y *graph.Node) *graph.Node {

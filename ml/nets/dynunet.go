@@ -1,8 +1,6 @@
 package nets
 
 import (
-	"fmt"
-
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/im2im/im2im/ml/nn"
@@ -17,48 +15,27 @@ import (
 // auxiliary heads, each nearest-up-sampled to the input size, concatenated on the
 // channel axis: [B, (1+DeepSupervision)·OutChannels, S...]; use loss.Deep to weight
 // them. Evaluation graphs return the main head only.
-type DynUNet struct {
-	Dims                    int
-	InChannels, OutChannels int
-	Channels, Strides       []int
-	// NumResUnits is the number of conv subunits per residual stage (default 2).
-	NumResUnits     int
-	Norm, Act       string
-	Dropout         float64
-	Down            string
-	DeepSupervision int
-	AxisStrides     [][]int
-	KernelSize      int
-	UpKernelSize    int
-}
+type DynUNet Config
 
 // AxisDivisors returns, per spatial axis, the factor the input size must be a multiple of.
 func (u DynUNet) AxisDivisors() []int { return u.common().axisDivisors() }
 
-func (u DynUNet) common() common {
-	n := u.NumResUnits
-	if n == 0 {
-		n = 2
+func (u DynUNet) common() Config {
+	c := Config(u)
+	if c.NumResUnits == 0 {
+		c.NumResUnits = 2
 	}
-	return common{u.Dims, u.InChannels, u.OutChannels, u.Channels, u.Strides, n, u.Norm, u.Act, u.Dropout, u.Down, u.AxisStrides, u.KernelSize, u.UpKernelSize}
+	return c
 }
 
 // Validate implements Net.
-func (u DynUNet) Validate() error {
-	c := u.common()
-	err := c.validate("dynunet")
-	if levels := len(c.channels()); u.DeepSupervision < 0 || u.DeepSupervision > levels-2 {
-		err = joinErr(err, fmt.Errorf("dynunet.deep_supervision: want 0..%d (levels below the top, above the bottom), got %d",
-			levels-2, u.DeepSupervision))
-	}
-	return err
-}
+func (u DynUNet) Validate() error { return u.common().validate("dyn_unet") }
 
 // Divisor implements Net.
 func (u DynUNet) Divisor() int { return u.common().divisor() }
 
 // CheckInput implements Net.
-func (u DynUNet) CheckInput(dims []int) error { return u.common().checkInput("dynunet", dims) }
+func (u DynUNet) CheckInput(dims []int) error { return u.common().checkInput("dyn_unet", dims) }
 
 // Heads is the number of outputs concatenated while training (1 + DeepSupervision).
 func (u DynUNet) Heads() int { return 1 + u.DeepSupervision }
@@ -69,7 +46,7 @@ func (u DynUNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
 	if err := u.Validate(); err != nil {
 		panic(err)
 	}
-	c.mustBuildable("dynunet", x)
+	c.mustBuildable("dyn_unet", x)
 	feats := c.encode(ctx, x)
 	h := feats[len(feats)-1]
 	training := ctx.IsTraining(x.Graph())
@@ -98,11 +75,4 @@ func (u DynUNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
 		outs = append(outs, nn.RepeatUpsampleAxes(aux[i], factors))
 	}
 	return graph.Concatenate(outs, 1)
-}
-
-func joinErr(a, b error) error {
-	if a == nil {
-		return b
-	}
-	return fmt.Errorf("%w\n%w", a, b)
 }

@@ -33,21 +33,21 @@ func TestNetGradients(t *testing.T) {
 		l    loss.Loss
 		out  int
 	}{
-		{"unet 2D classic (batch norm, relu, maxpool)", UNet{Dims: 2, OutChannels: 2, Channels: []int{2, 3}, Down: DownMaxPool, Norm: "batch", Act: "relu"},
+		{"unet 2D classic (batch norm, relu, maxpool)", UNet{Dims: 2, OutChannels: 2, Features: []int{2, 3}, Down: DownMaxPool, Norm: "batch", Act: "relu"},
 			[]int{2, 1, 4, 4}, loss.DiceCE{}, 2},
-		{"unet 2D residual (instance norm, prelu, strided conv)", UNet{Dims: 2, OutChannels: 1, Channels: []int{2, 3}, NumResUnits: 2},
+		{"unet 2D residual (instance norm, prelu, strided conv)", UNet{Dims: 2, OutChannels: 1, Features: []int{2, 3}, NumResUnits: 2},
 			[]int{1, 1, 4, 4}, loss.Dice{}, 1},
-		{"attention unet 2D (group norm, elu)", AttentionUNet{Dims: 2, OutChannels: 2, Channels: []int{2, 4}, Norm: "group", Act: "elu"},
+		{"attention unet 2D (group norm, elu)", AttentionUNet{Dims: 2, OutChannels: 2, Features: []int{2, 4}, Norm: "group", Act: "elu"},
 			[]int{1, 1, 4, 4}, loss.GDLFocal{}, 2},
 		// 8×8, not 4×4: a 1×1 bottom makes instance norm output exactly beta (0 at
 		// initialization), right on PReLU's kink, where finite differences are meaningless.
-		{"dynunet 2D deep supervision", DynUNet{Dims: 2, OutChannels: 1, Channels: []int{2, 2, 3}, DeepSupervision: 1},
+		{"dynunet 2D deep supervision", DynUNet{Dims: 2, OutChannels: 1, Features: []int{2, 2, 3}, DeepSupervision: 1},
 			[]int{1, 1, 8, 8}, loss.Deep{Head: loss.CE{}, OutChannels: 1}, 1},
-		{"unet 3D anisotropic residual", UNet{Dims: 3, OutChannels: 2, Channels: []int{2, 2}, AxisStrides: [][]int{{1, 2, 2}}, NumResUnits: 1},
+		{"unet 3D anisotropic residual", UNet{Dims: 3, OutChannels: 2, Features: []int{2, 2}, AxisStrides: [][]int{{1, 2, 2}}, NumResUnits: 1},
 			[]int{1, 1, 2, 4, 4}, loss.DiceCE{}, 2},
-		{"unet 2D up kernel 3 (MONAI up-sampling)", UNet{Dims: 2, OutChannels: 1, Channels: []int{2, 3}, UpKernelSize: 3, Norm: "batch"},
+		{"unet 2D up kernel 3 (MONAI up-sampling)", UNet{Dims: 2, OutChannels: 1, Features: []int{2, 3}, UpKernelSize: 3, Norm: "batch"},
 			[]int{2, 1, 4, 4}, loss.MSE{}, 1},
-		{"unet 3D", UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 2}, Norm: "batch"},
+		{"unet 3D", UNet{Dims: 3, OutChannels: 1, Features: []int{2, 2}, Norm: "batch"},
 			[]int{1, 1, 2, 4, 4}, loss.MSE{}, 1},
 	}
 	for _, tc := range cases {

@@ -43,9 +43,9 @@ func TestNetsLearnSquares(t *testing.T) {
 		net  Net
 		loss loss.Loss
 	}{
-		{"unet", UNet{Dims: 2, OutChannels: 1, Channels: []int{4, 8}, Norm: "batch", Act: "relu"}, loss.DiceCE{}},
-		{"attention unet", AttentionUNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8}, Norm: "batch", Act: "relu"}, loss.DiceCE{}},
-		{"dynunet deep supervision", DynUNet{Dims: 2, OutChannels: 1, Channels: []int{4, 4, 8}, DeepSupervision: 1, Norm: "batch", Act: "relu"},
+		{"unet", UNet{Dims: 2, OutChannels: 1, Features: []int{4, 8}, Norm: "batch", Act: "relu"}, loss.DiceCE{}},
+		{"attention unet", AttentionUNet{Dims: 2, OutChannels: 2, Features: []int{4, 8}, Norm: "batch", Act: "relu"}, loss.DiceCE{}},
+		{"dynunet deep supervision", DynUNet{Dims: 2, OutChannels: 1, Features: []int{4, 4, 8}, DeepSupervision: 1, Norm: "batch", Act: "relu"},
 			loss.Deep{Head: loss.DiceCE{}, OutChannels: 1}},
 	}
 	for i, tc := range cases {

@@ -63,23 +63,23 @@ func TestNetShapes(t *testing.T) {
 		in   []int
 		want []int
 	}{
-		{"unet 2D defaults-ish", UNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8, 8}}, []int{2, 1, 16, 16}, []int{2, 2, 16, 16}},
-		{"unet 2D classic", UNet{Dims: 2, InChannels: 3, OutChannels: 1, Channels: []int{4, 8}, Down: DownMaxPool, Norm: "batch", Act: "relu"},
+		{"unet 2D defaults-ish", UNet{Dims: 2, OutChannels: 2, Features: []int{4, 8, 8}}, []int{2, 1, 16, 16}, []int{2, 2, 16, 16}},
+		{"unet 2D classic", UNet{Dims: 2, InChannels: 3, OutChannels: 1, Features: []int{4, 8}, Down: DownMaxPool, Norm: "batch", Act: "relu"},
 			[]int{1, 3, 8, 12}, []int{1, 1, 8, 12}},
-		{"unet 2D residual, group norm, stride 1", UNet{Dims: 2, OutChannels: 3, Channels: []int{4, 8, 8}, Strides: []int{2, 1}, NumResUnits: 2, Norm: "group", Dropout: 0.1},
+		{"unet 2D residual, group norm, stride 1", UNet{Dims: 2, OutChannels: 3, Features: []int{4, 8, 8}, Strides: []int{2, 1}, NumResUnits: 2, Norm: "group", Dropout: 0.1},
 			[]int{1, 1, 8, 8}, []int{1, 3, 8, 8}},
-		{"unet 2D kernel 5", UNet{Dims: 2, OutChannels: 1, Channels: []int{2, 4}, KernelSize: 5, NumResUnits: 1}, []int{1, 1, 8, 8}, []int{1, 1, 8, 8}},
-		{"unet 3D anisotropic up kernel 3", UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4}, AxisStrides: [][]int{{1, 2, 2}}, UpKernelSize: 3},
+		{"unet 2D kernel 5", UNet{Dims: 2, OutChannels: 1, Features: []int{2, 4}, KernelSize: 5, NumResUnits: 1}, []int{1, 1, 8, 8}, []int{1, 1, 8, 8}},
+		{"unet 3D anisotropic up kernel 3", UNet{Dims: 3, OutChannels: 1, Features: []int{2, 4}, AxisStrides: [][]int{{1, 2, 2}}, UpKernelSize: 3},
 			[]int{1, 1, 3, 4, 4}, []int{1, 1, 3, 4, 4}},
-		{"unet 3D", UNet{Dims: 3, OutChannels: 2, Channels: []int{2, 4}, NumResUnits: 1}, []int{1, 1, 4, 8, 8}, []int{1, 2, 4, 8, 8}},
-		{"unet 3D anisotropic", UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4, 4}, AxisStrides: [][]int{{1, 2, 2}, {2, 2, 2}}},
+		{"unet 3D", UNet{Dims: 3, OutChannels: 2, Features: []int{2, 4}, NumResUnits: 1}, []int{1, 1, 4, 8, 8}, []int{1, 2, 4, 8, 8}},
+		{"unet 3D anisotropic", UNet{Dims: 3, OutChannels: 1, Features: []int{2, 4, 4}, AxisStrides: [][]int{{1, 2, 2}, {2, 2, 2}}},
 			[]int{1, 1, 6, 8, 8}, []int{1, 1, 6, 8, 8}},
-		{"unet 3D anisotropic maxpool", UNet{Dims: 3, OutChannels: 2, Channels: []int{2, 4}, AxisStrides: [][]int{{1, 2, 2}}, Down: DownMaxPool},
+		{"unet 3D anisotropic maxpool", UNet{Dims: 3, OutChannels: 2, Features: []int{2, 4}, AxisStrides: [][]int{{1, 2, 2}}, Down: DownMaxPool},
 			[]int{1, 1, 3, 4, 4}, []int{1, 2, 3, 4, 4}},
-		{"attention unet 2D", AttentionUNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8, 8}}, []int{1, 1, 8, 8}, []int{1, 2, 8, 8}},
-		{"attention unet 3D", AttentionUNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4}, Norm: "batch"}, []int{1, 1, 4, 4, 4}, []int{1, 1, 4, 4, 4}},
-		{"dynunet 2D eval", DynUNet{Dims: 2, OutChannels: 2, Channels: []int{4, 8, 8}, DeepSupervision: 1}, []int{1, 1, 8, 8}, []int{1, 2, 8, 8}},
-		{"dynunet 3D eval", DynUNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4}}, []int{1, 1, 4, 4, 4}, []int{1, 1, 4, 4, 4}},
+		{"attention unet 2D", AttentionUNet{Dims: 2, OutChannels: 2, Features: []int{4, 8, 8}}, []int{1, 1, 8, 8}, []int{1, 2, 8, 8}},
+		{"attention unet 3D", AttentionUNet{Dims: 3, OutChannels: 1, Features: []int{2, 4}, Norm: "batch"}, []int{1, 1, 4, 4, 4}, []int{1, 1, 4, 4, 4}},
+		{"dynunet 2D eval", DynUNet{Dims: 2, OutChannels: 2, Features: []int{4, 8, 8}, DeepSupervision: 1}, []int{1, 1, 8, 8}, []int{1, 2, 8, 8}},
+		{"dynunet 3D eval", DynUNet{Dims: 3, OutChannels: 1, Features: []int{2, 4}}, []int{1, 1, 4, 4, 4}, []int{1, 1, 4, 4, 4}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -109,7 +109,7 @@ func TestNetShapes(t *testing.T) {
 
 func TestDynUNetDeepSupervision(t *testing.T) {
 	b := newBackend(t)
-	net := DynUNet{Dims: 2, OutChannels: 3, Channels: []int{4, 4, 8, 8}, DeepSupervision: 2}
+	net := DynUNet{Dims: 2, OutChannels: 3, Features: []int{4, 4, 8, 8}, DeepSupervision: 2}
 	got := forward(t, b, net, true, 1, 1, 16, 16)
 	want := []int{1, 3 * net.Heads(), 16, 16}
 	for i := range want {
@@ -121,7 +121,7 @@ func TestDynUNetDeepSupervision(t *testing.T) {
 
 func TestDynUNetAnisotropicDeepSupervision(t *testing.T) {
 	b := newBackend(t)
-	net := DynUNet{Dims: 3, OutChannels: 1, Channels: []int{2, 2, 4}, AxisStrides: [][]int{{1, 2, 2}, {2, 2, 2}}, DeepSupervision: 1}
+	net := DynUNet{Dims: 3, OutChannels: 1, Features: []int{2, 2, 4}, AxisStrides: [][]int{{1, 2, 2}, {2, 2, 2}}, DeepSupervision: 1}
 	got := forward(t, b, net, true, 1, 1, 2, 8, 8)
 	want := []int{1, 2, 2, 8, 8}
 	for i := range want {
@@ -141,7 +141,7 @@ func TestDynUNetAnisotropicDeepSupervision(t *testing.T) {
 }
 
 func TestValidateReportsEveryProblem(t *testing.T) {
-	bad := UNet{Dims: 4, OutChannels: 0, KernelSize: 4, UpKernelSize: 2, Channels: []int{4, 8, 16}, Strides: []int{2, 3, 2}, Norm: "layer", Act: "swish", Dropout: 1.5, Down: "avg"}
+	bad := UNet{Dims: 4, OutChannels: 0, KernelSize: 4, UpKernelSize: 2, Features: []int{4, 8, 16}, Strides: []int{2, 3, 2}, Norm: "layer", Act: "swish", Dropout: 1.5, Down: "avg"}
 	err := bad.Validate()
 	if err == nil {
 		t.Fatal("invalid config accepted")
@@ -151,7 +151,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 			t.Errorf("error lacks %q:\n%v", want, err)
 		}
 	}
-	badAxes := UNet{Dims: 3, OutChannels: 1, Channels: []int{2, 4, 8}, Strides: []int{2, 2}, AxisStrides: [][]int{{1, 2}, {2, 3, 2}, {2, 2, 2}}}
+	badAxes := UNet{Dims: 3, OutChannels: 1, Features: []int{2, 4, 8}, Strides: []int{2, 2}, AxisStrides: [][]int{{1, 2}, {2, 3, 2}, {2, 2, 2}}}
 	err = badAxes.Validate()
 	for _, want := range []string{"not both", "axis_strides: want 2 levels", "axis_strides[0]: want 3 values", "axis_strides[1][1]"} {
 		if err == nil || !strings.Contains(err.Error(), want) {
@@ -159,11 +159,11 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		}
 	}
 	_ = badAxes.Divisor() // must not panic on an invalid config
-	if err := (DynUNet{Dims: 2, OutChannels: 1, Channels: []int{4, 8}, DeepSupervision: 1}).Validate(); err == nil ||
+	if err := (DynUNet{Dims: 2, OutChannels: 1, Features: []int{4, 8}, DeepSupervision: 1}).Validate(); err == nil ||
 		!strings.Contains(err.Error(), "deep_supervision") {
 		t.Errorf("deep supervision beyond the levels accepted: %v", err)
 	}
-	u := UNet{Dims: 2, InChannels: 1, OutChannels: 1, Channels: []int{4, 8, 16}}
+	u := UNet{Dims: 2, InChannels: 1, OutChannels: 1, Features: []int{4, 8, 16}}
 	if u.Divisor() != 4 {
 		t.Errorf("divisor %d, want 4", u.Divisor())
 	}
@@ -178,7 +178,7 @@ func TestBuildPanicsWithClearError(t *testing.T) {
 	b := newBackend(t)
 	ctx := context.New()
 	exec, err := context.NewExec(b, ctx, func(ctx *context.Context, x *graph.Node) *graph.Node {
-		return UNet{Dims: 2, OutChannels: 1, Channels: []int{2, 4}}.Build(ctx, x)
+		return UNet{Dims: 2, OutChannels: 1, Features: []int{2, 4}}.Build(ctx, x)
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,6 @@
 package train
 
 import (
-	"fmt"
 	"strings"
 )
 
@@ -131,14 +130,17 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Validate reports every problem of the configuration at once, each with its path
-// (for example "trainer.optimizer.lr: must be positive, got -1").
-func (c Config) Validate(metricNames []string) error {
+// Validate reports every problem of the configuration at once (nil when
+// valid), each with its path (for example "trainer.optimizer.lr: must be
+// positive, got -1").
+func (c Config) Validate(metricNames []string) error { return c.Problems(metricNames).Err() }
+
+// Problems lists every problem of the configuration, each with its path below
+// "trainer." (for example {trainer.optimizer.lr, must be positive, got -1}).
+func (c Config) Problems(metricNames []string) Problems {
 	c = c.withDefaults()
-	var errs []string
-	add := func(path, format string, args ...any) {
-		errs = append(errs, "trainer."+path+": "+fmt.Sprintf(format, args...))
-	}
+	var errs Problems
+	add := func(path, format string, args ...any) { errs.Add("trainer."+path, format, args...) }
 	if c.Epochs < 0 {
 		add("epochs", "must be positive, got %d", c.Epochs)
 	}
@@ -205,10 +207,7 @@ func (c Config) Validate(metricNames []string) error {
 	if s.Patience < 0 {
 		add("schedule.patience", "must not be negative, got %d", s.Patience)
 	}
-	if len(errs) > 0 {
-		return fmt.Errorf("invalid trainer configuration:\n  %s", strings.Join(errs, "\n  "))
-	}
-	return nil
+	return errs
 }
 
 func contains(list []string, s string) bool {

@@ -1,0 +1,64 @@
+package framework
+
+import (
+	"github.com/im2im/im2im/ml/infer"
+	"github.com/im2im/im2im/ml/train"
+)
+
+// Framework is the contract every model category implements (mmv_im2im's pl_*
+// wrappers: fcn, pix2pix, cyclegan, embedseg, probunet). A framework owns its
+// nets, its losses, its training step (one objective per optimizer: a GAN steps
+// a generator and a discriminator per batch), its validation loss and metrics,
+// the content of its checkpoints (every variable its Task creates) and its
+// inference and post-processing. The trainer (ml/train) owns the loop around it:
+// epochs, schedules, atomic checkpoints of all nets and optimizer states,
+// resume, early stopping, progress and cancellation. A framework never writes
+// files or prints.
+//
+// New binds a framework to a backend as a Model, which trains, evaluates, loads
+// and predicts with it. FCN is the first implementation.
+type Framework interface {
+	// Name is the category's config name (model.framework).
+	Name() string
+	// Validate lists every problem of the declaration, each with its config path
+	// (model.net.features, trainer.epochs, ...); empty when valid.
+	Validate() Problems
+	// Task is what the trainer runs: objectives, prediction graph, validation
+	// loss and metrics.
+	Task() train.Task
+	// TrainConfig configures the loop (epochs, optimizer, schedule, checkpoints).
+	TrainConfig() train.Config
+	// Inference says how the trained network predicts whole images.
+	Inference() Inference
+}
+
+// Inference is how a framework's trained network predicts whole images: the
+// sliding windows the network runs on, and the post-processing of its output.
+type Inference struct {
+	// Window per spatial axis; empty means the training patch (see Window).
+	Window []int
+	// Overlap of neighbouring windows, BatchSize windows per run, Blend of
+	// overlapping windows (see infer.Options).
+	Overlap   float64
+	BatchSize int
+	Blend     infer.Blend
+	// Post turns the network's output for one predicted unit (an image, a time
+	// point of a 3D model, a plane of a 2D model), shaped [C, spatial...], into
+	// what predict writes (labels, probabilities, images); nil keeps it as is.
+	Post func(out []float32, shape []int) ([]float32, []int, error)
+}
+
+// Window is the one place that decides the prediction window: the declared one,
+// else the spatial size of the training patches.
+func Window(declared, patch []int) []int {
+	if len(declared) > 0 {
+		return declared
+	}
+	return patch
+}
+
+// Problem is one configuration problem: its config path and message.
+type Problem = train.Problem
+
+// Problems lists configuration problems; as an error it names each.
+type Problems = train.Problems
