@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -23,29 +22,15 @@ import (
 // newDataCmd builds the data command group: synth, cache, info. Each call
 // makes fresh flag state (tests run several invocations in one process).
 func newDataCmd() *cobra.Command {
-	c := &cobra.Command{
+	c := commandGroup(&cobra.Command{
 		Use:   "data",
 		Short: "Data tools: generate synthetic pairs, pre-build the patch store, inspect stores and datasets",
-	}
+	})
 	c.AddCommand(newDataSynthCmd(), newDataCacheCmd(), newDataInfoCmd())
 	return c
 }
 
-func init() { rootCmd.AddCommand(newDataCmd()) }
-
-// parseInts reads "32,128,128".
-func parseInts(s string) ([]int, error) {
-	var out []int
-	for _, p := range strings.Split(s, ",") {
-		v, err := strconv.Atoi(strings.TrimSpace(p))
-		if err != nil {
-			return nil, fmt.Errorf("%q is not a comma-separated list of integers", s)
-		}
-		out = append(out, v)
-	}
-	return out, nil
-}
-
+// newDataSynthCmd builds `im2im data synth`.
 func newDataSynthCmd() *cobra.Command {
 	var kind, out, size string
 	var n int
@@ -55,25 +40,25 @@ func newDataSynthCmd() *cobra.Command {
 		Short: "Write synthetic OME-TIFF pairs (X_IM / X_GT) into a folder",
 		Long: "Writes N synthetic pairs named <kind>_<i>_IM.ome.tiff / _GT.ome.tiff, a ready dataset folder.\nKinds:\n  " +
 			strings.Join(synth.Kinds(), "\n  ") + "\n--size gives Y,X for 2D or Z,Y,X for 3D.",
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			k, err := synth.ParseKind(kind)
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return badInput(err)
 			}
 			if out == "" {
-				return &exitError{code: 2, err: errors.New("data synth: --out DIR is required")}
+				return badf("data synth: --out DIR is required")
 			}
 			shape, err := parseInts(size)
 			if err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("data synth: --size: %w", err)}
+				return badf("data synth: --size: %w", err)
 			}
 			opts := synth.Options{Shape: shape, Seed: seed}
 			if err := opts.Check(); err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("data synth: --size %s: %w", size, err)}
+				return badf("data synth: --size %s: %w", size, err)
 			}
 			if n < 1 {
-				return &exitError{code: 2, err: fmt.Errorf("data synth: --n %d: want at least 1 pair", n)}
+				return badf("data synth: --n %d: want at least 1 pair", n)
 			}
 			paths, err := synth.Write(out, k, n, opts)
 			if err != nil {
@@ -97,7 +82,7 @@ func categoryFlag(cmd, v string) (dataset.Category, error) {
 	case dataset.Pair, dataset.Unpair, dataset.EmbedSeg:
 		return c, nil
 	}
-	return "", &exitError{code: 2, err: fmt.Errorf("%s: --category %q: want pair, unpair or embedseg", cmd, v)}
+	return "", badf("%s: --category %q: want pair, unpair or embedseg", cmd, v)
 }
 
 // cacheOptions are the resolved inputs of `data cache --path` (no config).
@@ -135,6 +120,7 @@ mmv_im2im func_name preprocess entries is no longer read: use a training config.
 Options: -c/--config FILE|PRESET, --workers N (build parallelism), --zstd
 (compress chunks), --collect, --path, --dims, --category, --preprocess, --store.`
 
+// newDataCacheCmd builds `im2im data cache` (its own parsing of dotted overrides).
 func newDataCacheCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:                "cache (-c CONFIG.yaml|PRESET [--section.key=value ...] | --path DIR --dims 2|3) [--workers N] [--zstd] [--collect]",
@@ -144,7 +130,7 @@ func newDataCacheCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := parseDottedSwitches(args, []string{"zstd", "collect"}, "config", "workers", "path", "dims", "category", "preprocess", "store")
 			if err != nil {
-				return &exitError{code: 2, err: fmt.Errorf("data cache: %w", err)}
+				return badf("data cache: %w", err)
 			}
 			if a.help {
 				return cmd.Help()
@@ -157,7 +143,7 @@ func newDataCacheCmd() *cobra.Command {
 				if v, ok := a.named[sw.name]; ok {
 					b, err := strconv.ParseBool(v)
 					if err != nil {
-						return &exitError{code: 2, err: fmt.Errorf("data cache: --%s=%s: want true or false", sw.name, v)}
+						return badf("data cache: --%s=%s: want true or false", sw.name, v)
 					}
 					*sw.v = b
 				}
@@ -165,7 +151,7 @@ func newDataCacheCmd() *cobra.Command {
 			if v, ok := a.named["workers"]; ok {
 				n, err := strconv.Atoi(v)
 				if err != nil || n < 1 {
-					return &exitError{code: 2, err: fmt.Errorf("data cache: --workers %s: want a positive integer", v)}
+					return badf("data cache: --workers %s: want a positive integer", v)
 				}
 				o.workers = n
 				if a.named["config"] != "" {
@@ -175,18 +161,18 @@ func newDataCacheCmd() *cobra.Command {
 			if a.named["config"] != "" {
 				for _, n := range []string{"path", "dims", "category", "preprocess", "store"} {
 					if _, ok := a.named[n]; ok {
-						return &exitError{code: 2, err: fmt.Errorf("data cache: --%s does not go with -c: override the config instead (--data.%s=...)", n, n)}
+						return badf("data cache: --%s does not go with -c: override the config instead (--data.%s=...)", n, n)
 					}
 				}
 				return runDataCacheConfig(cmd, a, o)
 			}
 			if len(a.overrides) > 0 {
-				return &exitError{code: 2, err: fmt.Errorf("data cache: %s: dotted overrides need -c CONFIG", a.overrides[0])}
+				return badf("data cache: %s: dotted overrides need -c CONFIG", a.overrides[0])
 			}
 			o.spec.Path = a.named["path"]
 			if v, ok := a.named["dims"]; ok {
 				if o.spec.Dims, err = strconv.Atoi(v); err != nil {
-					return &exitError{code: 2, err: fmt.Errorf("data cache: --dims %s: want 2 or 3", v)}
+					return badf("data cache: --dims %s: want 2 or 3", v)
 				}
 			}
 			if v, ok := a.named["category"]; ok {
@@ -202,10 +188,10 @@ func newDataCacheCmd() *cobra.Command {
 				}
 			}
 			if o.spec.Path == "" {
-				return &exitError{code: 2, err: errors.New("data cache: give -c CONFIG (a training config or preset) or --path DIR --dims 2|3")}
+				return badf("data cache: give -c CONFIG (a training config or preset) or --path DIR --dims 2|3")
 			}
 			if o.spec.Dims != 2 && o.spec.Dims != 3 {
-				return &exitError{code: 2, err: errors.New("data cache: dims must be 2 or 3 (--dims)")}
+				return badf("data cache: dims must be 2 or 3 (--dims)")
 			}
 			if o.store == "" {
 				base := o.spec.Path
@@ -239,7 +225,7 @@ func runDataCacheConfig(cmd *cobra.Command, a dottedArgs, o *cacheOptions) error
 		return err
 	}
 	if err := c.Validate(); err != nil {
-		return &exitError{code: 2, err: err}
+		return badInput(err)
 	}
 	ctx := cmd.Context()
 	if ctx == nil {
@@ -247,11 +233,7 @@ func runDataCacheConfig(cmd *cobra.Command, a dottedArgs, o *cacheOptions) error
 	}
 	rep, err := im2im.PrepareStore(ctx, c, im2im.PrepareOptions{Compress: o.zstd, Collect: o.collect, Progress: progressBar(cmd.ErrOrStderr())})
 	if err != nil {
-		var ve *im2im.ValidationError
-		if errors.As(err, &ve) {
-			return &exitError{code: 2, err: err}
-		}
-		return err
+		return badIfInvalid(err)
 	}
 	out := cmd.OutOrStdout()
 	fmt.Fprintf(out, "caching %d deterministic steps %v; %d random steps %v run every epoch\n", len(rep.Cached), rep.Cached, len(rep.Random), rep.Random)
@@ -260,13 +242,14 @@ func runDataCacheConfig(cmd *cobra.Command, a dottedArgs, o *cacheOptions) error
 	return nil
 }
 
+// runDataCache builds the ad-hoc store of `data cache --path` (no config).
 func runDataCache(ctx context.Context, out, errw io.Writer, o *cacheOptions) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
 	chain, err := transform.FromSpecs(o.chain)
 	if err != nil {
-		return &exitError{code: 2, err: fmt.Errorf("data cache: preprocess: %w", err)}
+		return badf("data cache: preprocess: %w", err)
 	}
 	det, rest := chain.Split()
 	if len(rest) > 0 {
@@ -282,6 +265,7 @@ func runDataCache(ctx context.Context, out, errw io.Writer, o *cacheOptions) err
 	return p.Close()
 }
 
+// newDataInfoCmd builds `im2im data info`.
 func newDataInfoCmd() *cobra.Command {
 	var dims int
 	var verbose bool
@@ -289,7 +273,7 @@ func newDataInfoCmd() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "info DIR",
 		Short: "Describe a patch store (samples, shapes, sizes) or a dataset folder (subjects, roles, shapes, problems)",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cat, err := categoryFlag("data info", category)
 			if err != nil {
@@ -310,6 +294,7 @@ func isStore(dir string) bool {
 	return len(m) > 0
 }
 
+// runDataInfo describes a patch store or a dataset folder.
 func runDataInfo(out io.Writer, dir string, dims int, cat dataset.Category, verbose bool) error {
 	if isStore(dir) {
 		st, err := store.Open(dir, store.Options{ReadOnly: true})

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"os"
 
@@ -10,6 +9,7 @@ import (
 	"github.com/im2im/im2im/stdlib/im2im"
 )
 
+// newEvaluateCmd builds `im2im evaluate` (its own parsing of dotted overrides).
 func newEvaluateCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "evaluate (--run DIR | -c CONFIG --checkpoint FILE) [--data PATH] [--csv FILE] [--section.key=value ...]",
@@ -21,7 +21,7 @@ model's metrics (model.metrics) per image and their mean as a table; --csv also 
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := parseDotted(args, "config", "run", "checkpoint", "data", "csv")
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return badInput(err)
 			}
 			if a.help {
 				return cmd.Help()
@@ -35,7 +35,7 @@ model's metrics (model.metrics) per image and their mean as a table; --csv also 
 				data = c.Data.Path // the config's data when --data is not given
 			}
 			if data == "" {
-				return &exitError{code: 2, err: errors.New("evaluate: give --data PATH (the config has no data.path)")}
+				return badf("evaluate: give --data PATH (the config has no data.path)")
 			}
 			ckpt, err := runCheckpoint(a)
 			if err != nil {
@@ -55,5 +55,3 @@ model's metrics (model.metrics) per image and their mean as a table; --csv also 
 		},
 	}
 }
-
-func init() { rootCmd.AddCommand(newEvaluateCmd()) }

@@ -12,18 +12,16 @@ import (
 	"github.com/im2im/im2im/data/imageio"
 )
 
-func init() { rootCmd.AddCommand(newImageCmd()) }
-
 // newImageCmd builds `im2im image` with its info and convert subcommands.
 func newImageCmd() *cobra.Command {
-	cmd := &cobra.Command{
+	cmd := commandGroup(&cobra.Command{
 		Use:   "image",
 		Short: "Inspect and convert images (TIFF/OME-TIFF/ImageJ, NPY, PNG)",
-	}
+	})
 	cmd.AddCommand(&cobra.Command{
 		Use:   "info FILE",
 		Short: "Print an image's dims, shape, dtype, physical sizes, channel names, compression and pages as JSON",
-		Args:  cobra.ExactArgs(1),
+		Args:  exactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			img, err := imageio.Open(args[0])
 			if err != nil {
@@ -52,7 +50,7 @@ output (default: every axis of size > 1, in TCZYX order, plus YX). PNG needs a Y
 NPY files store no axis names (readers name them by rank: X, YX, ZYX, CZYX, TCZYX), so .npy
 output takes a TCZYX suffix: the default adds singleton axes as needed (a CYX result is written
 as C×1×Y×X), and a --dims that would read back mislabelled (ZCYX, CYX) is refused.`,
-		Args: cobra.ExactArgs(2),
+		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return convertImage(args[0], args[1], dims, t, c, z, compression)
 		},
@@ -117,7 +115,7 @@ func convertImage(in, out, dims string, t, c, z int, compression string) error {
 	switch strings.ToLower(compression) {
 	case "deflate", "zlib", "zstd", "none":
 	default:
-		return &exitError{code: 2, err: fmt.Errorf("--compression %q: want deflate, zstd or none", compression)}
+		return badf("--compression %q: want deflate, zstd or none", compression)
 	}
 	img, err := imageio.Open(in)
 	if err != nil {
@@ -136,7 +134,7 @@ func convertImage(in, out, dims string, t, c, z int, compression string) error {
 			continue
 		}
 		if p.v >= p.size {
-			return &exitError{code: 2, err: fmt.Errorf("--%s %d: %s has %d elements (0..%d)", p.name, p.v, in, p.size, p.size-1)}
+			return badf("--%s %d: %s has %d elements (0..%d)", p.name, p.v, in, p.size, p.size-1)
 		}
 		*p.span = imageio.At(p.v)
 	}
@@ -149,13 +147,13 @@ func convertImage(in, out, dims string, t, c, z int, compression string) error {
 	npy := strings.EqualFold(filepath.Ext(out), ".npy")
 	if sel.Dims != "" {
 		if err := checkConvertDims(in, sel.Dims, sizes); err != nil {
-			return &exitError{code: 2, err: err}
+			return badInput(err)
 		}
 		// NPY stores no axis names: readers name the axes by rank (X, YX,
 		// ZYX, CZYX, TCZYX), so any other order would read back mislabelled.
 		if want := npyDims(sel.Dims); npy && sel.Dims != want {
-			return &exitError{code: 2, err: fmt.Errorf("--dims %s: a .npy file stores no axis names and a %d-axis one reads back as %s; use --dims %s (the same axes in TCZYX order, singleton axes added where needed), or a .tif output, which keeps any order",
-				sel.Dims, len(sel.Dims), "TCZYX"[5-len(sel.Dims):], want)}
+			return badf("--dims %s: a .npy file stores no axis names and a %d-axis one reads back as %s; use --dims %s (the same axes in TCZYX order, singleton axes added where needed), or a .tif output, which keeps any order",
+				sel.Dims, len(sel.Dims), "TCZYX"[5-len(sel.Dims):], want)
 		}
 	} else {
 		for i, d := range "TCZYX" {

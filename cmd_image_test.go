@@ -206,9 +206,10 @@ func TestImageConvertNPYAxes(t *testing.T) {
 
 func TestImageCommandRegistered(t *testing.T) {
 	var out bytes.Buffer
-	rootCmd.SetOut(&out)
-	rootCmd.SetArgs([]string{"image", "info", filepath.Join(imageTestdata, "gray8.png")})
-	if err := rootCmd.Execute(); err != nil {
+	root := newRootCmd()
+	root.SetOut(&out)
+	root.SetArgs([]string{"image", "info", filepath.Join(imageTestdata, "gray8.png")})
+	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(out.String(), `"format": "png"`) {

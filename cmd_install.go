@@ -22,13 +22,14 @@ func goRunBuild(exe string) bool {
 	return false
 }
 
-func init() {
+// newInstallCmd builds `im2im install`, which writes the Jupyter kernelspec.
+func newInstallCmd() *cobra.Command {
 	var user, sysPrefix bool
 	var prefix string
 	cmd := &cobra.Command{
 		Use:   "install [--user | --sys-prefix | --prefix DIR]",
 		Short: `Install the Jupyter kernelspec "im2im" (kernel.json and logos) pointing at this binary`,
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			n := 0
 			for _, b := range []bool{user, sysPrefix, prefix != ""} {
@@ -37,7 +38,7 @@ func init() {
 				}
 			}
 			if n > 1 {
-				return &exitError{code: 2, err: fmt.Errorf("install: use only one of --user, --sys-prefix, --prefix")}
+				return badf("install: use only one of --user, --sys-prefix, --prefix")
 			}
 			exe, err := os.Executable()
 			if err != nil {
@@ -47,8 +48,8 @@ func init() {
 				return fmt.Errorf("install: %w", err)
 			}
 			if goRunBuild(exe) {
-				return &exitError{code: 2, err: fmt.Errorf("install: this binary (%s) is a temporary `go run` build, deleted when it exits; "+
-					"build one first: go build -o ~/go/bin/im2im . && ~/go/bin/im2im install --user", exe)}
+				return badf("install: this binary (%s) is a temporary `go run` build, deleted when it exits; "+
+					"build one first: go build -o ~/go/bin/im2im . && ~/go/bin/im2im install --user", exe)
 			}
 			dir, err := kernel.KernelsDir(prefix, sysPrefix)
 			if err != nil {
@@ -65,5 +66,5 @@ func init() {
 	cmd.Flags().BoolVar(&user, "user", false, "install for the current user (the default)")
 	cmd.Flags().BoolVar(&sysPrefix, "sys-prefix", false, "install into the Python environment's prefix (VIRTUAL_ENV, CONDA_PREFIX or python3's sys.prefix)")
 	cmd.Flags().StringVar(&prefix, "prefix", "", "install into DIR/share/jupyter/kernels")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"log"
 	"os"
 	"runtime/debug"
@@ -12,19 +11,20 @@ import (
 	"github.com/im2im/im2im/kernel"
 )
 
-func init() {
+// newKernelCmd builds `im2im kernel`, the process Jupyter starts.
+func newKernelCmd() *cobra.Command {
 	var connFile string
 	cmd := &cobra.Command{
 		Use:   "kernel --connection-file FILE",
 		Short: "Run the im2im Jupyter kernel (started by Jupyter through the installed kernelspec)",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if connFile == "" {
-				return &exitError{code: 2, err: fmt.Errorf("kernel: --connection-file is required")}
+				return badf("kernel: --connection-file is required")
 			}
 			info, err := kernel.ReadConnectionFile(connFile)
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return badInput(err)
 			}
 			kernel.Version = buildVersion()
 			logger := log.New(kernel.LogWriter(), "im2im kernel: ", log.LstdFlags)
@@ -39,7 +39,7 @@ func init() {
 		},
 	}
 	cmd.Flags().StringVar(&connFile, "connection-file", "", "Jupyter connection file (JSON with ports and key)")
-	rootCmd.AddCommand(cmd)
+	return cmd
 }
 
 // buildVersion is the module version of this binary (e.g. "(devel)").

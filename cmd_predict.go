@@ -1,7 +1,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 
 	"github.com/spf13/cobra"
@@ -9,6 +8,7 @@ import (
 	"github.com/im2im/im2im/stdlib/im2im"
 )
 
+// newPredictCmd builds `im2im predict` (its own parsing of dotted overrides).
 func newPredictCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "predict (--run DIR | -c CONFIG --checkpoint FILE) --input PATH --output DIR [--section.key=value ...]",
@@ -25,13 +25,13 @@ with --checkpoint FILE. Dotted overrides change the config, e.g. --model.predict
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := parseDotted(args, "config", "run", "checkpoint", "input", "output")
 			if err != nil {
-				return &exitError{code: 2, err: err}
+				return badInput(err)
 			}
 			if a.help {
 				return cmd.Help()
 			}
 			if a.named["input"] == "" || a.named["output"] == "" {
-				return &exitError{code: 2, err: errors.New("predict: --input PATH and --output DIR are required")}
+				return badf("predict: --input PATH and --output DIR are required")
 			}
 			c, err := loadCLIConfig(a)
 			if err != nil {
@@ -45,17 +45,11 @@ with --checkpoint FILE. Dotted overrides change the config, e.g. --model.predict
 			for _, f := range files {
 				fmt.Fprintln(cmd.OutOrStdout(), f)
 			}
-			var bad *im2im.ValidationError
-			if errors.As(err, &bad) {
-				return &exitError{code: 2, err: err}
-			}
 			if err != nil {
-				return err
+				return badIfInvalid(err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "predicted %d image(s) with %s\n", len(files), ckpt)
 			return nil
 		},
 	}
 }
-
-func init() { rootCmd.AddCommand(newPredictCmd()) }

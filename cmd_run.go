@@ -22,8 +22,6 @@ import (
 	"github.com/im2im/im2im/kernel/notebook"
 )
 
-func init() { rootCmd.AddCommand(newRunCmd()) }
-
 // runFlags are the options of `im2im run`.
 type runFlags struct {
 	output      string
@@ -65,7 +63,7 @@ out or was interrupted (the error is in the output notebook); 2 bad input (not a
 wrong nbformat, invalid JSON, unknown or ill-typed parameters) — nothing is written then.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
-				return &exitError{code: 2, err: fmt.Errorf("run: want one notebook, got %d arguments", len(args))}
+				return badf("run: want one notebook, got %d arguments", len(args))
 			}
 			return nil
 		},
@@ -84,51 +82,46 @@ wrong nbformat, invalid JSON, unknown or ill-typed parameters) — nothing is wr
 	return cmd
 }
 
-// bad is a bad-input error: exit code 2.
-func bad(format string, a ...any) error {
-	return &exitError{code: 2, err: fmt.Errorf(format, a...)}
-}
-
 // runNotebook implements `im2im run`.
 func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 	inAbs, err := filepath.Abs(in)
 	if err != nil {
-		return bad("run: %v", err)
+		return badf("run: %v", err)
 	}
 	b, err := os.ReadFile(inAbs)
 	if err != nil {
-		return bad("run: %v", err)
+		return badf("run: %v", err)
 	}
 	nb, err := notebook.Parse(b)
 	if err != nil {
-		return bad("%s: %v", in, err)
+		return badf("%s: %v", in, err)
 	}
 	var params []notebook.Param
 	for _, pf := range f.paramFiles {
 		yb, err := os.ReadFile(pf)
 		if err != nil {
-			return bad("run: parameters file: %v", err)
+			return badf("run: parameters file: %v", err)
 		}
 		ps, err := notebook.ParseYAML(yb, pf)
 		if err != nil {
-			return bad("run: parameters file %v", err)
+			return badf("run: parameters file %v", err)
 		}
 		params = append(params, ps...)
 	}
 	for _, a := range f.params {
 		p, err := notebook.ParseArg(a)
 		if err != nil {
-			return bad("run: %v", err)
+			return badf("run: %v", err)
 		}
 		params = append(params, p)
 	}
 	literals, err := notebook.Inject(nb, params)
 	if err != nil {
-		return bad("%s: %v", in, err)
+		return badf("%s: %v", in, err)
 	}
 	timeout, err := parseTimeout(f.timeout)
 	if err != nil {
-		return bad("run: --timeout: %v", err)
+		return badf("run: --timeout: %v", err)
 	}
 	out := f.output
 	if out == "" {
@@ -136,10 +129,10 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 	}
 	outAbs, err := filepath.Abs(out)
 	if err != nil {
-		return bad("run: -o: %v", err)
+		return badf("run: -o: %v", err)
 	}
 	if st, err := os.Stat(filepath.Dir(outAbs)); err != nil || !st.IsDir() {
-		return bad("run: -o %s: directory %s does not exist", out, filepath.Dir(outAbs))
+		return badf("run: -o %s: directory %s does not exist", out, filepath.Dir(outAbs))
 	}
 	cwd := f.cwd
 	if cwd == "" {
@@ -150,7 +143,7 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 		return fmt.Errorf("run: %w", err)
 	}
 	if err := os.Chdir(cwd); err != nil {
-		return bad("run: --cwd: %v", err)
+		return badf("run: --cwd: %v", err)
 	}
 	defer os.Chdir(prev)
 
@@ -187,16 +180,16 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 			// captured until it returns), so main's error line would be lost.
 			fmt.Fprintln(term, "im2im:", err)
 		}
-		return &exitError{code: 1, err: err}
+		return failed(err)
 	case err != nil:
-		return &exitError{code: 1, err: fmt.Errorf("run %s: %w", in, err)}
+		return failed(fmt.Errorf("run %s: %w", in, err))
 	}
-	failed := ""
+	failures := ""
 	if n := len(res.Failures); n > 0 {
-		failed = fmt.Sprintf(", %d failed (--allow-errors)", n)
+		failures = fmt.Sprintf(", %d failed (--allow-errors)", n)
 	}
 	fmt.Fprintf(term, "im2im run: %s: %s ran in %s%s; wrote %s\n", in, plural(res.Executed, "cell"),
-		res.Duration.Round(time.Millisecond), failed, out)
+		res.Duration.Round(time.Millisecond), failures, out)
 	return nil
 }
 

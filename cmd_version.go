@@ -11,16 +11,17 @@ import (
 	"github.com/im2im/im2im/ml/backend"
 )
 
-func init() {
-	rootCmd.AddCommand(&cobra.Command{
+// newVersionCmd builds `im2im version`.
+func newVersionCmd() *cobra.Command {
+	return &cobra.Command{
 		Use:   "version",
 		Short: "Print im2im, Go and GoMLX versions and which training backend would be used",
-		Args:  cobra.NoArgs,
+		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			writeVersion(cmd.OutOrStdout())
 			return nil
 		},
-	})
+	}
 }
 
 // writeVersion prints one "key: value" line per fact.

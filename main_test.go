@@ -9,9 +9,10 @@ import (
 func TestVersionCommand(t *testing.T) {
 	t.Setenv("GOMLX_BACKEND", "go")
 	var out bytes.Buffer
-	rootCmd.SetOut(&out)
-	rootCmd.SetArgs([]string{"version"})
-	if err := rootCmd.Execute(); err != nil {
+	root := newRootCmd()
+	root.SetOut(&out)
+	root.SetArgs([]string{"version"})
+	if err := root.Execute(); err != nil {
 		t.Fatal(err)
 	}
 	got := out.String()

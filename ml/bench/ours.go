@@ -1,0 +1,114 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"runtime"
+	"runtime/pprof"
+	"time"
+
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+	"github.com/gomlx/gomlx/pkg/ml/train"
+	"github.com/gomlx/gomlx/pkg/ml/train/losses"
+	"github.com/gomlx/gomlx/pkg/ml/train/optimizers"
+
+	_ "github.com/im2im/im2im/ml/backend" // registers the "im2im" pure-Go backend
+	"github.com/im2im/im2im/ml/backend/fast"
+	"github.com/im2im/im2im/ml/backend/kernels"
+)
+
+// DefaultBackend is the backend our side uses unless Options.Backend names another.
+const DefaultBackend = fast.Name
+
+// Ours trains ReferenceUNet (MSE, Adam 1e-3) on random data of the resolved
+// options o and spatial size, writes each step's time and loss to w, and returns
+// the timed steps' summary with the process CPU seconds per step.
+func Ours(w io.Writer, o Options, size []int) (Result, error) {
+	prev := runtime.GOMAXPROCS(o.Threads)
+	defer runtime.GOMAXPROCS(prev)
+	be, err := backends.NewWithConfig(o.Backend)
+	if err != nil {
+		return Result{}, fmt.Errorf("--backend %q: %w", o.Backend, err)
+	}
+	defer be.Finalize()
+	fmt.Fprintf(w, "ours: backend %s (%s), GEMM micro-kernel %s, GOMAXPROCS %d\n", be.String(), be.Name(), kernels.ActivePath(), o.Threads)
+	dims := append([]int{o.Batch, 1}, size...)
+	n := 1
+	for _, v := range dims {
+		n *= v
+	}
+	r := rand.New(rand.NewPCG(0, 1))
+	mk := func() *tensors.Tensor {
+		d := make([]float32, n)
+		for i := range d {
+			d[i] = float32(r.NormFloat64())
+		}
+		return tensors.FromFlatDataAndDimensions(d, dims...)
+	}
+	x, y := mk(), mk()
+	ctx := context.New()
+	ctx.SetParam(optimizers.ParamLearningRate, 1e-3)
+	trainer := train.NewTrainer(be, ctx, ReferenceUNet, losses.MeanSquaredError, optimizers.Adam().Done(), nil, nil)
+	var ts []float64
+	var cpu0 float64
+	for i := 0; i < o.Warmup+o.Steps; i++ {
+		if i == o.Warmup {
+			cpu0 = ProcessCPUSeconds()
+		}
+		if i == o.Warmup && o.MemProfile != "" {
+			runtime.MemProfileRate = 64 << 10
+		}
+		if i == o.Warmup && o.CPUProfile != "" {
+			pf, err := os.Create(o.CPUProfile)
+			if err != nil {
+				return Result{}, fmt.Errorf("--cpuprofile: %w", err)
+			}
+			if err := pprof.StartCPUProfile(pf); err != nil {
+				pf.Close()
+				return Result{}, fmt.Errorf("--cpuprofile: %w", err)
+			}
+			defer func() { pprof.StopCPUProfile(); pf.Close() }()
+		}
+		t0 := time.Now()
+		m, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y})
+		if err != nil {
+			return Result{}, fmt.Errorf("training step %d: %w", i, err)
+		}
+		loss := m[0].Value()
+		el := time.Since(t0).Seconds()
+		if i >= o.Warmup {
+			ts = append(ts, el)
+		}
+		fmt.Fprintf(w, "ours step %d: %.3fs loss=%v\n", i, el, loss)
+	}
+	if o.MemProfile != "" {
+		if err := writeHeapProfile(o.MemProfile); err != nil {
+			return Result{}, fmt.Errorf("--memprofile: %w", err)
+		}
+	}
+	res := Summarize(ts)
+	if cpu0 >= 0 {
+		if c := ProcessCPUSeconds(); c >= 0 {
+			res.CPUPerStep = (c - cpu0) / float64(o.Steps)
+		}
+	}
+	return res, nil
+}
+
+// writeHeapProfile writes the heap profile (allocations since MemProfileRate was set) to path.
+func writeHeapProfile(path string) error {
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	runtime.GC() // the profile reflects the state as of the last GC
+	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
