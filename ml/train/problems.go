@@ -13,8 +13,13 @@ type Problem struct {
 	Message string
 }
 
-// String renders the problem as "path: message".
-func (p Problem) String() string { return p.Path + ": " + p.Message }
+// String renders the problem as "path: message" (the message alone without a path).
+func (p Problem) String() string {
+	if p.Path == "" {
+		return p.Message
+	}
+	return p.Path + ": " + p.Message
+}
 
 // Problems lists every problem of a configuration; as an error it is a header
 // line and one indented line per problem. A nil or empty list means valid: use

@@ -1,14 +1,18 @@
 package im2im
 
-import (
-	"strings"
-)
-
 // Config is a whole experiment: data, model and trainer, as in one YAML file.
 type Config struct {
-	Data    Data    `yaml:"data"`
-	Model   FCN     `yaml:"model"`
+	Data Data `yaml:"data"`
+	// Model is FCN{...} (model.framework: fcn, the default) or another framework's
+	// declaration.
+	Model   Model   `yaml:"model"`
 	Trainer Trainer `yaml:"trainer"`
+}
+
+// fcn returns the model as an FCN declaration (the zero FCN for other frameworks).
+func (c Config) fcn() FCN {
+	m, _ := c.Model.(FCN)
+	return m
 }
 
 // Resolved returns the configuration with every default filled in: what a run
@@ -16,14 +20,17 @@ type Config struct {
 // nothing.
 func (c Config) Resolved() Config {
 	d, m, t := c.Data, c.Model, c.Trainer
+	if m == nil {
+		m = FCN{}
+	}
 	d.Category = orString(d.Category, "pair")
 	d.Input, d.Target = orString(d.Input, "IM"), orString(d.Target, "GT")
 	if d.Dims == 0 {
 		switch {
 		case len(d.Patch.Size) > 0:
 			d.Dims = len(d.Patch.Size)
-		case m.Net != nil && m.Net.dims() != 0:
-			d.Dims = m.Net.dims()
+		case m.netDims() != 0:
+			d.Dims = m.netDims()
 		default:
 			d.Dims = 2
 		}
@@ -49,62 +56,15 @@ func (c Config) Resolved() Config {
 		d.Store = t.Root + "/.store"
 	}
 
-	if m.Net == nil {
-		m.Net = UNet{}
-	}
-	m.Net = withNetDefaults(m.Net, d.Dims)
-	if m.Loss == nil {
-		if m.Net.outChannels() >= 2 {
-			m.Loss = DiceCE{}
-		} else {
-			m.Loss = MSE{}
-		}
-	}
-	seg := m.Loss.segmentation()
-	if d.Patch.PosFraction == 0 && seg {
+	m = m.resolved(d.Dims, d.Patch.Size)
+	if d.Patch.PosFraction == 0 && m.labels() {
 		d.Patch.PosFraction = 0.5
-	}
-	if len(m.Metrics) == 0 {
-		if seg {
-			m.Metrics = []string{"dice"}
-		} else {
-			m.Metrics = []string{"psnr"}
-		}
-	}
-	m.Metrics = append([]string(nil), m.Metrics...)
-	for i, n := range m.Metrics {
-		m.Metrics[i] = strings.ToLower(n)
-	}
-	o := &m.Optimizer
-	o.Kind = strings.ToLower(orString(o.Kind, "adamw"))
-	if o.Kind == "adamw" && o.WeightDecay == 0 {
-		o.WeightDecay = 1e-2
-	}
-	if o.Kind == "adam" || o.Kind == "adamw" {
-		o.Beta1, o.Beta2, o.Eps = orFloat(o.Beta1, 0.9), orFloat(o.Beta2, 0.999), orFloat(o.Eps, 1e-8)
-	}
-	s := &m.Schedule
-	s.Kind = strings.ToLower(orString(s.Kind, "constant"))
-	s.Gamma, s.Factor, s.Patience = orFloat(s.Gamma, 0.95), orFloat(s.Factor, 0.1), orInt(s.Patience, 2)
-	p := &m.Predict
-	p.Overlap, p.BatchSize, p.Threshold = orFloat(p.Overlap, 0.25), orInt(p.BatchSize, 4), orFloat(p.Threshold, 0.5)
-	p.ThresholdMethod = strings.ToLower(orString(p.ThresholdMethod, "fixed"))
-	p.DType = strings.ToLower(p.DType)
-	p.Channels = append([]int(nil), p.Channels...)
-	if p.Output == "" {
-		p.Output = "raw"
-		if seg {
-			p.Output = "labels"
-		}
-	}
-	if len(p.Window) == 0 {
-		p.Window = append([]int(nil), d.Patch.Size...)
 	}
 
 	t.Epochs, t.BatchSize, t.LR = orInt(t.Epochs, 10), orInt(t.BatchSize, 8), orFloat(t.LR, 1e-3)
 	t.ValEvery = orInt(t.ValEvery, 1)
-	if t.Monitor == "" {
-		t.Monitor = m.Metrics[0]
+	if t.Monitor == "" && len(m.metrics()) > 0 {
+		t.Monitor = m.metrics()[0]
 	}
 	if t.ImageEvery == 0 {
 		t.ImageEvery = max(1, t.Epochs/5)

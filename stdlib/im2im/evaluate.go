@@ -35,7 +35,9 @@ func Evaluate(c Config, checkpoint, path string) (*Evaluation, error) {
 // EvaluateContext is Evaluate with an explicit context.
 func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*Evaluation, error) {
 	r := c.Resolved()
-	r.Model.Predict.Output = "raw"
+	fcn := r.fcn()
+	fcn.Predict.Output = "raw"
+	r.Model = fcn
 	d, _, err := dataset.Open(dataset.Spec{Path: path, Category: dataset.Pair, Dims: r.Data.Dims, ValRatio: -1})
 	if err != nil {
 		return nil, err
@@ -44,7 +46,7 @@ func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*E
 	if len(subjects) == 0 {
 		return nil, fmt.Errorf("evaluate: no images in %s", path)
 	}
-	ev := &Evaluation{Names: append([]string(nil), r.Model.Metrics...)}
+	ev := &Evaluation{Names: append([]string(nil), r.Model.metrics()...)}
 	var m *framework.Model
 	var b backends.Backend
 	defer func() {

@@ -30,22 +30,22 @@ func TestGeneralizedDiceLosses(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !reflect.DeepEqual(c.Model.Loss, tc.want) {
-				t.Fatalf("decoded %#v, want %#v", c.Model.Loss, tc.want)
+			if !reflect.DeepEqual(c.Model.(FCN).Loss, tc.want) {
+				t.Fatalf("decoded %#v, want %#v", c.Model.(FCN).Loss, tc.want)
 			}
-			if got := c.Model.Loss.build(); !reflect.DeepEqual(got, tc.built) {
+			if got := c.Model.(FCN).Loss.build(); !reflect.DeepEqual(got, tc.built) {
 				t.Errorf("built %#v, want %#v", got, tc.built)
 			}
-			if !c.Model.Loss.segmentation() {
+			if !c.Model.(FCN).Loss.segmentation() {
 				t.Error("not a segmentation loss")
 			}
 			back, err := ParseConfig("back.yaml", c.YAML())
-			if err != nil || !reflect.DeepEqual(back.Model.Loss, tc.want) {
-				t.Errorf("round trip: %#v, %v", back.Model.Loss, err)
+			if err != nil || !reflect.DeepEqual(back.Model.(FCN).Loss, tc.want) {
+				t.Errorf("round trip: %#v, %v", back.Model.(FCN).Loss, err)
 			}
 			// Only a loss that takes voxel weights accepts a cost map.
 			v := tinySeg(t.TempDir(), "/tmp")
-			v.Model.Loss, v.Data.CostMap = tc.want, "CM"
+			withFCN(&v, func(m *FCN) { m.Loss, v.Data.CostMap = tc.want, "CM" })
 			err = v.Validate()
 			if tc.weighted != (err == nil) {
 				t.Errorf("cost map with %s: %v", tc.want.Kind(), err)
@@ -55,7 +55,7 @@ func TestGeneralizedDiceLosses(t *testing.T) {
 			}
 			// It trains through the framework: finite losses.
 			r := tinySeg(synthDir(t, synth.Semantic, 4), t.TempDir())
-			r.Model.Loss, r.Trainer.Epochs = tc.want, 1
+			withFCN(&r, func(m *FCN) { m.Loss, r.Trainer.Epochs = tc.want, 1 })
 			run, err := TrainConfig(r)
 			if err != nil {
 				t.Fatal(err)

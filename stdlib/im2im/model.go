@@ -1,5 +1,12 @@
 package im2im
 
+import (
+	"strings"
+
+	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/train"
+)
+
 // FCN declares a fully-convolutional model (mmv_im2im's FCN framework): network,
 // loss, validation metrics, optimizer, learning-rate schedule and how it predicts
 // whole images. Zero values mean the defaults in brackets.
@@ -19,8 +26,96 @@ type FCN struct {
 	Predict Prediction `yaml:"predict"`
 }
 
-// Model is the same declaration as FCN (the only framework so far).
-type Model = FCN
+// Model is a model declaration: one value per framework (model.framework in
+// YAML). FCN is the first; pix2pix, CycleGAN, EmbedSeg and ProbUnet follow the
+// same pattern: a struct in the cell, accepted by Train.
+type Model interface {
+	// Framework is the model's category: fcn (more to come).
+	Framework() string
+	// netDims is the spatial rank the net declares (0: not declared).
+	netDims() int
+	// resolved fills the defaults for data of dims spatial axes cut in patches of
+	// patch.
+	resolved(dims int, patch []int) Model
+	// labels says whether training targets are class labels (segmentation).
+	labels() bool
+	// metrics lists the validation metrics (the first is the default monitor).
+	metrics() []string
+	// problems lists the model section's problems of the resolved config r
+	// (declared is the config as given, before defaults).
+	problems(r, declared Config) Problems
+	// engine builds the ml/framework declaration of the resolved config r,
+	// checkpointing into dir ("": the default run folder).
+	engine(r Config, dir string, progress func(train.Progress)) (framework.Framework, error)
+}
+
+// frameworks are the model declarations by model.framework name.
+var frameworks = map[string]Model{"fcn": FCN{}}
+
+// Framework implements Model.
+func (FCN) Framework() string { return "fcn" }
+
+func (m FCN) netDims() int {
+	if m.Net == nil {
+		return 0
+	}
+	return m.Net.config().Dims
+}
+
+func (m FCN) labels() bool { return m.Loss != nil && m.Loss.segmentation() }
+
+func (m FCN) metrics() []string { return m.Metrics }
+
+// resolved implements Model: FCN's defaults.
+func (m FCN) resolved(dims int, patch []int) Model {
+	if m.Net == nil {
+		m.Net = UNet{}
+	}
+	m.Net = m.Net.withDefaults(dims)
+	if m.Loss == nil {
+		if m.Net.config().OutChannels >= 2 {
+			m.Loss = DiceCE{}
+		} else {
+			m.Loss = MSE{}
+		}
+	}
+	seg := m.Loss.segmentation()
+	if len(m.Metrics) == 0 {
+		if seg {
+			m.Metrics = []string{"dice"}
+		} else {
+			m.Metrics = []string{"psnr"}
+		}
+	}
+	m.Metrics = append([]string(nil), m.Metrics...)
+	for i, n := range m.Metrics {
+		m.Metrics[i] = strings.ToLower(n)
+	}
+	o := &m.Optimizer
+	o.Kind = strings.ToLower(orString(o.Kind, "adamw"))
+	if o.Kind == "adamw" && o.WeightDecay == 0 {
+		o.WeightDecay = 1e-2
+	}
+	if o.Kind == "adam" || o.Kind == "adamw" {
+		o.Beta1, o.Beta2, o.Eps = orFloat(o.Beta1, 0.9), orFloat(o.Beta2, 0.999), orFloat(o.Eps, 1e-8)
+	}
+	s := &m.Schedule
+	s.Kind = strings.ToLower(orString(s.Kind, "constant"))
+	s.Gamma, s.Factor, s.Patience = orFloat(s.Gamma, 0.95), orFloat(s.Factor, 0.1), orInt(s.Patience, 2)
+	p := &m.Predict
+	p.Overlap, p.BatchSize, p.Threshold = orFloat(p.Overlap, 0.25), orInt(p.BatchSize, 4), orFloat(p.Threshold, 0.5)
+	p.ThresholdMethod = strings.ToLower(orString(p.ThresholdMethod, "fixed"))
+	p.DType = strings.ToLower(p.DType)
+	p.Channels = append([]int(nil), p.Channels...)
+	if p.Output == "" {
+		p.Output = "raw"
+		if seg {
+			p.Output = "labels"
+		}
+	}
+	p.Window = append([]int(nil), framework.Window(p.Window, patch)...)
+	return m
+}
 
 // Optimizer configures the weight update.
 type Optimizer struct {
@@ -56,7 +151,7 @@ type Schedule struct {
 
 // Prediction configures prediction of whole images in sliding windows.
 type Prediction struct {
-	// Window per spatial axis. [the training patch size]
+	// Window per spatial axis. [the training patch size: framework.Window]
 	Window []int `yaml:"window"`
 	// Overlap of neighbouring windows, in [0, 1). [0.25]
 	Overlap float64 `yaml:"overlap"`

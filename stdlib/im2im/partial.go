@@ -17,24 +17,6 @@ func (p Partial) resolved() Partial {
 	return p
 }
 
-// partialProblems checks data.partial; each problem starts with its path.
-func partialProblems(p Partial) []string {
-	var errs []string
-	if p.Fraction < 0 || p.Fraction > 1 {
-		errs = append(errs, fmt.Sprintf("data.partial.fraction: must be in (0, 1] (0: off), got %v", p.Fraction))
-	}
-	if p.Replace < 0 || p.Replace > 1 {
-		errs = append(errs, fmt.Sprintf("data.partial.replace: must be in (0, 1] (0: the default 1), got %v", p.Replace))
-	}
-	if p.Every < 0 {
-		errs = append(errs, fmt.Sprintf("data.partial.every: must not be negative (0: the default 5), got %d", p.Every))
-	}
-	if p.Fraction == 0 && (p.Replace != 0 || p.Every != 0) {
-		errs = append(errs, "data.partial.fraction: missing: data.partial.replace and data.partial.every need a fraction in (0, 1]")
-	}
-	return errs
-}
-
 // trainLoader returns the training loader of a prepared pipeline: over the
 // whole store, or over a SmartCache (returned too) when data.partial is set.
 func trainLoader(p *pipeline, r Config) (*loader.Loader, *loader.SmartCache, error) {

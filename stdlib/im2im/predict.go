@@ -16,19 +16,6 @@ import (
 	"github.com/im2im/im2im/stdlib/display"
 )
 
-// imageExts are the file name endings Predict treats as images.
-var imageExts = []string{".ome.tiff", ".ome.tif", ".tiff", ".tif", ".npy", ".png"}
-
-func imageStem(name string) (string, bool) {
-	lower := strings.ToLower(name)
-	for _, e := range imageExts {
-		if strings.HasSuffix(lower, e) {
-			return name[:len(name)-len(e)], true
-		}
-	}
-	return name, false
-}
-
 // predictInputs lists the images to predict: input itself when it is a file;
 // in a folder the files tagged _<role> (X_IM.tiff) when there are any, else every
 // image file not already a prediction.
@@ -46,7 +33,7 @@ func predictInputs(input, role string) ([]string, error) {
 	}
 	var tagged, all []string
 	for _, e := range entries {
-		stem, ok := imageStem(e.Name())
+		stem, ok := imageio.Stem(e.Name())
 		if e.IsDir() || !ok || strings.HasSuffix(stem, "_pred") {
 			continue
 		}
@@ -73,7 +60,7 @@ func loadModel(r Config, checkpoint string, inChannels int) (*framework.Model, b
 	if err != nil {
 		return nil, nil, err
 	}
-	f, err := toFramework(r, nil)
+	f, err := r.Model.engine(r, "", nil)
 	if err != nil {
 		b.Finalize()
 		return nil, nil, err
@@ -83,7 +70,7 @@ func loadModel(r Config, checkpoint string, inChannels int) (*framework.Model, b
 		b.Finalize()
 		return nil, nil, err
 	}
-	example := append([]int{1, inChannels}, r.Model.Predict.Window...)
+	example := append([]int{1, inChannels}, r.fcn().Predict.Window...)
 	if err := m.Load(checkpoint, example); err != nil {
 		b.Finalize()
 		return nil, nil, err
@@ -210,10 +197,10 @@ func predictDType(m FCN) (infer.DType, error) {
 // maxLabel is the largest label a net's labels output holds: 1 for one channel
 // (foreground), else the last class.
 func maxLabel(n Net) int {
-	if n == nil || n.outChannels() <= 1 {
+	if n == nil || n.config().OutChannels <= 1 {
 		return 1
 	}
-	return n.outChannels() - 1
+	return n.config().OutChannels - 1
 }
 
 // writePrediction writes a [T, C, Z, Y, X] prediction as OME-TIFF of the given
@@ -263,12 +250,12 @@ func Predict(c Config, checkpoint, input, outDir string) ([]string, error) {
 // PredictContext is Predict with an explicit context.
 func PredictContext(ctx context.Context, c Config, checkpoint, input, outDir string) ([]string, error) {
 	r := c.Resolved()
-	dt, err := predictDType(r.Model)
-	if err == nil {
-		err = checkPredictDType(r.Model, dt)
-	}
+	dt, err := predictDType(r.fcn())
 	if err != nil {
-		return nil, &ValidationError{Problems: []string{err.Error()}}
+		return nil, &ValidationError{Problems: Problems{{Message: err.Error()}}}
+	}
+	if ps := checkPredictDType(r.fcn(), dt); len(ps) > 0 {
+		return nil, &ValidationError{Problems: ps}
 	}
 	files, err := predictInputs(input, r.Data.Input)
 	if err != nil {
@@ -284,7 +271,7 @@ func PredictContext(ctx context.Context, c Config, checkpoint, input, outDir str
 			b.Finalize()
 		}
 	}()
-	modelIn := r.Model.Net.inChannels() // 0: not declared, known once loaded
+	modelIn := r.fcn().Net.config().InChannels // 0: not declared, known once loaded
 	var written []string
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
@@ -294,15 +281,15 @@ func PredictContext(ctx context.Context, c Config, checkpoint, input, outDir str
 		if err != nil {
 			return written, fmt.Errorf("predict %s: %w", f, err)
 		}
-		chans, err := predictChannels(r.Model.Predict, shape[1])
+		chans, err := predictChannels(r.fcn().Predict, shape[1])
 		if err != nil {
 			return written, fmt.Errorf("predict %s: %w", f, err)
 		}
 		if modelIn > 0 && len(chans) != modelIn {
 			return written, fmt.Errorf("predict %s: %s, but the net takes %d input channel(s): select them with model.predict.channels",
-				f, describeChannels(r.Model.Predict, chans), modelIn)
+				f, describeChannels(r.fcn().Predict, chans), modelIn)
 		}
-		stem, _ := imageStem(filepath.Base(f))
+		stem, _ := imageio.Stem(filepath.Base(f))
 		in, inShape, err := preprocessTCZYX(r.Data, stem, x, shape, chans)
 		if err != nil {
 			return written, fmt.Errorf("predict %s: %w", f, err)
@@ -310,7 +297,7 @@ func PredictContext(ctx context.Context, c Config, checkpoint, input, outDir str
 		if m == nil {
 			if m, b, err = loadModel(r, checkpoint, inShape[1]); err != nil {
 				return written, fmt.Errorf("predict %s: %s do not fit the net of %s (if it takes another number of input channels, select them with model.predict.channels): %w",
-					f, describeChannels(r.Model.Predict, chans), checkpoint, err)
+					f, describeChannels(r.fcn().Predict, chans), checkpoint, err)
 			}
 			modelIn = inShape[1]
 		}

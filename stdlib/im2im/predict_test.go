@@ -133,14 +133,14 @@ func testPredictChannels(t *testing.T, run *Run, data string) {
 	want, _, _ := predictOne(t, run.Config, run.Checkpoint(), single)
 
 	c := run.Config
-	c.Model.Predict.Channels = []int{1}
+	withFCN(&c, func(m *FCN) { m.Predict.Channels = []int{1} })
 	got, shape, _ := predictOne(t, c, run.Checkpoint(), multi)
 	if shape != [5]int{1, 1, 1, 48, 48} || fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("channels [1] of the 3-channel image: shape %v, labels differ from the 1-channel image's: %v", shape, fmt.Sprint(got) != fmt.Sprint(want))
 	}
 
 	declared := run.Config
-	declared.Model.Net = withInChannels(t, declared.Model.Net, 1)
+	withFCN(&declared, func(m *FCN) { m.Net = withInChannels(t, m.Net, 1) })
 	for _, tc := range []struct {
 		name string
 		c    Config
@@ -165,7 +165,7 @@ func testPredictChannels(t *testing.T, run *Run, data string) {
 }
 
 func withChannels(c Config, ch ...int) Config {
-	c.Model.Predict.Channels = ch
+	withFCN(&c, func(m *FCN) { m.Predict.Channels = ch })
 	return c
 }
 
@@ -194,7 +194,7 @@ func testPredictDType(t *testing.T, run *Run, data string) {
 	} {
 		t.Run(tc.output+"/"+tc.dtype, func(t *testing.T) {
 			c := run.Config
-			c.Model.Predict.Output, c.Model.Predict.DType = tc.output, tc.dtype
+			withFCN(&c, func(m *FCN) { m.Predict.Output, m.Predict.DType = tc.output, tc.dtype })
 			got, shape, dt := predictOne(t, c, run.Checkpoint(), in)
 			if dt != tc.want {
 				t.Errorf("written as %v, want %v", dt, tc.want)
@@ -222,7 +222,7 @@ func testPredictDType(t *testing.T, run *Run, data string) {
 		{"labels", "int8", `model.predict.dtype: want float32, uint8 or uint16, got "int8"`},
 	} {
 		c := run.Config
-		c.Model.Predict.Output, c.Model.Predict.DType = tc.output, tc.dtype
+		withFCN(&c, func(m *FCN) { m.Predict.Output, m.Predict.DType = tc.output, tc.dtype })
 		if _, err := Predict(c, run.Checkpoint(), in, t.TempDir()); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%s as %s: predict error %v, want %q", tc.output, tc.dtype, err, tc.want)
 		}
@@ -239,15 +239,15 @@ func TestPredictConfigChecks(t *testing.T) {
 		edit func(*Config)
 		want string
 	}{
-		{"negative channel", func(c *Config) { c.Model.Predict.Channels = []int{-1} }, "model.predict.channels[0]: must not be negative, got -1"},
-		{"repeated channel", func(c *Config) { c.Model.Predict.Channels = []int{0, 0} }, "model.predict.channels[1]: channel 0 is selected twice"},
+		{"negative channel", func(c *Config) { withFCN(c, func(m *FCN) { m.Predict.Channels = []int{-1} }) }, "model.predict.channels[0]: must not be negative, got -1"},
+		{"repeated channel", func(c *Config) { withFCN(c, func(m *FCN) { m.Predict.Channels = []int{0, 0} }) }, "model.predict.channels[1]: channel 0 is selected twice"},
 		{"channels vs in_channels", func(c *Config) {
-			c.Model.Predict.Channels = []int{0, 2}
-			c.Model.Net = UNet{Features: []int{4, 8}, OutChannels: 2, InChannels: 1}
+			withFCN(c, func(m *FCN) { m.Predict.Channels = []int{0, 2} })
+			withFCN(c, func(m *FCN) { m.Net = UNet{Features: []int{4, 8}, OutChannels: 2, InChannels: 1} })
 		}, "model.predict.channels: selects 2 channel(s) [0 2] but model.net.in_channels is 1"},
 		{"uint8 labels of 300 classes", func(c *Config) {
-			c.Model.Net = UNet{Features: []int{4, 8}, OutChannels: 300}
-			c.Model.Predict.DType = "uint8"
+			withFCN(c, func(m *FCN) { m.Net = UNet{Features: []int{4, 8}, OutChannels: 300} })
+			withFCN(c, func(m *FCN) { m.Predict.DType = "uint8" })
 		}, "model.predict.dtype: uint8 holds labels up to 255, but the net's 300 output channels give labels up to 299"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -264,8 +264,8 @@ func TestPredictConfigChecks(t *testing.T) {
 		want string
 	}{{1, "uint8"}, {2, "uint8"}, {256, "uint8"}, {257, "uint16"}} {
 		c := tinySeg(data, t.TempDir())
-		c.Model.Net = UNet{Features: []int{4, 8}, OutChannels: tc.out}
-		dt, err := predictDType(c.Resolved().Model)
+		withFCN(&c, func(m *FCN) { m.Net = UNet{Features: []int{4, 8}, OutChannels: tc.out} })
+		dt, err := predictDType(c.Resolved().fcn())
 		if err != nil || dt.String() != tc.want {
 			t.Errorf("%d output channels: dtype %v (%v), want %s", tc.out, dt, err, tc.want)
 		}

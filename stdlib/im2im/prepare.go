@@ -3,6 +3,7 @@ package im2im
 import (
 	"context"
 
+	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/data/loader"
 	"github.com/im2im/im2im/data/transform"
@@ -74,23 +75,23 @@ type pipeline struct {
 	det, val transform.Chain
 }
 
-// preparePipeline checks the first subject against the declaration, then
-// discovers, checks and stores the data of the resolved config r.
+// preparePipeline discovers the data of the resolved config r, checks the first
+// subject against the declaration, then checks and stores the rest.
 func preparePipeline(ctx context.Context, r Config, o PrepareOptions) (*pipeline, error) {
 	d := r.Data
-	det, random, valChain, err := chains(d, r.Model.Loss.segmentation())
+	det, random, valChain, err := chains(d, r.Model.labels())
 	if err != nil {
 		return nil, err
 	}
 	spec := dataset.Spec{Path: d.Path, Train: d.Train, Val: d.Val, Category: dataset.Category(d.Category),
 		Dims: d.Dims, ValRatio: d.ValRatio, Seed: uint64(r.Trainer.Seed)}
-	if err := checkFirstSubject(r, spec, det); err != nil {
-		return nil, err
-	}
 	p, err := loader.Prepare(ctx, loader.PipelineConfig{
 		Spec:  spec,
 		Chain: append(det[:len(det):len(det)], random...), StoreDir: d.Store, Workers: d.Workers,
 		Compress: o.Compress, Collect: o.Collect, Progress: o.Progress,
+		// The first subject is compared with the declaration before the store is
+		// built, so that a data-vs-model mismatch is reported at once.
+		CheckFirst: func(s *array.Sample) error { return checkData(r, s) },
 	})
 	if err != nil {
 		return nil, err

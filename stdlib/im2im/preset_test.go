@@ -28,7 +28,7 @@ trainer: {save_every_steps: 7}
 	if err := c.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	f, err := toFramework(c.Resolved(), nil)
+	f, err := c.Resolved().fcn().fcnEngine(c.Resolved(), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -44,16 +44,16 @@ trainer: {save_every_steps: 7}
 		t.Errorf("optimizer %+v, save every %d", o, f.Trainer.SaveEverySteps)
 	}
 	// Defaults are stated in the resolved config; UNet takes axis strides too.
-	c.Model.Optimizer = Optimizer{}
-	c.Model.Net = UNet{Features: []int{4, 8}, AxisStrides: [][]int{{1, 2, 2}}}
+	withFCN(&c, func(m *FCN) { m.Optimizer = Optimizer{} })
+	withFCN(&c, func(m *FCN) { m.Net = UNet{Features: []int{4, 8}, AxisStrides: [][]int{{1, 2, 2}}} })
 	r := c.Resolved()
-	if o := r.Model.Optimizer; o.Kind != "adamw" || o.Beta1 != 0.9 || o.Beta2 != 0.999 || o.Eps != 1e-8 {
+	if o := r.Model.(FCN).Optimizer; o.Kind != "adamw" || o.Beta1 != 0.9 || o.Beta2 != 0.999 || o.Eps != 1e-8 {
 		t.Errorf("resolved optimizer %+v", o)
 	}
-	if u := r.Model.Net.(UNet); len(u.Strides) != 0 {
+	if u := r.Model.(FCN).Net.(UNet); len(u.Strides) != 0 {
 		t.Errorf("strides %v filled in beside axis_strides", u.Strides)
 	}
-	if f, _ := toFramework(r, nil); fmt.Sprint(f.Net.(nets.UNet).AxisStrides) != "[[1 2 2]]" {
+	if f, _ := r.fcn().fcnEngine(r, "", nil); fmt.Sprint(f.Net.(nets.UNet).AxisStrides) != "[[1 2 2]]" {
 		t.Errorf("unet axis strides not passed: %#v", f.Net)
 	}
 	y := r.YAML()
@@ -72,7 +72,7 @@ func TestEngineFieldsValidation(t *testing.T) {
 		{"beta1", `model: {optimizer: {kind: adam, beta1: 1.5}}`, "model.optimizer.beta1: must be in [0, 1), got 1.5"},
 		{"eps", `model: {optimizer: {eps: -1}}`, "model.optimizer.eps: must be positive, got -1"},
 		{"save_every_steps", `trainer: {save_every_steps: -2}`, "trainer.save_every_steps: must not be negative, got -2"},
-		{"deep_supervision", `model: {net: {kind: dyn_unet, features: [4, 8, 16], deep_supervision: 2}}`, "dynunet.deep_supervision: want 0..1"},
+		{"deep_supervision", `model: {net: {kind: dyn_unet, features: [4, 8, 16], deep_supervision: 2}}`, "model.net.deep_supervision: want 0..1"},
 		{"axis_strides levels", `model: {net: {kind: unet, features: [4, 8, 16], axis_strides: [[1, 2, 2]]}}`, "axis_strides: want 2 levels"},
 		{"axis_strides and strides", `model: {net: {kind: attention_unet, features: [4, 8], strides: [2], axis_strides: [[1, 2, 2]]}}`, "set either strides or axis_strides, not both"},
 		{"deep supervision with a cost map", `data: {cost_map: CM}
@@ -106,9 +106,9 @@ func TestPresetSemanticSeg3DTrains(t *testing.T) {
 		t.Fatal(err)
 	}
 	c.Data.Path, c.Data.Patch.Size, c.Data.Patch.PerImage, c.Data.ValRatio = dir, []int{8, 16, 16}, 2, 0.34
-	u := c.Model.Net.(DynUNet)
+	u := c.Model.(FCN).Net.(DynUNet)
 	u.Features, u.DeepSupervision = []int{4, 8, 8, 8}, 1
-	c.Model.Net = u
+	withFCN(&c, func(m *FCN) { m.Net = u })
 	c.Trainer.Epochs, c.Trainer.BatchSize, c.Trainer.SaveEverySteps = 2, 2, 1
 	c.Trainer.Root, c.Trainer.Name, c.Trainer.Backend, c.Trainer.Quiet, c.Trainer.Seed = t.TempDir(), "p3d", "im2im-fast", true, 4
 	run, err := TrainConfig(c)

@@ -76,9 +76,6 @@ func (r *Run) writeMeta() error {
 	return os.WriteFile(filepath.Join(r.Dir, "run.yaml"), []byte(b.String()), 0o644)
 }
 
-// metricNames returns the validation keys seen in the history, sorted, "loss" first.
-func (r *Run) metricNames() []string { return metricNames(r.Result.History) }
-
 // metricNames lists the validation values of history: loss first, then the
 // metrics sorted.
 func metricNames(history []train.EpochRecord) []string {

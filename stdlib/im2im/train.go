@@ -3,15 +3,12 @@ package im2im
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"time"
 
 	"github.com/im2im/im2im/data/array"
-	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/data/loader"
-	"github.com/im2im/im2im/data/transform"
 	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/train"
 	"github.com/im2im/im2im/stdlib/display"
@@ -23,7 +20,7 @@ import (
 // (trainer.root/trainer.name) holds config.yaml (the resolved configuration, re-runnable
 // as is), run.yaml (seed, versions, backend), metrics.csv and checkpoints/. In a
 // cell, training stops when the cell is interrupted.
-func Train(data Data, model FCN, trainer Trainer) (*Run, error) {
+func Train(data Data, model Model, trainer Trainer) (*Run, error) {
 	return TrainConfig(Config{Data: data, Model: model, Trainer: trainer})
 }
 
@@ -44,11 +41,8 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		return nil, err
 	}
 	defer p.Close()
-	first, err := p.Train.Sample(0)
+	first, err := p.Train.Sample(0) // checked against the declaration by preparePipeline
 	if err != nil {
-		return nil, err
-	}
-	if err := checkData(r, first); err != nil {
 		return nil, err
 	}
 
@@ -104,11 +98,10 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 
 	live := newLive(run, !r.Trainer.Quiet)
 	live.hasVal = valDS != nil
-	f, err := toFramework(r, live.progress)
+	f, err := r.Model.engine(r, filepath.Join(run.Dir, "checkpoints"), live.progress)
 	if err != nil {
 		return nil, err
 	}
-	f.Trainer.Dir = filepath.Join(run.Dir, "checkpoints")
 	m, err := framework.New(b, f)
 	if err != nil {
 		return nil, err
@@ -135,73 +128,53 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	return run, nil
 }
 
-// checkFirstSubject loads the first training subject straight from its files,
-// runs the cached chain det on it and compares it with the declaration, so that a
-// data-vs-model mismatch is reported before the patch store is built. Problems
-// of discovery or loading are left to loader.Prepare, which reports them all.
-func checkFirstSubject(r Config, spec dataset.Spec, det transform.Chain) error {
-	ds, err := dataset.Discover(spec)
-	if err != nil || len(ds.Train) == 0 {
-		return nil
-	}
-	s, err := dataset.Load(ds.Train[0], spec.Dims)
-	if err != nil {
-		return nil
-	}
-	out, err := det.Apply(s, rand.New(rand.NewPCG(0, 0)))
-	if err != nil || len(out) != 1 {
-		return nil
-	}
-	return checkData(r, out[0])
-}
-
 // checkData compares the first training sample with the declaration.
 func checkData(r Config, s *array.Sample) error {
-	var errs []string
-	d := r.Data
+	var ps Problems
+	d, net, seg := r.Data, r.fcn().Net.config(), r.Model.labels()
 	in, ok := s.Arrays[d.Input]
 	if !ok {
-		errs = append(errs, fmt.Sprintf("data.input: sample %s has no %q image (has %v)", s.ID, d.Input, s.Keys()))
+		ps.Add("data.input", "sample %s has no %q image (has %v)", s.ID, d.Input, s.Keys())
 	}
 	gt, ok := s.Arrays[d.Target]
 	if !ok {
-		errs = append(errs, fmt.Sprintf("data.target: sample %s has no %q image (has %v)", s.ID, d.Target, s.Keys()))
+		ps.Add("data.target", "sample %s has no %q image (has %v)", s.ID, d.Target, s.Keys())
 	}
 	if d.CostMap != "" {
 		if _, ok := s.Arrays[d.CostMap]; !ok {
-			errs = append(errs, fmt.Sprintf("data.cost_map: sample %s has no %q image (has %v)", s.ID, d.CostMap, s.Keys()))
+			ps.Add("data.cost_map", "sample %s has no %q image (has %v)", s.ID, d.CostMap, s.Keys())
 		}
 	}
 	if in != nil {
-		if c := r.Model.Net.inChannels(); c > 0 && in.Shape[0] != c {
-			errs = append(errs, fmt.Sprintf("model.net.in_channels: %d but the %s images of %s have %d channels", c, d.Input, s.ID, in.Shape[0]))
+		if c := net.InChannels; c > 0 && in.Shape[0] != c {
+			ps.Add("model.net.in_channels", "%d but the %s images of %s have %d channels", c, d.Input, s.ID, in.Shape[0])
 		}
 		sp := in.Shape[1:]
 		for i := range sp {
 			if i < len(d.Patch.Size) && d.Patch.Size[i] > sp[i] {
-				errs = append(errs, fmt.Sprintf("data.patch.size[%d]: %d is larger than image %s (%v)", i, d.Patch.Size[i], s.ID, sp))
+				ps.Add(fmt.Sprintf("data.patch.size[%d]", i), "%d is larger than image %s (%v)", d.Patch.Size[i], s.ID, sp)
 			}
 		}
 	}
 	if gt != nil {
-		out := r.Model.Net.outChannels()
-		if r.Model.Loss.segmentation() {
+		out := net.OutChannels
+		if seg {
 			if gt.Shape[0] != 1 {
-				errs = append(errs, fmt.Sprintf("data.target: segmentation targets must have 1 channel of labels, %s has %d", s.ID, gt.Shape[0]))
+				ps.Add("data.target", "segmentation targets must have 1 channel of labels, %s has %d", s.ID, gt.Shape[0])
 			}
 			maxLabel := float32(0)
 			for _, v := range gt.Data {
 				maxLabel = max(maxLabel, v)
 			}
 			if classes := max(out, 2); int(maxLabel) >= classes {
-				errs = append(errs, fmt.Sprintf("model.net.out_channels: %d classes but target %s has label %v", out, s.ID, maxLabel))
+				ps.Add("model.net.out_channels", "%d classes but target %s has label %v", out, s.ID, maxLabel)
 			}
 		} else if gt.Shape[0] != out {
-			errs = append(errs, fmt.Sprintf("model.net.out_channels: %d but the %s images of %s have %d channels", out, d.Target, s.ID, gt.Shape[0]))
+			ps.Add("model.net.out_channels", "%d but the %s images of %s have %d channels", out, d.Target, s.ID, gt.Shape[0])
 		}
 	}
-	if len(errs) > 0 {
-		return &ValidationError{Problems: errs}
+	if len(ps) > 0 {
+		return &ValidationError{Problems: ps}
 	}
 	return nil
 }

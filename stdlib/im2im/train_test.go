@@ -195,7 +195,7 @@ func TestTrain3DAndResume(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := run.Config.Model.Net.(UNet).Dims; got != 3 {
+	if got := run.Config.Model.(FCN).Net.(UNet).Dims; got != 3 {
 		t.Errorf("net dims %d, want 3 from the patch size", got)
 	}
 	if n := len(run.StepLosses()); n != 3 {
@@ -217,4 +217,11 @@ func TestTrain3DAndResume(t *testing.T) {
 			t.Errorf("resumed history differs at step %d", i)
 		}
 	}
+}
+
+// withFCN edits the FCN declaration of c in place.
+func withFCN(c *Config, edit func(m *FCN)) {
+	m, _ := c.Model.(FCN)
+	edit(&m)
+	c.Model = m
 }

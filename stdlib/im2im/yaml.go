@@ -15,6 +15,7 @@ import (
 
 // kinds maps the YAML kind of each interface field's implementations.
 var kinds = map[reflect.Type]map[string]reflect.Type{
+	reflect.TypeOf((*Model)(nil)).Elem(): frameworkTypes(),
 	reflect.TypeOf((*Net)(nil)).Elem(): {
 		"unet": reflect.TypeOf(UNet{}), "attention_unet": reflect.TypeOf(AttentionUNet{}), "dyn_unet": reflect.TypeOf(DynUNet{}),
 	},
@@ -23,6 +24,30 @@ var kinds = map[reflect.Type]map[string]reflect.Type{
 		"focal": reflect.TypeOf(Focal{}), "mse": reflect.TypeOf(MSE{}), "l1": reflect.TypeOf(L1{}), "huber": reflect.TypeOf(Huber{}),
 		"generalized_dice": reflect.TypeOf(GeneralizedDice{}), "gdl_focal": reflect.TypeOf(GDLFocal{}),
 	},
+}
+
+// discriminators name the key that selects an interface field's implementation
+// and its default when the key is absent (nets and losses: kind, required;
+// models: framework, default fcn).
+var discriminators = map[reflect.Type][2]string{
+	reflect.TypeOf((*Model)(nil)).Elem(): {"framework", "fcn"},
+}
+
+// discriminator returns the selecting key of interface type t and its default.
+func discriminator(t reflect.Type) (key, def string) {
+	if d, ok := discriminators[t]; ok {
+		return d[0], d[1]
+	}
+	return "kind", ""
+}
+
+// frameworkTypes maps model.framework names to their declaration types.
+func frameworkTypes() map[string]reflect.Type {
+	out := map[string]reflect.Type{}
+	for name, m := range frameworks {
+		out[name] = reflect.TypeOf(m)
+	}
+	return out
 }
 
 // YAML renders the configuration as YAML (snake_case keys; networks and losses
@@ -60,6 +85,9 @@ func encodeValue(v reflect.Value) *yaml.Node {
 			if k, ok := e.Interface().(interface{ Kind() string }); ok {
 				n.Content = append([]*yaml.Node{scalar("kind"), scalar(k.Kind())}, n.Content...)
 			}
+			if m, ok := e.Interface().(Model); ok {
+				n.Content = append([]*yaml.Node{scalar("framework"), scalar(m.Framework())}, n.Content...)
+			}
 		}
 		return n
 	case reflect.Struct:
@@ -68,6 +96,9 @@ func encodeValue(v reflect.Value) *yaml.Node {
 		for i := 0; i < t.NumField(); i++ {
 			f := t.Field(i)
 			if !f.IsExported() || f.Tag.Get("yaml") == "-" {
+				continue
+			}
+			if strings.HasSuffix(f.Tag.Get("yaml"), ",omitempty") && v.Field(i).IsZero() {
 				continue
 			}
 			n.Content = append(n.Content, scalar(fieldKey(f)), encodeValue(v.Field(i)))
@@ -152,10 +183,10 @@ func ParseConfig(name, text string, overrides ...string) (Config, error) {
 }
 
 func configFromNode(name string, root *yaml.Node, overrides []string) (Config, error) {
-	var errs []string
+	var errs Problems
 	for _, o := range overrides {
 		if err := applyOverride(root, o); err != nil {
-			errs = append(errs, err.Error())
+			errs = append(errs, Problem{Message: err.Error()})
 		}
 	}
 	var c Config
@@ -168,7 +199,7 @@ func configFromNode(name string, root *yaml.Node, overrides []string) (Config, e
 			if errors.As(err, &ve) {
 				errs = append(errs, unrelatedProblems(ve.Problems, errs)...)
 			} else {
-				errs = append(errs, err.Error())
+				errs = append(errs, Problem{Message: err.Error()})
 			}
 		}
 		return Config{}, fmt.Errorf("%s: %w", name, &ValidationError{Problems: dedupe(errs)})
@@ -176,23 +207,15 @@ func configFromNode(name string, root *yaml.Node, overrides []string) (Config, e
 	return c, nil
 }
 
-// problemPath is the config path a problem line starts with ("data.patch.size[0]").
-func problemPath(p string) string {
-	path, _, _ := strings.Cut(p, ": ")
-	return path
-}
-
 // unrelatedProblems returns the problems of more whose path is neither one of
 // known's paths nor inside or above one (a value that failed to decode is zero,
 // and its validation would only repeat the decoding problem).
-func unrelatedProblems(more, known []string) []string {
-	var out []string
+func unrelatedProblems(more, known Problems) Problems {
+	var out Problems
 	for _, m := range more {
-		mp := problemPath(m)
 		related := false
 		for _, k := range known {
-			kp := problemPath(k)
-			if pathWithin(mp, kp) || pathWithin(kp, mp) {
+			if k.Path != "" && (pathWithin(m.Path, k.Path) || pathWithin(k.Path, m.Path)) {
 				related = true
 				break
 			}
@@ -228,7 +251,7 @@ func where(n *yaml.Node) string {
 }
 
 // decodeValue decodes n into v, appending every problem (with its path) to errs.
-func decodeValue(n *yaml.Node, v reflect.Value, path string, errs *[]string) {
+func decodeValue(n *yaml.Node, v reflect.Value, path string, errs *Problems) {
 	if n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -237,7 +260,7 @@ func decodeValue(n *yaml.Node, v reflect.Value, path string, errs *[]string) {
 		return
 	}
 	fail := func(format string, args ...any) {
-		*errs = append(*errs, fmt.Sprintf("%s: %s%s", path, fmt.Sprintf(format, args...), where(n)))
+		errs.Add(path, "%s%s", fmt.Sprintf(format, args...), where(n))
 	}
 	switch v.Kind() {
 	case reflect.Interface:
@@ -258,14 +281,14 @@ func decodeValue(n *yaml.Node, v reflect.Value, path string, errs *[]string) {
 			names = append(names, k)
 		}
 		sort.Strings(names)
+		key, kind := discriminator(v.Type())
 		if n.Kind != yaml.MappingNode {
-			fail("want a mapping with a kind key (%s)", strings.Join(names, ", "))
+			fail("want a mapping with a %s key (%s)", key, strings.Join(names, ", "))
 			return
 		}
-		var kind string
 		rest := &yaml.Node{Kind: yaml.MappingNode, Line: n.Line}
 		for i := 0; i+1 < len(n.Content); i += 2 {
-			if n.Content[i].Value == "kind" {
+			if n.Content[i].Value == key {
 				kind = n.Content[i+1].Value
 			} else {
 				rest.Content = append(rest.Content, n.Content[i], n.Content[i+1])
@@ -273,13 +296,13 @@ func decodeValue(n *yaml.Node, v reflect.Value, path string, errs *[]string) {
 		}
 		t, ok := impls[kind]
 		if !ok {
-			msg := fmt.Sprintf("unknown kind %q (want %s)", kind, strings.Join(names, ", "))
+			msg := fmt.Sprintf("unknown %s %q (want %s)", key, kind, strings.Join(names, ", "))
 			if kind == "" {
-				msg = fmt.Sprintf("missing kind (want %s)", strings.Join(names, ", "))
+				msg = fmt.Sprintf("missing %s (want %s)", key, strings.Join(names, ", "))
 			} else if s := nearest(kind, names); s != "" {
 				msg += fmt.Sprintf("; did you mean %q?", s)
 			}
-			*errs = append(*errs, fmt.Sprintf("%s.kind: %s%s", path, msg, where(n)))
+			errs.Add(joinPath(path, key), "%s%s", msg, where(n))
 			return
 		}
 		x := reflect.New(t).Elem()
@@ -308,13 +331,13 @@ func decodeValue(n *yaml.Node, v reflect.Value, path string, errs *[]string) {
 			k := n.Content[i].Value
 			idx, ok := fields[k]
 			if !ok {
-				msg := fmt.Sprintf("%s: unknown key", joinPath(path, k))
+				msg := "unknown key"
 				if s := nearest(k, names); s != "" {
 					msg += fmt.Sprintf("; did you mean %q?", s)
 				} else {
 					msg += fmt.Sprintf(" (valid: %s)", strings.Join(names, ", "))
 				}
-				*errs = append(*errs, msg+where(n.Content[i]))
+				errs.Add(joinPath(path, k), "%s%s", msg, where(n.Content[i]))
 				continue
 			}
 			decodeValue(n.Content[i+1], v.Field(idx), joinPath(path, k), errs)

@@ -165,7 +165,7 @@ func TestValidateListsEveryProblem(t *testing.T) {
 	// Patch size not divisible by the net's total stride.
 	c = tinySeg(t.TempDir(), "/tmp")
 	c.Data.Patch.Size = []int{32, 30}
-	c.Model.Net = UNet{Dims: 2, Features: []int{4, 8, 16}, OutChannels: 2}
+	withFCN(&c, func(m *FCN) { m.Net = UNet{Dims: 2, Features: []int{4, 8, 16}, OutChannels: 2} })
 	err = c.Validate()
 	if err == nil || !strings.Contains(err.Error(), "data.patch.size[1]: 30 is not a multiple of 4") {
 		t.Errorf("divisibility: %v", err)
@@ -200,9 +200,9 @@ func TestOverrides(t *testing.T) {
 	}{
 		{"list", []string{"--data.patch.size=16,64,64"}, func(c Config) bool { return reflect.DeepEqual(c.Data.Patch.Size, []int{16, 64, 64}) }, ""},
 		{"scalar", []string{"trainer.epochs=7"}, func(c Config) bool { return c.Trainer.Epochs == 7 }, ""},
-		{"kind", []string{"model.net.kind=attention_unet"}, func(c Config) bool { _, ok := c.Model.Net.(AttentionUNet); return ok }, ""},
+		{"kind", []string{"model.net.kind=attention_unet"}, func(c Config) bool { _, ok := c.Model.(FCN).Net.(AttentionUNet); return ok }, ""},
 		{"index", []string{"data.augment.0.params.prob=0.25"}, func(c Config) bool { return c.Data.Augment[0].Params["prob"] == 0.25 }, ""},
-		{"new key", []string{"model.predict.overlap=0.5"}, func(c Config) bool { return c.Model.Predict.Overlap == 0.5 }, ""},
+		{"new key", []string{"model.predict.overlap=0.5"}, func(c Config) bool { return c.Model.(FCN).Predict.Overlap == 0.5 }, ""},
 		{"unknown", []string{"trainer.epocs=3"}, nil, `trainer.epocs: unknown key; did you mean "epochs"?`},
 		{"bad value", []string{"trainer.epochs=many"}, nil, `trainer.epochs: want a int, got "many"`},
 		{"no value", []string{"trainer.epochs"}, nil, `want key.path=value`},
@@ -256,7 +256,7 @@ func TestPresets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c.Data.Path != "/x" || c.Model.Net.dims() != 3 || c.Data.Patch.Size[0] != 16 {
+	if c.Data.Path != "/x" || c.Model.(FCN).Net.config().Dims != 3 || c.Data.Patch.Size[0] != 16 {
 		t.Errorf("preset with overrides: %+v", c)
 	}
 	if _, err := Preset("semanticseg2d"); err == nil || !strings.Contains(err.Error(), `did you mean "semanticseg_2d"?`) {
@@ -294,11 +294,11 @@ func FuzzParseConfig(f *testing.F) {
 func TestCostMapNeedsWeightedLoss(t *testing.T) {
 	c := tinySeg(t.TempDir(), "/tmp")
 	c.Data.CostMap = "CM"
-	c.Model.Loss = Dice{}
+	withFCN(&c, func(m *FCN) { m.Loss = Dice{} })
 	if err := c.Validate(); err == nil || !strings.Contains(err.Error(), "data.cost_map: loss dice does not take per-voxel weights") {
 		t.Errorf("dice with cost map: %v", err)
 	}
-	c.Model.Loss = DiceCE{}
+	withFCN(&c, func(m *FCN) { m.Loss = DiceCE{} })
 	if err := c.Validate(); err != nil {
 		t.Errorf("dice_ce with cost map: %v", err)
 	}
@@ -334,7 +334,7 @@ func TestThresholdMethodConfig(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			f, err := toFramework(c.Resolved(), nil)
+			f, err := c.Resolved().fcn().fcnEngine(c.Resolved(), "", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -354,16 +354,18 @@ func TestIgnoredSettingsAreProblems(t *testing.T) {
 		edit func(*Config)
 		want string // empty: valid
 	}{
-		{"warmup with constant", func(c *Config) { c.Model.Schedule = Schedule{WarmupSteps: 10} },
+		{"warmup with constant", func(c *Config) { withFCN(c, func(m *FCN) { m.Schedule = Schedule{WarmupSteps: 10} }) },
 			"model.schedule.warmup_steps: only the cosine schedule warms up; model.schedule.kind is constant"},
-		{"warmup with exponential", func(c *Config) { c.Model.Schedule = Schedule{Kind: "exponential", WarmupSteps: 10} },
+		{"warmup with exponential", func(c *Config) {
+			withFCN(c, func(m *FCN) { m.Schedule = Schedule{Kind: "exponential", WarmupSteps: 10} })
+		},
 			"model.schedule.warmup_steps: only the cosine schedule warms up; model.schedule.kind is exponential"},
-		{"warmup with cosine", func(c *Config) { c.Model.Schedule = Schedule{Kind: "cosine", WarmupSteps: 10} }, ""},
+		{"warmup with cosine", func(c *Config) { withFCN(c, func(m *FCN) { m.Schedule = Schedule{Kind: "cosine", WarmupSteps: 10} }) }, ""},
 		{"patience without validation", func(c *Config) { c.Data.ValRatio, c.Trainer.Patience = -1, 3 },
 			"trainer.patience: needs validation data"},
 		{"monitor without validation", func(c *Config) { c.Data.ValRatio, c.Trainer.Monitor = -1, "dice" },
 			"trainer.monitor: needs validation data"},
-		{"plateau without validation", func(c *Config) { c.Data.ValRatio, c.Model.Schedule.Kind = -1, "plateau" },
+		{"plateau without validation", func(c *Config) { withFCN(c, func(m *FCN) { c.Data.ValRatio, m.Schedule.Kind = -1, "plateau" }) },
 			"model.schedule.kind: plateau needs validation data"},
 		{"no validation, nothing depending on it", func(c *Config) { c.Data.ValRatio = -1 }, ""},
 		{"patience with a val folder", func(c *Config) {
@@ -430,7 +432,7 @@ func TestAugmentMatchesTask(t *testing.T) {
 	}{{[]int{32, 64}, true}, {[]int{8, 32, 64}, true}, {[]int{32, 32}, false}, {[]int{8, 32, 32}, false}} {
 		c := tinySeg(dir, "/tmp")
 		c.Data.Patch.Size = tc.size
-		c.Model.Net = UNet{Dims: len(tc.size), Features: []int{4, 8}, OutChannels: 2}
+		withFCN(&c, func(m *FCN) { m.Net = UNet{Dims: len(tc.size), Features: []int{4, 8}, OutChannels: 2} })
 		err := c.Validate()
 		want := fmt.Sprintf("data.augment[1]: rand_rot90 swaps Y and X, but data.patch.size %v is not square in Y-X", tc.size)
 		if tc.bad != (err != nil && strings.Contains(err.Error(), want)) {

@@ -58,6 +58,10 @@ func docTable(pkg, dir string) (string, error) {
 		gd := *t.Decl
 		gd.Doc = nil
 		table[t.Name] = decl(&gd) + "\n\n" + strings.TrimSpace(t.Doc)
+		if fields := definedFrom(files, t, dir); fields != "" {
+			// type UNet nets.UNet: show the fields of the struct it is made of.
+			table[t.Name] = fields + "\n\n" + strings.TrimSpace(t.Doc)
+		}
 		for _, f := range t.Funcs {
 			addFunc(f.Name, f)
 		}

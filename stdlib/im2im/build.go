@@ -1,0 +1,119 @@
+package im2im
+
+import (
+	"fmt"
+	"path/filepath"
+
+	"github.com/im2im/im2im/data/transform"
+	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/loss"
+	"github.com/im2im/im2im/ml/train"
+)
+
+// This file builds what the engine runs from a resolved config: the framework
+// declaration (ml/framework) and the data chains (data/transform).
+
+// engine implements Model: the ml/framework FCN of a resolved config,
+// checkpointing into dir ("": the run's checkpoints folder under
+// trainer.root/trainer.name); progress may be nil.
+func (m FCN) engine(r Config, dir string, progress func(train.Progress)) (framework.Framework, error) {
+	return m.fcnEngine(r, dir, progress)
+}
+
+// fcnEngine is engine with the concrete type, for validation.
+func (m FCN) fcnEngine(r Config, dir string, progress func(train.Progress)) (framework.FCN, error) {
+	t := r.Trainer
+	if dir == "" {
+		dir = filepath.Join(t.Root, orString(t.Name, "run"), "checkpoints")
+	}
+	metrics, err := framework.Metrics(m.Metrics...)
+	if err != nil {
+		return framework.FCN{}, err
+	}
+	return framework.FCN{
+		Net:     m.Net.build(),
+		Loss:    netLoss(m),
+		Metrics: metrics,
+		Trainer: train.Config{
+			Epochs: t.Epochs,
+			Optimizer: train.Optimizer{Kind: m.Optimizer.Kind, LR: t.LR, WeightDecay: m.Optimizer.WeightDecay, Momentum: m.Optimizer.Momentum,
+				Beta1: m.Optimizer.Beta1, Beta2: m.Optimizer.Beta2, Eps: m.Optimizer.Eps},
+			Schedule: train.Schedule{Kind: m.Schedule.Kind, WarmupSteps: m.Schedule.WarmupSteps, MinLR: m.Schedule.MinLR,
+				Gamma: m.Schedule.Gamma, Factor: m.Schedule.Factor, Patience: m.Schedule.Patience},
+			Resume: t.Resume, InitFrom: t.InitFrom, Dir: dir,
+			ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, SaveEverySteps: t.SaveEverySteps, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
+			Progress: progress,
+		},
+		Predict: framework.Predict{Window: m.Predict.Window, Overlap: m.Predict.Overlap, BatchSize: m.Predict.BatchSize,
+			Output: m.Predict.Output, Threshold: m.Predict.Threshold, ThresholdMethod: m.Predict.ThresholdMethod,
+			MinSize: m.Predict.MinSize},
+	}, nil
+}
+
+// netLoss is the model's loss, wrapped in loss.Deep when the net has deep
+// supervision heads (their channels follow the main head's while training).
+func netLoss(m FCN) framework.Loss {
+	l := m.Loss.build()
+	if u, ok := m.Net.(DynUNet); ok && u.DeepSupervision > 0 {
+		return loss.Deep{Head: l, OutChannels: u.OutChannels}
+	}
+	return l
+}
+
+// withLabelKeys returns tr with the label keys of rand_elastic (arrays resampled
+// nearest-neighbour instead of linearly) set to match the task when the transform
+// does not give them: the target and cost map for segmentation, only the cost map
+// otherwise (a regression target is an image, resampled like the input).
+func withLabelKeys(tr Transform, d Data, seg bool) Transform {
+	if tr.Name != "rand_elastic" {
+		return tr
+	}
+	if _, given := tr.Params["label_keys"]; given {
+		return tr
+	}
+	keys := []any{}
+	if seg {
+		keys = append(keys, d.Target)
+	}
+	if d.CostMap != "" {
+		keys = append(keys, d.CostMap)
+	}
+	params := map[string]any{"label_keys": keys}
+	for k, v := range tr.Params {
+		params[k] = v
+	}
+	return Transform{Name: tr.Name, Params: params}
+}
+
+// chains returns the cached (deterministic) and per-epoch (random) transform
+// chains of resolved data, and the validation chain.
+func chains(d Data, seg bool) (det, random, val transform.Chain, err error) {
+	if d.Normalize != nil && d.Normalize.Name != "none" {
+		n, err := d.Normalize.build(d.Input)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("data.normalize: %w", err)
+		}
+		det = append(det, n)
+	}
+	for i, tr := range d.Preprocess {
+		x, err := tr.build(d.Input)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("data.preprocess[%d]: %w", i, err)
+		}
+		det = append(det, x)
+	}
+	crop := &transform.RandCropSamples{Size: d.Patch.Size, N: d.Patch.PerImage}
+	if seg {
+		crop.PosFraction, crop.LabelKey = d.Patch.PosFraction, d.Target
+	}
+	random = transform.Chain{crop}
+	for i, tr := range d.Augment {
+		x, err := withLabelKeys(tr, d, seg).build(d.Input)
+		if err != nil {
+			return nil, nil, nil, fmt.Errorf("data.augment[%d]: %w", i, err)
+		}
+		random = append(random, x)
+	}
+	val = transform.Chain{&transform.CenterCrop{Size: d.Patch.Size}}
+	return det, random, val, nil
+}
