@@ -17,9 +17,9 @@ type Net interface {
 }
 
 // UNet is a MONAI-like U-Net (ml/nets.UNet; its fields are ml/nets.Config's,
-// described once there). Zero values mean: Dims from the data, features 16, 32,
-// 64, 128, strides 2, instance norm, PReLU, strided-conv down-sampling, 3×3
-// kernels, transposed-conv k2 s2 up-sampling, OutChannels 1.
+// described once there). Zero values mean: Dims from the data,
+// features 16, 32, 64, 128, strides 2, instance norm, PReLU, strided-conv
+// down-sampling, 3×3 kernels, transposed-conv k2 s2 up-sampling, OutChannels 1.
 type UNet nets.UNet
 
 // AttentionUNet is a U-Net whose skip connections pass attention gates
