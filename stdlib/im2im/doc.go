@@ -1,8 +1,8 @@
 // Package im2im is what notebook cells (and the im2im train/predict/evaluate
 // commands) use to declare and run an image-to-image experiment: Data (where the
-// images are, patches, normalisation, augmentation), a model (FCN: network, loss,
-// optimizer, schedule, prediction) and a Trainer, whose zero values mean good
-// defaults. Train, Predict and Evaluate run them and return result objects (Run,
+// images are, patches, normalisation, augmentation), a model (one declaration
+// per framework, model.framework in YAML; FCN: network, loss, optimizer,
+// schedule, prediction) and a Trainer, whose zero values mean good defaults. Train, Predict and Evaluate run them and return result objects (Run,
 // Evaluation) with Plot, Show, Metrics and Best. The same structs load from YAML
 // (snake_case keys, unknown keys rejected with the nearest valid key suggested,
 // pyrallis-style dotted overrides), and Preset returns mmv_im2im's standard setups.
@@ -10,12 +10,17 @@
 // The API is non-generic and stays within what yaegi interprets: cells need no
 // slices or maps packages.
 //
-// Files: data.go (Data, Patch, Transform and its constructors), model.go (FCN,
-// Optimizer, Schedule, Predict), nets.go (UNet, AttentionUNet, DynUNet), losses.go,
-// trainer.go, config.go (Config, defaults), validate.go, yaml.go and suggest.go
-// (YAML codec, overrides), preset.go, train.go and run.go (Train, Run, run
-// directory), live.go (notebook panel and terminal progress), predict.go,
-// evaluate.go.
+// Files: data.go and partial.go (Data, Patch, Transform and its constructors),
+// model.go (Model, one declaration per framework: FCN and its Optimizer,
+// Schedule, Prediction), nets.go (UNet, AttentionUNet, DynUNet: ml/nets.Config),
+// losses.go, trainer.go, config.go (Config, Resolved: every default),
+// validate.go (problems as values, one function per section: data, model,
+// trainer), build.go (the engine declaration and data chains a resolved config
+// builds), yaml.go and suggest.go (YAML codec, overrides), preset.go, prepare.go
+// (the patch store), train.go and run.go (Train, Run, run directory), live.go
+// (notebook panel and terminal progress), predict.go, evaluate.go. A new
+// framework adds its declaration beside FCN (implementing Model) and its
+// ml/framework counterpart.
 //
 // Layering: im2im imports data/..., ml/..., stdlib/display and stdlib/plot; never
 // dsl or kernel.
