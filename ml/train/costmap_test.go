@@ -33,8 +33,11 @@ func TestCostMapWeightsTheLoss(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	weighted := newTrainer(t, mlp(4, 1), Config{Epochs: 1, Seed: 3, Optimizer: Optimizer{Kind: "sgd", LR: 0.005}}).
-		WithWeightedLoss(weightedMSE)
+	weighted, err := NewTask(testBackend(t), Supervised(mlp(4, 1), mse, weightedMSE, []Metric{maeMetric}),
+		Config{Epochs: 1, Seed: 3, Optimizer: Optimizer{Kind: "sgd", LR: 0.005}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	rw, err := weighted.Fit(stdctx.Background(), &Samples{Items: withCostMap(regression(16, 1), 2), BatchSize: 8},
 		&Samples{Items: withCostMap(regression(8, 2), 2), BatchSize: 8})
 	if err != nil {

@@ -28,7 +28,7 @@ func (t Tensor) Check() error {
 
 // Batch is one step's input and target, both shaped [N, C, spatial...], with an
 // optional per-voxel loss weight W (a cost map, [N, 1, spatial...]; nil Data when
-// absent) for losses that take one (see Trainer.WithWeightedLoss).
+// absent) for losses that take one (see Supervised and Task.Weighted).
 type Batch struct {
 	X, Y Tensor
 	W    Tensor

@@ -2,6 +2,7 @@ package train
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
@@ -114,7 +115,7 @@ func inScopes(scope string, scopes []string) bool {
 		return true
 	}
 	for _, s := range scopes {
-		if scope == s || len(scope) > len(s) && scope[:len(s)] == s && scope[len(s)] == '/' {
+		if scope == s || strings.HasPrefix(scope, s+"/") {
 			return true
 		}
 	}

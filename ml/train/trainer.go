@@ -127,23 +127,6 @@ func NewTask(backend backends.Backend, task Task, cfg Config) (*Trainer, error) 
 	return t, nil
 }
 
-// WithWeightedLoss sets the loss used for batches that carry a cost map (Batch.W)
-// of a trainer made by New; batches without one keep using the plain loss. It
-// returns the trainer. Call it before the first step.
-func (t *Trainer) WithWeightedLoss(fn WeightedLossFn) *Trainer {
-	o := &t.task.Objectives[0]
-	plain, model := t.task.ValLoss, t.task.Predict
-	lossOf := func(pred, y, w *graph.Node) *graph.Node {
-		if w != nil {
-			return scalarLoss(fn(pred, y, w))
-		}
-		return plain(pred, y, nil)
-	}
-	o.Loss = func(ctx *context.Context, in Inputs) *graph.Node { return lossOf(model(ctx, in.X), in.Y, in.W) }
-	t.task.ValLoss, t.task.Weighted = lossOf, true
-	return t
-}
-
 // Context returns the GoMLX context holding the model's variables.
 func (t *Trainer) Context() *context.Context { return t.ctx }
 
