@@ -37,19 +37,8 @@ func Ours(w io.Writer, o Options, size []int) (Result, error) {
 	defer be.Finalize()
 	fmt.Fprintf(w, "ours: backend %s (%s), GEMM micro-kernel %s, GOMAXPROCS %d\n", be.String(), be.Name(), kernels.ActivePath(), o.Threads)
 	dims := append([]int{o.Batch, 1}, size...)
-	n := 1
-	for _, v := range dims {
-		n *= v
-	}
 	r := rand.New(rand.NewPCG(0, 1))
-	mk := func() *tensors.Tensor {
-		d := make([]float32, n)
-		for i := range d {
-			d[i] = float32(r.NormFloat64())
-		}
-		return tensors.FromFlatDataAndDimensions(d, dims...)
-	}
-	x, y := mk(), mk()
+	x, y := normalTensor(r, dims), normalTensor(r, dims)
 	ctx := context.New()
 	ctx.SetParam(optimizers.ParamLearningRate, 1e-3)
 	trainer := train.NewTrainer(be, ctx, ReferenceUNet, losses.MeanSquaredError, optimizers.Adam().Done(), nil, nil)
@@ -111,4 +100,18 @@ func writeHeapProfile(path string) error {
 		return err
 	}
 	return f.Close()
+}
+
+// normalTensor returns a tensor of the given dims filled with standard normal
+// values drawn from r.
+func normalTensor(r *rand.Rand, dims []int) *tensors.Tensor {
+	n := 1
+	for _, v := range dims {
+		n *= v
+	}
+	d := make([]float32, n)
+	for i := range d {
+		d[i] = float32(r.NormFloat64())
+	}
+	return tensors.FromFlatDataAndDimensions(d, dims...)
 }

@@ -63,19 +63,8 @@ func unetLosses(t *testing.T, backendConfig string, dims []int, steps int) []flo
 		t.Fatal(err)
 	}
 	defer be.Finalize()
-	n := 1
-	for _, d := range dims {
-		n *= d
-	}
 	r := rand.New(rand.NewPCG(11, 12))
-	mk := func() *tensors.Tensor {
-		v := make([]float32, n)
-		for i := range v {
-			v[i] = float32(r.NormFloat64())
-		}
-		return tensors.FromFlatDataAndDimensions(v, dims...)
-	}
-	x, y := mk(), mk()
+	x, y := normalTensor(r, dims), normalTensor(r, dims)
 	ctx := context.New()
 	if err := ctx.SetRNGStateFromSeed(5); err != nil {
 		t.Fatal(err)
