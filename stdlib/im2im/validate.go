@@ -162,7 +162,7 @@ func (m FCN) problems(r, declared Config) Problems {
 		p.Path = configPath(p.Path)
 		ps = append(ps, p)
 	}
-	if len(d.Patch.Size) == d.Dims && f.Net.(interface{ Validate() error }).Validate() == nil {
+	if v, ok := f.Net.(interface{ Validate() error }); ok && len(d.Patch.Size) == d.Dims && v.Validate() == nil {
 		if ad, ok := f.Net.(interface{ AxisDivisors() []int }); ok {
 			div := ad.AxisDivisors()
 			for i, s := range d.Patch.Size {
