@@ -42,6 +42,12 @@ func Activate(x *graph.Node, name string) *graph.Node {
 	return nil
 }
 
+// LeakyReLU returns x where x > 0, slope·x elsewhere (the GAN discriminators'
+// activation, slope 0.2).
+func LeakyReLU(x *graph.Node, slope float64) *graph.Node {
+	return leaky(x, graph.Scalar(x.Graph(), x.DType(), slope))
+}
+
 // leaky returns x where x > 0, slope·x elsewhere (slope a scalar node).
 func leaky(x, slope *graph.Node) *graph.Node {
 	return graph.Where(graph.GreaterThan(x, graph.ZerosLike(x)), x, graph.Mul(x, slope))

@@ -150,14 +150,60 @@ func ConvAxes(ctx *context.Context, x *graph.Node, out, kernel int, strides []in
 	for _, k := range ks {
 		fanIn *= k
 	}
-	bound := math.Sqrt(6 / float64(fanIn))
-	w := ctx.WithInitializer(initializers.RandomUniformFn(ctx, -bound, bound)).
-		VariableWithShape("weights", shapeOf(x, wDims...)).ValueGraph(x.Graph())
-	var b *graph.Node
-	if useBias {
-		b = ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, out)).ValueGraph(x.Graph())
-	}
+	w, b := convVars(ctx, x, wDims, fanIn, useBias)
 	return ConvND(x, w, b, strides, SamePadding(ks))
+}
+
+// InitParam is the context parameter that selects how Conv, ConvAxes and
+// ConvPadded initialise their weights below the scope it is set in: InitKaiming
+// (the default) or InitNormal.
+const InitParam = "im2im_conv_init"
+
+// Weight initialisations selectable with InitParam.
+const (
+	// InitKaiming draws He-uniform weights (bound sqrt(6/fan_in)).
+	InitKaiming = "kaiming"
+	// InitNormal draws weights from N(0, 0.02²), the pix2pix/CycleGAN papers'.
+	InitNormal = "normal"
+)
+
+// convVars creates a convolution's "weights" (shape wDims) and, when useBias,
+// its zero "bias" in ctx's scope.
+func convVars(ctx *context.Context, x *graph.Node, wDims []int, fanIn int, useBias bool) (w, b *graph.Node) {
+	init := initializers.RandomUniformFn(ctx, -math.Sqrt(6/float64(fanIn)), math.Sqrt(6/float64(fanIn)))
+	switch kind := context.GetParamOr(ctx, InitParam, InitKaiming); kind {
+	case InitKaiming:
+	case InitNormal:
+		init = initializers.RandomNormalFn(ctx, 0.02)
+	default:
+		panicf("conv: unknown initialisation %q (want %q or %q)", kind, InitKaiming, InitNormal)
+	}
+	w = ctx.WithInitializer(init).VariableWithShape("weights", shapeOf(x, wDims...)).ValueGraph(x.Graph())
+	if useBias {
+		b = ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, wDims[0])).ValueGraph(x.Graph())
+	}
+	return w, b
+}
+
+// ConvPadded is a convolution layer with kernel size kernel, stride stride and
+// explicit zero padding pad on both sides of every spatial axis (PyTorch's
+// Conv(k, s, p): ⌊(n + 2p − k)/s⌋ + 1 outputs per axis), with its variables as
+// Conv's.
+func ConvPadded(ctx *context.Context, x *graph.Node, out, kernel, stride, pad int, useBias bool) *graph.Node {
+	checkSpatial("ConvPadded", x)
+	spatial := x.Rank() - 2
+	in := x.Shape().Dimensions[1]
+	ks := uniform(spatial, kernel)
+	fanIn := in
+	for _, k := range ks {
+		fanIn *= k
+	}
+	w, b := convVars(ctx, x, append([]int{out, in}, ks...), fanIn, useBias)
+	pads := make([][2]int, spatial)
+	for i := range pads {
+		pads[i] = [2]int{pad, pad}
+	}
+	return ConvND(x, w, b, uniform(spatial, stride), pads)
 }
 
 // uniform returns n copies of v.

@@ -1,11 +1,9 @@
 package nn
 
 import (
-	"math"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
-	"github.com/gomlx/gomlx/pkg/ml/context/initializers"
 )
 
 // ConvTranspose is a transposed convolution ("deconvolution") of x [B, Cin, S...]
@@ -97,7 +95,7 @@ func zerosAlong(x *graph.Node, axis, n int) *graph.Node {
 // UpConvTranspose is the layer form of ConvTranspose with kernel k, the given
 // strides, padding (k−1)/2 and output padding s−1, so every axis grows exactly by
 // its stride (MONAI's up-sampling convolution with up_kernel_size k): variables
-// "weights" [out, in, k...] (He-uniform) and "bias" [out] (zero) in ctx's scope.
+// "weights" [out, in, k...] (initialised as Conv's) and "bias" [out] (zero) in ctx's scope.
 func UpConvTranspose(ctx *context.Context, x *graph.Node, out, kernel int, strides []int) *graph.Node {
 	checkSpatial("UpConvTranspose", x)
 	spatial := x.Rank() - 2
@@ -112,9 +110,6 @@ func UpConvTranspose(ctx *context.Context, x *graph.Node, out, kernel int, strid
 	for range spatial {
 		fanIn *= kernel
 	}
-	bound := math.Sqrt(6 / float64(fanIn))
-	w := ctx.WithInitializer(initializers.RandomUniformFn(ctx, -bound, bound)).
-		VariableWithShape("weights", shapeOf(x, append([]int{out, in}, ks...)...)).ValueGraph(x.Graph())
-	b := ctx.WithInitializer(initializers.Zero).VariableWithShape("bias", shapeOf(x, out)).ValueGraph(x.Graph())
+	w, b := convVars(ctx, x, append([]int{out, in}, ks...), fanIn, true)
 	return ConvTranspose(x, w, b, strides, pads, ops)
 }
