@@ -1,7 +1,6 @@
 package nn
 
 import (
-
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
