@@ -22,6 +22,9 @@ const (
 	Deblur Kind = "deblur"
 	// LabelFree: bright-field-like image → fluorescence-like image.
 	LabelFree Kind = "labelfree"
+	// Stain: fluorescence-like nuclei image → RGB H&E-like rendering (stain
+	// transfer, for pix2pix).
+	Stain Kind = "stain"
 )
 
 var kinds = map[Kind]string{
@@ -30,6 +33,7 @@ var kinds = map[Kind]string{
 	Denoise:   "noisy image (Poisson+Gaussian) → clean image",
 	Deblur:    "blurred image → sharp image",
 	LabelFree: "bright-field-like image → fluorescence-like image",
+	Stain:     "fluorescence-like nuclei image → RGB H&E-like rendering (3 channels)",
 }
 
 // Kinds lists the kinds with a one-line description each, sorted by name.
@@ -85,6 +89,12 @@ func Generate(kind Kind, o Options) (*array.Sample, error) {
 		s.Arrays["IM"], s.Arrays["GT"] = in, gt
 	case LabelFree:
 		in, gt, err := BrightfieldFluorescence(o)
+		if err != nil {
+			return nil, err
+		}
+		s.Arrays["IM"], s.Arrays["GT"] = in, gt
+	case Stain:
+		in, gt, err := FluorescenceStain(o)
 		if err != nil {
 			return nil, err
 		}

@@ -125,9 +125,10 @@ func (f FCN) Inference() Inference {
 	return inf
 }
 
-// netProblems places a net's validation errors at model.net.<field>: ml/nets
-// reports each as a *nets.FieldError inside a joined error.
-func netProblems(err error) Problems {
+// placeNetProblems places a net's validation errors at <at>.<field> (at is
+// model.net, model.generator, ...): ml/nets reports each as a *nets.FieldError
+// inside a joined error.
+func placeNetProblems(err error, at string) Problems {
 	var out Problems
 	var walk func(error)
 	walk = func(e error) {
@@ -139,10 +140,10 @@ func netProblems(err error) Problems {
 		}
 		var fe *nets.FieldError
 		if errors.As(e, &fe) {
-			out.Add("model.net."+fe.Field, "%s", fe.Msg)
+			out.Add(at+"."+fe.Field, "%s", fe.Msg)
 			return
 		}
-		out.Add("model.net", "%v", e)
+		out.Add(at, "%v", e)
 	}
 	walk(err)
 	return out
@@ -156,7 +157,7 @@ func (f FCN) Validate() Problems {
 		errs.Add("model.net", "missing")
 	} else if v, ok := f.Net.(validator); ok {
 		if err := v.Validate(); err != nil {
-			errs = append(errs, netProblems(err)...)
+			errs = append(errs, placeNetProblems(err, "model.net")...)
 		}
 	}
 	if f.Loss == nil {
@@ -167,6 +168,13 @@ func (f FCN) Validate() Problems {
 		names = append(names, m.Name)
 	}
 	errs = append(errs, f.Trainer.Problems(names)...)
+	return append(errs, f.predictProblems()...)
+}
+
+// predictProblems checks the prediction settings (windows against the net's
+// down-sampling factor).
+func (f FCN) predictProblems() Problems {
+	var errs Problems
 	p := f.Predict
 	switch p.Output {
 	case "", OutputRaw, OutputProb, OutputLabels:
