@@ -22,10 +22,6 @@ func (m FCN) engine(r Config, dir string, progress func(train.Progress)) (framew
 
 // fcnEngine is engine with the concrete type, for validation.
 func (m FCN) fcnEngine(r Config, dir string, progress func(train.Progress)) (framework.FCN, error) {
-	t := r.Trainer
-	if dir == "" {
-		dir = filepath.Join(t.Root, orString(t.Name, "run"), "checkpoints")
-	}
 	metrics, err := framework.Metrics(m.Metrics...)
 	if err != nil {
 		return framework.FCN{}, err
@@ -34,20 +30,42 @@ func (m FCN) fcnEngine(r Config, dir string, progress func(train.Progress)) (fra
 		Net:     m.Net.build(),
 		Loss:    netLoss(m),
 		Metrics: metrics,
-		Trainer: train.Config{
-			Epochs: t.Epochs,
-			Optimizer: train.Optimizer{Kind: m.Optimizer.Kind, LR: t.LR, WeightDecay: m.Optimizer.WeightDecay, Momentum: m.Optimizer.Momentum,
-				Beta1: m.Optimizer.Beta1, Beta2: m.Optimizer.Beta2, Eps: m.Optimizer.Eps},
-			Schedule: train.Schedule{Kind: m.Schedule.Kind, WarmupSteps: m.Schedule.WarmupSteps, MinLR: m.Schedule.MinLR,
-				Gamma: m.Schedule.Gamma, Factor: m.Schedule.Factor, Patience: m.Schedule.Patience},
-			Resume: t.Resume, InitFrom: t.InitFrom, Dir: dir,
-			ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, SaveEverySteps: t.SaveEverySteps, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
-			Progress: progress,
-		},
-		Predict: framework.Predict{Window: m.Predict.Window, Overlap: m.Predict.Overlap, BatchSize: m.Predict.BatchSize,
-			Output: m.Predict.Output, Threshold: m.Predict.Threshold, ThresholdMethod: m.Predict.ThresholdMethod,
-			MinSize: m.Predict.MinSize},
+		Trainer: trainConfig(r, m.Optimizer, m.Schedule, dir, progress),
+		Predict: m.Predict.engine(),
 	}, nil
+}
+
+// trainConfig is the engine's loop configuration of a resolved config, with the
+// (first) optimizer and schedule, checkpointing into dir ("": the run folder).
+func trainConfig(r Config, o Optimizer, s Schedule, dir string, progress func(train.Progress)) train.Config {
+	t := r.Trainer
+	if dir == "" {
+		dir = filepath.Join(t.Root, orString(t.Name, "run"), "checkpoints")
+	}
+	return train.Config{
+		Epochs: t.Epochs, Optimizer: o.engine(t.LR), Schedule: s.engine(),
+		Resume: t.Resume, InitFrom: t.InitFrom, Dir: dir,
+		ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, SaveEverySteps: t.SaveEverySteps, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
+		Progress: progress,
+	}
+}
+
+// engine is the optimizer for the engine; lr is trainer.lr, used unless the
+// optimizer has its own.
+func (o Optimizer) engine(lr float64) train.Optimizer {
+	return train.Optimizer{Kind: o.Kind, LR: orFloat(o.LR, lr), WeightDecay: o.WeightDecay, Momentum: o.Momentum,
+		Beta1: o.Beta1, Beta2: o.Beta2, Eps: o.Eps}
+}
+
+// engine is the schedule for the engine.
+func (s Schedule) engine() train.Schedule {
+	return train.Schedule{Kind: s.Kind, WarmupSteps: s.WarmupSteps, MinLR: s.MinLR, Gamma: s.Gamma, Factor: s.Factor, Patience: s.Patience}
+}
+
+// engine is the prediction settings for the engine.
+func (p Prediction) engine() framework.Predict {
+	return framework.Predict{Window: p.Window, Overlap: p.Overlap, BatchSize: p.BatchSize,
+		Output: p.Output, Threshold: p.Threshold, ThresholdMethod: p.ThresholdMethod, MinSize: p.MinSize}
 }
 
 // netLoss is the model's loss, wrapped in loss.Deep when the net has deep

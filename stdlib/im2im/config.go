@@ -9,10 +9,13 @@ type Config struct {
 	Trainer Trainer `yaml:"trainer"`
 }
 
-// fcn returns the model as an FCN declaration (the zero FCN for other frameworks).
+// fcn returns the model's image-predicting net as an FCN declaration (see
+// Model.fcnView; the zero FCN without a model).
 func (c Config) fcn() FCN {
-	m, _ := c.Model.(FCN)
-	return m
+	if c.Model == nil {
+		return FCN{}
+	}
+	return c.Model.fcnView()
 }
 
 // Resolved returns the configuration with every default filled in: what a run
@@ -61,7 +64,7 @@ func (c Config) Resolved() Config {
 		d.Patch.PosFraction = 0.5
 	}
 
-	t.Epochs, t.BatchSize, t.LR = orInt(t.Epochs, 10), orInt(t.BatchSize, 8), orFloat(t.LR, 1e-3)
+	t.Epochs, t.BatchSize, t.LR = orInt(t.Epochs, 10), orInt(t.BatchSize, 8), orFloat(t.LR, m.defaultLR())
 	t.ValEvery = orInt(t.ValEvery, 1)
 	if t.Monitor == "" && len(m.metrics()) > 0 {
 		t.Monitor = m.metrics()[0]

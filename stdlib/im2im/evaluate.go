@@ -35,9 +35,7 @@ func Evaluate(c Config, checkpoint, path string) (*Evaluation, error) {
 // EvaluateContext is Evaluate with an explicit context.
 func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*Evaluation, error) {
 	r := c.Resolved()
-	fcn := r.fcn()
-	fcn.Predict.Output = "raw"
-	r.Model = fcn
+	r.Model = r.Model.rawOutput()
 	d, _, err := dataset.Open(dataset.Spec{Path: path, Category: dataset.Pair, Dims: r.Data.Dims, ValRatio: -1})
 	if err != nil {
 		return nil, err

@@ -47,13 +47,33 @@ type Model interface {
 	// engine builds the ml/framework declaration of the resolved config r,
 	// checkpointing into dir ("": the default run folder).
 	engine(r Config, dir string, progress func(train.Progress)) (framework.Framework, error)
+	// fcnView is the model's image-predicting net seen as an FCN: what data
+	// checks, prediction and evaluation share (FCN: itself).
+	fcnView() FCN
+	// netKey is that net's key in the model section (net, generator).
+	netKey() string
+	// defaultLR is trainer.lr's default for this framework.
+	defaultLR() float64
+	// rawOutput is the model predicting raw network outputs (for evaluation).
+	rawOutput() Model
 }
 
 // frameworks are the model declarations by model.framework name.
-var frameworks = map[string]Model{"fcn": FCN{}}
+var frameworks = map[string]Model{"fcn": FCN{}, "pix2pix": Pix2Pix{}}
 
 // Framework implements Model.
 func (FCN) Framework() string { return "fcn" }
+
+func (m FCN) fcnView() FCN { return m }
+
+func (FCN) netKey() string { return "net" }
+
+func (FCN) defaultLR() float64 { return 1e-3 }
+
+func (m FCN) rawOutput() Model {
+	m.Predict.Output = "raw"
+	return m
+}
 
 func (m FCN) netDims() int {
 	if m.Net == nil {
@@ -91,18 +111,34 @@ func (m FCN) resolved(dims int, patch []int) Model {
 	for i, n := range m.Metrics {
 		m.Metrics[i] = strings.ToLower(n)
 	}
-	o := &m.Optimizer
-	o.Kind = strings.ToLower(orString(o.Kind, "adamw"))
+	m.Optimizer = m.Optimizer.resolved("adamw")
+	m.Schedule = m.Schedule.resolved()
+	m.Predict = m.Predict.resolved(seg, patch)
+	return m
+}
+
+// resolved fills an optimizer's defaults (kind: the framework's default kind).
+func (o Optimizer) resolved(kind string) Optimizer {
+	o.Kind = strings.ToLower(orString(o.Kind, kind))
 	if o.Kind == "adamw" && o.WeightDecay == 0 {
 		o.WeightDecay = 1e-2
 	}
 	if o.Kind == "adam" || o.Kind == "adamw" {
 		o.Beta1, o.Beta2, o.Eps = orFloat(o.Beta1, 0.9), orFloat(o.Beta2, 0.999), orFloat(o.Eps, 1e-8)
 	}
-	s := &m.Schedule
+	return o
+}
+
+// resolved fills a schedule's defaults.
+func (s Schedule) resolved() Schedule {
 	s.Kind = strings.ToLower(orString(s.Kind, "constant"))
 	s.Gamma, s.Factor, s.Patience = orFloat(s.Gamma, 0.95), orFloat(s.Factor, 0.1), orInt(s.Patience, 2)
-	p := &m.Predict
+	return s
+}
+
+// resolved fills the prediction defaults: labels for segmentation (seg), raw
+// values otherwise, windows of the training patch.
+func (p Prediction) resolved(seg bool, patch []int) Prediction {
 	p.Overlap, p.BatchSize, p.Threshold = orFloat(p.Overlap, 0.25), orInt(p.BatchSize, 4), orFloat(p.Threshold, 0.5)
 	p.ThresholdMethod = strings.ToLower(orString(p.ThresholdMethod, "fixed"))
 	p.DType = strings.ToLower(p.DType)
@@ -114,13 +150,15 @@ func (m FCN) resolved(dims int, patch []int) Model {
 		}
 	}
 	p.Window = append([]int(nil), framework.Window(p.Window, patch)...)
-	return m
+	return p
 }
 
 // Optimizer configures the weight update.
 type Optimizer struct {
-	// Kind is adamw, adam or sgd. [adamw]
+	// Kind is adamw, adam or sgd. [adamw; adam for GANs]
 	Kind string `yaml:"kind"`
+	// LR is this optimizer's learning rate. [trainer.lr]
+	LR float64 `yaml:"lr,omitempty"`
 	// WeightDecay is decoupled for AdamW, L2 otherwise. [1e-2 for adamw, 0 otherwise]
 	WeightDecay float64 `yaml:"weight_decay"`
 	// Momentum for SGD. [0]

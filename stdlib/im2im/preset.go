@@ -6,8 +6,8 @@ import (
 	"strings"
 )
 
-// presets mirror mmv_im2im's example configurations (FCN framework): the data
-// path is left empty for the user to set.
+// presets mirror mmv_im2im's example configurations: the data path is left
+// empty for the user to set.
 var presets = map[string]func() Config{
 	"semanticseg_2d": func() Config {
 		return Config{
@@ -63,6 +63,31 @@ var presets = map[string]func() Config{
 			Trainer: Trainer{Epochs: 100, BatchSize: 4, LR: 5e-4},
 		}
 	},
+	// pix2pix_2d follows the pix2pix paper (U-Net generator, 70×70 PatchGAN,
+	// vanilla GAN + L1 ×100, Adam 2e-4 with β1 0.5) at a CPU's size: features
+	// 32-64-128-256, discriminator nf 32, batch 4. Set
+	// model.generator.out_channels to the target's channels (3 for RGB).
+	"pix2pix_2d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{128, 128}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5), RandRotate90(0.5)}},
+			Model: Pix2Pix{Generator: UNet{Dims: 2, OutChannels: 1, Features: []int{32, 64, 128, 256}},
+				Discriminator: PatchGAN{NF: 32}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 4, LR: 2e-4},
+		}
+	},
+	// pix2pix_3d is pix2pix_2d for stacks: 16×64×64 patches, a 3D U-Net
+	// generator (features 16-32-64-128) and a PatchGAN with 2 stride-2 layers,
+	// so that 16 slices still leave a logit map.
+	"pix2pix_3d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{16, 64, 64}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5)}},
+			Model: Pix2Pix{Generator: UNet{Dims: 3, OutChannels: 1, Features: []int{16, 32, 64, 128}},
+				Discriminator: PatchGAN{NF: 16, NLayers: 2}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 2e-4},
+		}
+	},
 }
 
 // Presets returns the preset names, sorted.
@@ -76,7 +101,8 @@ func Presets() []string {
 }
 
 // Preset returns mmv_im2im's standard configuration called name
-// (semanticseg_2d, semanticseg_3d, labelfree_2d, labelfree_3d, denoising_3d);
+// (semanticseg_2d, semanticseg_3d, labelfree_2d, labelfree_3d, denoising_3d,
+// pix2pix_2d, pix2pix_3d);
 // set its Data.Path and override what differs.
 func Preset(name string) (Config, error) {
 	f, ok := presets[strings.ToLower(name)]

@@ -147,7 +147,7 @@ func checkData(r Config, s *array.Sample) error {
 	}
 	if in != nil {
 		if c := net.InChannels; c > 0 && in.Shape[0] != c {
-			ps.Add("model.net.in_channels", "%d but the %s images of %s have %d channels", c, d.Input, s.ID, in.Shape[0])
+			ps.Add("model."+r.Model.netKey()+".in_channels", "%d but the %s images of %s have %d channels", c, d.Input, s.ID, in.Shape[0])
 		}
 		sp := in.Shape[1:]
 		for i := range sp {
@@ -167,10 +167,10 @@ func checkData(r Config, s *array.Sample) error {
 				maxLabel = max(maxLabel, v)
 			}
 			if classes := max(out, 2); int(maxLabel) >= classes {
-				ps.Add("model.net.out_channels", "%d classes but target %s has label %v", out, s.ID, maxLabel)
+				ps.Add("model."+r.Model.netKey()+".out_channels", "%d classes but target %s has label %v", out, s.ID, maxLabel)
 			}
 		} else if gt.Shape[0] != out {
-			ps.Add("model.net.out_channels", "%d but the %s images of %s have %d channels", out, d.Target, s.ID, gt.Shape[0])
+			ps.Add("model."+r.Model.netKey()+".out_channels", "%d but the %s images of %s have %d channels", out, d.Target, s.ID, gt.Shape[0])
 		}
 	}
 	if len(ps) > 0 {
