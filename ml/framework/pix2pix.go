@@ -67,8 +67,16 @@ type Pix2Pix struct {
 // Name implements Framework.
 func (Pix2Pix) Name() string { return "pix2pix" }
 
-// TrainConfig implements Framework.
-func (p Pix2Pix) TrainConfig() train.Config { return p.Trainer }
+// TrainConfig implements Framework. Trainer.InitFrom initialises the generator
+// only, strictly, from a pix2pix checkpoint or from one of the net alone (an FCN
+// run with the same net): every generator weight must be there with its shape.
+func (p Pix2Pix) TrainConfig() train.Config {
+	c := p.Trainer
+	if c.InitFrom != "" {
+		c.InitInto = GeneratorScope
+	}
+	return c
+}
 
 // Inference implements Framework: sliding windows over G, then the declared output.
 func (p Pix2Pix) Inference() Inference {
@@ -205,8 +213,7 @@ func (f *fakes) of(g *graph.Graph, make func() *graph.Node) *graph.Node {
 	return n
 }
 
-// Task implements Framework: objective "g" (the generator), then "d" (the
-// discriminator).
+// Task implements Framework: objective "generator", then "discriminator".
 func (p Pix2Pix) Task() train.Task {
 	l := p.Loss
 	cache := &fakes{}
@@ -249,8 +256,8 @@ func (p Pix2Pix) Task() train.Task {
 	gOpt, gSched := p.Trainer.Optimizer, p.Trainer.Schedule
 	return train.Task{
 		Objectives: []train.Objective{
-			{Name: "g", Scopes: []string{GeneratorScope}, Optimizer: &gOpt, Schedule: &gSched, Loss: gLoss},
-			{Name: "d", Scopes: []string{DiscriminatorScope}, Optimizer: &dOpt, Schedule: &dSched, Loss: dLoss},
+			{Name: "generator", Scopes: []string{GeneratorScope}, Optimizer: &gOpt, Schedule: &gSched, Loss: gLoss},
+			{Name: "discriminator", Scopes: []string{DiscriminatorScope}, Optimizer: &dOpt, Schedule: &dSched, Loss: dLoss},
 		},
 		Predict: p.generator,
 		ValLoss: func(pred, y, _ *graph.Node) *graph.Node { return rec.Loss(pred, y) },

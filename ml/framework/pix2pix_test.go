@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gomlx/gomlx/pkg/core/tensors"
 	"github.com/im2im/im2im/data/synth"
 	"github.com/im2im/im2im/ml/loss"
 	"github.com/im2im/im2im/ml/nets"
@@ -131,5 +132,67 @@ func TestPix2PixProblems(t *testing.T) {
 		if !paths[w] {
 			t.Errorf("no problem at %s; got %v", w, got)
 		}
+	}
+}
+
+// TestPix2PixInitFromFCN starts a generator from an FCN run of the same net (its
+// variables have no /generator scope), refuses an FCN of another shape, and
+// refuses a checkpoint of zeros.
+func TestPix2PixInitFromFCN(t *testing.T) {
+	b := unitBackend(t)
+	samples := stainPairs(t, 4)
+	fcnDir := t.TempDir()
+	fcn := FCN{Net: nets.UNet{Dims: 2, OutChannels: 3, Features: []int{4, 8}, Norm: "batch", Dropout: 0.1}, Loss: loss.L1{},
+		Trainer: train.Config{Epochs: 1, Seed: 1, Dir: fcnDir}}
+	m, err := New(b, fcn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Train(stdctx.Background(), &train.Samples{Items: samples, BatchSize: 4}, nil); err != nil {
+		t.Fatal(err)
+	}
+	ckpt := filepath.Join(fcnDir, "last.ckpt")
+	fit := func(p Pix2Pix) (*train.Result, error) {
+		g, err := New(b, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return g.Train(stdctx.Background(), &train.Samples{Items: samples, BatchSize: 4}, nil)
+	}
+	p := tinyPix2Pix(1, "")
+	p.Trainer.InitFrom = ckpt
+	res, err := fit(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Init.Loaded) == 0 || !strings.HasPrefix(res.Init.Loaded[0], GeneratorScope+"/") {
+		t.Fatalf("loaded %v: want the generator's variables", res.Init.Loaded)
+	}
+	other := tinyPix2Pix(1, "")
+	other.Generator = nets.UNet{Dims: 2, OutChannels: 3, Features: []int{4, 16}, Norm: "batch"}
+	other.Trainer.InitFrom = ckpt
+	if _, err := fit(other); err == nil || !strings.Contains(err.Error(), "shape") {
+		t.Fatalf("a generator of other shapes loaded: %v", err)
+	}
+	// A checkpoint of zeros: the FCN's variables set to zero, saved.
+	zm, err := New(b, fcn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zm.Trainer().Predict(train.Tensor{Shape: []int{1, 1, 16, 16}, Data: make([]float32, 256)}); err != nil {
+		t.Fatal(err)
+	}
+	for v := range zm.Trainer().Context().IterVariables() {
+		if err := v.SetValue(tensors.FromShape(v.Shape())); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := zm.Trainer().Save(filepath.Join(fcnDir, "zero.ckpt")); err != nil {
+		t.Fatal(err)
+	}
+	zero := tinyPix2Pix(1, "")
+	zero.Trainer.InitFrom = filepath.Join(fcnDir, "zero.ckpt")
+	if _, err := fit(zero); err == nil || !strings.Contains(err.Error(), "zero") {
+		t.Fatalf("a checkpoint of zeros loaded: %v", err)
 	}
 }

@@ -72,6 +72,10 @@ type Config struct {
 	// InitFrom is a checkpoint whose weights are loaded where name and shape match
 	// the model (fine-tuning); other weights keep their initial values.
 	InitFrom string `yaml:"init_from"`
+	// InitInto, with InitFrom, loads the checkpoint strictly into the variables
+	// below this scope only (a GAN's "/generator"), from a checkpoint of the same
+	// model or of the net alone (an FCN run's); see Trainer.Fit.
+	InitInto string `yaml:"-"`
 	// Seed fixes weight initialisation, dropout and the data order (same seed and
 	// backend give the same loss curve).
 	Seed int64 `yaml:"seed"`

@@ -131,7 +131,11 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 		if err != nil {
 			return nil, err
 		}
-		if res.Init, err = c.loadInto(t.ctx, loadMatching, t.cfg.InitFrom); err != nil {
+		if t.cfg.InitInto != "" {
+			if res.Init, err = c.loadScoped(t.ctx, t.cfg.InitInto, t.cfg.InitFrom); err != nil {
+				return nil, err
+			}
+		} else if res.Init, err = c.loadInto(t.ctx, loadMatching, t.cfg.InitFrom); err != nil {
 			return nil, err
 		}
 		if len(res.Init.Loaded) == 0 {

@@ -39,9 +39,11 @@ type live struct {
 	drawn     time.Time // last curves redraw
 	barAt     time.Time // last terminal bar
 	curvesPNG []byte
-	imagesPNG []byte
-	imageEp   int
-	updates   int
+	// objectives holds each objective's loss per step when there are several.
+	objectives map[string][]float64
+	imagesPNG  []byte
+	imageEp    int
+	updates    int
 }
 
 // inCell reports whether a notebook cell is running (displays reach a notebook).
@@ -115,6 +117,12 @@ func (l *live) progress(p train.Progress) {
 	l.last = p
 	if p.Phase == "train" {
 		l.steps = append(l.steps, p.Loss)
+		for name, v := range p.Losses {
+			if l.objectives == nil {
+				l.objectives = map[string][]float64{}
+			}
+			l.objectives[name] = append(l.objectives[name], v)
+		}
 	}
 	if !l.notebook {
 		l.terminal(p)
@@ -133,7 +141,7 @@ func (l *live) progress(p train.Progress) {
 	// The panel is redrawn at most every refreshEvery (the first step at once);
 	// finish draws the final state.
 	if now := time.Now(); now.Sub(l.drawn) >= refreshEvery && p.Phase != "done" {
-		if f := curvesFigure(l.steps, l.hist, nil, max(1, p.Epoch)); f.Err() == nil {
+		if f := curvesFigure(l.steps, l.hist, l.objectives, max(1, p.Epoch)); f.Err() == nil {
 			l.curvesPNG = f.PNG()
 		}
 		l.drawn = now
@@ -216,7 +224,7 @@ func (l *live) finish(err error) {
 		fmt.Fprintln(l.out, status)
 		return
 	}
-	if f := curvesFigure(l.steps, l.hist, nil, max(1, l.last.Epoch)); f.Err() == nil {
+	if f := curvesFigure(l.steps, l.hist, l.objectives, max(1, l.last.Epoch)); f.Err() == nil {
 		l.curvesPNG = f.PNG()
 	}
 	l.publish(status)

@@ -56,8 +56,8 @@ func TestPix2PixFromYAML(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(losses) == 0 || losses[0]["g"] == 0 || losses[0]["d"] == 0 {
-		t.Fatalf("progress losses %v: want g and d", losses)
+	if len(losses) == 0 || losses[0]["generator"] == 0 || losses[0]["discriminator"] == 0 {
+		t.Fatalf("progress losses %v: want generator and discriminator", losses)
 	}
 	r := run.Config
 	m, ok := r.Model.(Pix2Pix)
@@ -102,7 +102,7 @@ func TestPix2PixProblemPaths(t *testing.T) {
 	c := Config{
 		Data: Data{Path: t.TempDir(), Patch: Patch{Size: []int{16, 16}}},
 		Model: Pix2Pix{Generator: UNet{Dims: 2, Features: []int{4, 8, 16, 32, 64, 128}}, Discriminator: PatchGAN{NLayers: 3},
-			Loss: GANLoss{GAN: "wgan", Reconstruction: "none", Weights: GANWeights{Reconstruction: 3}},
+			Loss:      GANLoss{GAN: "wgan", Reconstruction: "none", Weights: GANWeights{Reconstruction: 3}},
 			Optimizer: GANOptimizers{Discriminator: Optimizer{Kind: "rmsprop"}}, Init: "xavier"},
 	}
 	err := c.Validate()

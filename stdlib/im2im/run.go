@@ -219,13 +219,22 @@ func (r *Run) Curves() *plot.Figure {
 	if r.Result == nil {
 		return plot.Curves("no training yet")
 	}
-	return curvesFigure(r.Result.StepLosses, r.Result.History, r.Result.StepLosses, len(r.Result.History))
+	return curvesFigure(r.Result.StepLosses, r.Result.History, nil, len(r.Result.History))
 }
 
 // curvesFigure draws loss per step (and validation loss per epoch, placed at the
 // epoch's last step) beside the validation metrics per epoch.
-func curvesFigure(steps []float64, hist []train.EpochRecord, _ []float64, epochs int) *plot.Figure {
+//
+// objectives, when not empty, has each objective's loss per step (a GAN's
+// generator and discriminator): they replace the single train curve.
+func curvesFigure(steps []float64, hist []train.EpochRecord, objectives map[string][]float64, epochs int) *plot.Figure {
 	loss := plot.Chart{Title: "loss", XLabel: "step", LogY: true, Curves: []plot.Curve{{Name: "train", Y: steps}}}
+	if len(objectives) > 0 {
+		loss.Curves = nil
+		for _, name := range sortedNames(objectives) {
+			loss.Curves = append(loss.Curves, plot.Curve{Name: name, Y: objectives[name]})
+		}
+	}
 	var metrics []plot.Curve
 	if epochs > 0 && len(steps) > 0 {
 		per := float64(len(steps)) / float64(epochs)
@@ -264,6 +273,16 @@ func curvesFigure(steps []float64, hist []train.EpochRecord, _ []float64, epochs
 		return plot.Charts(loss)
 	}
 	return plot.Charts(loss, plot.Chart{Title: "validation metrics", XLabel: "epoch", Curves: metrics})
+}
+
+// sortedNames returns m's keys, sorted.
+func sortedNames(m map[string][]float64) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // Plot shows the loss and metric curves in the notebook.

@@ -34,7 +34,9 @@ type Trainer struct {
 	// Resume continues the run Root/Name from its checkpoints/last.ckpt (needs Name).
 	Resume bool `yaml:"resume"`
 	// InitFrom is a checkpoint whose weights initialise the model where names and
-	// shapes match (fine-tuning).
+	// shapes match (fine-tuning). For pix2pix it initialises the generator only,
+	// from a pix2pix run or an FCN run of the same net, and every generator weight
+	// must match.
 	InitFrom string `yaml:"init_from"`
 	// ImageEvery shows an input/target/prediction panel every this many epochs
 	// in notebooks (negative: only at the end). [max(1, Epochs/5)]

@@ -12,7 +12,8 @@ import (
 )
 
 // Panel is one image: Data in row-major order with Shape [Y, X], [C, Y, X] or
-// [C, Z, Y, X]. The first channel is shown; 3D shows the middle Z slice.
+// [C, Z, Y, X]. Three channels are shown as RGB, otherwise the first channel;
+// 3D shows the middle Z slice.
 type Panel struct {
 	Title string
 	Data  []float32
@@ -20,12 +21,18 @@ type Panel struct {
 }
 
 // Images draws panels side by side, each scaled from its 1st to 99.8th
-// percentile to black..white.
+// percentile to black..white (RGB panels: over all three channels).
 func Images(panels ...Panel) *Figure {
 	row := make([]*gplot.Plot, len(panels))
 	aspect := 1.0
 	for i, pn := range panels {
-		img, err := Gray(pn.Data, pn.Shape)
+		var img image.Image
+		var err error
+		if len(pn.Shape) >= 3 && pn.Shape[0] == 3 {
+			img, err = RGB(pn.Data, pn.Shape)
+		} else {
+			img, err = Gray(pn.Data, pn.Shape)
+		}
 		if err != nil {
 			return &Figure{err: fmt.Errorf("plot: panel %q: %w", pn.Title, err)}
 		}
@@ -79,6 +86,49 @@ func Gray(data []float32, shape []int) (*image.Gray, error) {
 		}
 		f = min(1, max(0, f))
 		img.SetGray(i%x, i/x, color.Gray{Y: uint8(f*255 + 0.5)})
+	}
+	return img, nil
+}
+
+// RGB returns the 2D slice (middle Z) of a three-channel image [3, Y, X] or
+// [3, Z, Y, X] as a colour image, the channels scaled together from the 1st to
+// the 99.8th percentile of all their values (so colours keep their balance).
+func RGB(data []float32, shape []int) (*image.RGBA, error) {
+	if (len(shape) != 3 && len(shape) != 4) || shape[0] != 3 {
+		return nil, fmt.Errorf("shape %v: want [3, Y, X] or [3, Z, Y, X]", shape)
+	}
+	n := 1
+	for _, d := range shape {
+		n *= d
+	}
+	y, x := shape[len(shape)-2], shape[len(shape)-1]
+	if n != len(data) || y == 0 || x == 0 {
+		return nil, fmt.Errorf("shape %v does not match %d values", shape, len(data))
+	}
+	per, off := n/3, 0
+	if len(shape) == 4 {
+		off = shape[1] / 2 * y * x
+	}
+	var s []float32
+	for c := 0; c < 3; c++ {
+		s = append(s, data[c*per+off:c*per+off+y*x]...)
+	}
+	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
+	mn, mx := float64(s[0]), float64(s[len(s)-1])
+	lo, hi := max(mn, percentile(s, 1)), min(mx, percentile(s, 99.8))
+	if hi <= lo {
+		lo, hi = mn, mx
+	}
+	scale := func(v float32) uint8 {
+		f := 0.0
+		if hi > lo {
+			f = (float64(v) - lo) / (hi - lo)
+		}
+		return uint8(min(1, max(0, f))*255 + 0.5)
+	}
+	img := image.NewRGBA(image.Rect(0, 0, x, y))
+	for i := 0; i < y*x; i++ {
+		img.SetRGBA(i%x, i/x, color.RGBA{R: scale(data[off+i]), G: scale(data[per+off+i]), B: scale(data[2*per+off+i]), A: 255})
 	}
 	return img, nil
 }

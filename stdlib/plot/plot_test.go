@@ -83,3 +83,22 @@ func TestImagesRender(t *testing.T) {
 		t.Errorf("bad panel: %v", f.Err())
 	}
 }
+
+// TestRGB checks that three channels become one colour pixel each, scaled
+// together (channel balance kept), and that the wrong channel count is refused.
+func TestRGB(t *testing.T) {
+	// Two pixels: (R, G, B) = (0, 0.5, 1) and (1, 0.5, 0).
+	img, err := RGB([]float32{0, 1, 0.5, 0.5, 1, 0}, []int{3, 1, 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []uint8{0, 128, 255, 255, 255, 128, 0, 255} // RGBA per pixel (percentiles ≈ min, max)
+	for i, w := range want {
+		if d := int(img.Pix[i]) - int(w); d < -3 || d > 3 {
+			t.Fatalf("pixels %v, want ≈ %v", img.Pix, want)
+		}
+	}
+	if _, err := RGB(make([]float32, 4), []int{2, 1, 2}); err == nil {
+		t.Error("two channels accepted as RGB")
+	}
+}
