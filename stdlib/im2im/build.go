@@ -41,7 +41,7 @@ func (m FCN) fcnEngine(r Config, dir string, progress func(train.Progress)) (fra
 			Schedule: train.Schedule{Kind: m.Schedule.Kind, WarmupSteps: m.Schedule.WarmupSteps, MinLR: m.Schedule.MinLR,
 				Gamma: m.Schedule.Gamma, Factor: m.Schedule.Factor, Patience: m.Schedule.Patience},
 			Resume: t.Resume, InitFrom: t.InitFrom, Dir: dir,
-			ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, SaveEverySteps: t.SaveEverySteps, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
+			ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, SaveEverySteps: t.SaveEverySteps, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed, Devices: t.Devices,
 			Progress: progress,
 		},
 		Predict: framework.Predict{Window: m.Predict.Window, Overlap: m.Predict.Overlap, BatchSize: m.Predict.BatchSize,
