@@ -14,6 +14,7 @@ func init() {
 		"Curves": reflect.ValueOf(plot.Curves),
 		"Gray":   reflect.ValueOf(plot.Gray),
 		"Images": reflect.ValueOf(plot.Images),
+		"RGB":    reflect.ValueOf(plot.RGB),
 
 		// type definitions
 		"Chart":  reflect.ValueOf((*plot.Chart)(nil)),
@@ -35,7 +36,8 @@ func init() {
 		"Figure.PNG":   "func (f *Figure) PNG() []byte\n\nPNG returns the figure's PNG encoding (nil if rendering failed).",
 		"Figure.Show":  "func (f *Figure) Show()\n\nShow displays the figure in the running cell (or its error as text).",
 		"Gray":         "func Gray(data []float32, shape []int) (*image.Gray, error)\n\nGray returns the 2D slice a panel shows (first channel, middle Z) as an 8-bit\nimage scaled from the 1st to the 99.8th percentile.",
-		"Images":       "func Images(panels ...Panel) *Figure\n\nImages draws panels side by side, each scaled from its 1st to 99.8th\npercentile to black..white.",
-		"Panel":        "type Panel struct {\n\tTitle string\n\tData  []float32\n\tShape []int\n}\n\nPanel is one image: Data in row-major order with Shape [Y, X], [C, Y, X] or\n[C, Z, Y, X]. The first channel is shown; 3D shows the middle Z slice.",
+		"Images":       "func Images(panels ...Panel) *Figure\n\nImages draws panels side by side, each scaled from its 1st to 99.8th\npercentile to black..white (RGB panels: over all three channels).",
+		"Panel":        "type Panel struct {\n\tTitle string\n\tData  []float32\n\tShape []int\n}\n\nPanel is one image: Data in row-major order with Shape [Y, X], [C, Y, X] or\n[C, Z, Y, X]. Three channels are shown as RGB, otherwise the first channel;\n3D shows the middle Z slice.",
+		"RGB":          "func RGB(data []float32, shape []int) (*image.RGBA, error)\n\nRGB returns the 2D slice (middle Z) of a three-channel image [3, Y, X] or\n[3, Z, Y, X] as a colour image, the channels scaled together from the 1st to\nthe 99.8th percentile of all their values (so colours keep their balance).",
 	}
 }

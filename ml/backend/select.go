@@ -10,7 +10,9 @@
 // Pointing at a PJRT plugin: put pjrt_c_api_cpu_plugin.so / pjrt_c_api_cuda_plugin.so
 // (or the xla_cuda_plugin.so found in a JAX CUDA wheel, e.g. jax_cuda12_plugin/) in a
 // directory listed in PJRT_PLUGIN_LIBRARY_PATH or in ~/.local/lib/go-xla, or name it
-// directly with GOMLX_BACKEND=xla:/abs/path/xla_cuda_plugin.so.
+// directly with GOMLX_BACKEND=xla:/abs/path/xla_cuda_plugin.so. Options after the path go
+// to the PJRT client (xla_options.go): xla:/abs/path/xla_cuda_plugin.so,preallocate=false
+// makes XLA allocate GPU memory as needed instead of reserving 75 % of it at start.
 //
 // The "im2im" backend (Backend, registered under Name) is GoMLX's simplego with the
 // operations it lacks composed from those it has: Reverse, Pad, SelectAndScatterMax/

@@ -79,6 +79,11 @@ type Config struct {
 	// Seed fixes weight initialisation, dropout and the data order (same seed and
 	// backend give the same loss curve).
 	Seed int64 `yaml:"seed"`
+	// Devices > 1 splits every training step's batch over that many devices of
+	// the backend (data-parallel; XLA backends with several GPUs only, and the
+	// batch size a multiple of it; untested until a multi-GPU machine is lent).
+	// 0 or 1: one device.
+	Devices int `yaml:"devices"`
 	// Progress, if set, is called after every step and every validation.
 	Progress func(Progress) `yaml:"-"`
 }
@@ -156,6 +161,9 @@ func (c Config) Problems(metricNames []string) Problems {
 	}
 	if c.Patience < 0 {
 		add("patience", "must not be negative, got %d", c.Patience)
+	}
+	if c.Devices < 0 {
+		add("devices", "must not be negative, got %d", c.Devices)
 	}
 	if c.SaveEverySteps < 0 {
 		add("save_every_steps", "must not be negative, got %d", c.SaveEverySteps)

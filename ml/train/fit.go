@@ -181,7 +181,7 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 		if err := t.checkBatch(b); err != nil {
 			return finish(), fmt.Errorf("train: batch %d of epoch %d: %w", i, epoch+1, err)
 		}
-		args := []any{toTensor(b.X), toTensor(b.Y)}
+		args := []*tensors.Tensor{toTensor(b.X), toTensor(b.Y)}
 		exec := t.trainExec
 		if b.W.Data != nil {
 			args, exec = append(args, toTensor(b.W)), t.trainWExec
@@ -194,7 +194,7 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 			}
 			args = append(args, tensors.FromScalar(float32(olr)))
 		}
-		out, err := exec.Exec(args...)
+		out, err := t.execStep(exec, args)
 		if err != nil {
 			return finish(), fmt.Errorf("train: step %d (epoch %d, batch %d): %w", t.state.Step+1, epoch+1, i, err)
 		}

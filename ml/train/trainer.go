@@ -50,6 +50,8 @@ type Trainer struct {
 	trainExec, evalExec, predExec *context.Exec
 	// trainWExec and evalWExec take a cost map as a third input.
 	trainWExec, evalWExec *context.Exec
+	// dp splits training steps over several devices (nil: one device; see devices.go).
+	dp *dataParallel
 }
 
 // New returns a trainer for a supervised model (one loss, one optimizer: see
@@ -123,6 +125,9 @@ func NewTask(backend backends.Backend, task Task, cfg Config) (*Trainer, error) 
 	evalW := func(ctx *context.Context, x, y, w *graph.Node) []*graph.Node { return t.evalGraph(ctx, x, y, w) }
 	if t.evalWExec, err = context.NewExec(backend, build, evalW); err != nil {
 		return nil, fmt.Errorf("train: %w", err)
+	}
+	if err := t.setupDevices(); err != nil {
+		return nil, err
 	}
 	return t, nil
 }

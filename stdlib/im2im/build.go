@@ -46,7 +46,7 @@ func trainConfig(r Config, o Optimizer, s Schedule, dir string, progress func(tr
 		Epochs: t.Epochs, Optimizer: o.engine(t.LR), Schedule: s.engine(),
 		Resume: t.Resume, InitFrom: t.InitFrom, Dir: dir,
 		ClipNorm: t.ClipNorm, ValEvery: t.ValEvery, SaveEverySteps: t.SaveEverySteps, Monitor: t.Monitor, Patience: t.Patience, Seed: t.Seed,
-		Progress: progress,
+		Devices: t.Devices, Progress: progress,
 	}
 }
 

@@ -72,6 +72,8 @@ func TestEngineFieldsValidation(t *testing.T) {
 		{"beta1", `model: {optimizer: {kind: adam, beta1: 1.5}}`, "model.optimizer.beta1: must be in [0, 1), got 1.5"},
 		{"eps", `model: {optimizer: {eps: -1}}`, "model.optimizer.eps: must be positive, got -1"},
 		{"save_every_steps", `trainer: {save_every_steps: -2}`, "trainer.save_every_steps: must not be negative, got -2"},
+		{"devices", `trainer: {devices: -1}`, "trainer.devices: must not be negative, got -1"},
+		{"devices and batch_size", `trainer: {devices: 2, batch_size: 3}`, "trainer.batch_size: 3 does not split evenly over trainer.devices 2"},
 		{"deep_supervision", `model: {net: {kind: dyn_unet, features: [4, 8, 16], deep_supervision: 2}}`, "model.net.deep_supervision: want 0..1"},
 		{"axis_strides levels", `model: {net: {kind: unet, features: [4, 8, 16], axis_strides: [[1, 2, 2]]}}`, "axis_strides: want 2 levels"},
 		{"axis_strides and strides", `model: {net: {kind: attention_unet, features: [4, 8], strides: [2], axis_strides: [[1, 2, 2]]}}`, "set either strides or axis_strides, not both"},

@@ -41,6 +41,10 @@ type Trainer struct {
 	// ImageEvery shows an input/target/prediction panel every this many epochs
 	// in notebooks (negative: only at the end). [max(1, Epochs/5)]
 	ImageEvery int `yaml:"image_every"`
+	// Devices > 1 trains data-parallel: each batch is split over that many
+	// devices of an XLA backend with several GPUs (batch_size a multiple of it);
+	// untested until a multi-GPU machine is lent. [1]
+	Devices int `yaml:"devices"`
 	// Quiet turns off the progress display.
 	Quiet bool `yaml:"quiet"`
 	// OnProgress, if set, is called after every step, every validation and at

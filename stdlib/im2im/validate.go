@@ -245,6 +245,9 @@ func trainerProblems(r, declared Config) Problems {
 	if t.LR <= 0 {
 		ps.Add("trainer.lr", "must be positive, got %v", t.LR)
 	}
+	if t.Devices > 1 && t.BatchSize%t.Devices != 0 {
+		ps.Add("trainer.batch_size", "%d does not split evenly over trainer.devices %d", t.BatchSize, t.Devices)
+	}
 	if t.Resume && t.Name == "" {
 		ps.Add("trainer.resume", "needs trainer.name to find the run to continue")
 	}
