@@ -147,6 +147,18 @@ func TestTrainingGraphsUseOnlyXLAOps(t *testing.T) {
 			Net:  nets.UNet{Dims: 2, OutChannels: 1, Features: []int{2, 4}},
 			Loss: loss.Huber{Delta: 1}, Metrics: metrics("pearson"), Trainer: cfg(train.Optimizer{}, 0),
 		}, two, false},
+		{"pix2pix unet generator, 2-scale PatchGAN, vanilla GAN + L1 + feature matching", framework.Pix2Pix{
+			Generator:     nets.UNet{Dims: 2, OutChannels: 1, Features: []int{2, 4}},
+			Discriminator: nets.PatchGAN{Dims: 2, NF: 2, NLayers: 1, Scales: 2},
+			Loss:          framework.GANLoss{Criterion: loss.GANVanilla, Reconstruction: loss.L1{}, WeightGAN: 1, WeightRec: 10, WeightFM: 1},
+			Metrics:       metrics("psnr"), Trainer: cfg(train.Optimizer{Kind: "adam"}, 0), DOptimizer: train.Optimizer{Kind: "adam"},
+		}, two, false},
+		{"pix2pix 3D resnet generator (replication padding), lsgan", framework.Pix2Pix{
+			Generator:     nets.ResNetGenerator{Dims: 3, OutChannels: 1, NF: 2, NDown: 1, NRes: 1},
+			Discriminator: nets.PatchGAN{Dims: 3, NF: 2, NLayers: 1, MMVLayout: true},
+			Loss:          framework.GANLoss{Criterion: loss.GANLSGAN, Reconstruction: loss.MSE{}, WeightGAN: 1, WeightRec: 10},
+			Metrics:       metrics("ssim"), Trainer: cfg(train.Optimizer{Kind: "adam"}, 0), DOptimizer: train.Optimizer{Kind: "adam"},
+		}, []int{4, 8, 8}, false},
 	}
 	be, err := backends.NewWithConfig(backend.CPU)
 	if err != nil {
