@@ -7,10 +7,14 @@
 //
 // Each category is one set of files: FCN (fcn.go, fcn_output.go) is the first, a
 // fully-convolutional network trained with a supervised loss (semantic
-// segmentation, denoising, label-free prediction, ...). Shared pieces: metrics.go
+// segmentation, denoising, label-free prediction, ...); Pix2Pix (pix2pix.go) is
+// paired translation with a conditional GAN: two objectives per step
+// (generator, then discriminator), variables below GeneratorScope and
+// DiscriminatorScope. Shared pieces: metrics.go
 // (metrics by name), samples.go and loader.go (data to trainer batches).
 //
-// framework imports GoMLX, ml/train, ml/infer, ml/post, ml/metric, ml/nets (for
-// nets.FieldError), data/array and data/loader; networks and losses come in
+// framework imports GoMLX, ml/train, ml/infer, ml/post, ml/metric, ml/nets
+// (nets.FieldError, nets.PatchGAN), ml/loss (GAN criteria), ml/nn (weight
+// initialisation), data/array and data/loader; networks and losses come in
 // through the small Net and Loss interfaces that ml/nets and ml/loss implement.
 package framework

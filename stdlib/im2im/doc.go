@@ -2,7 +2,9 @@
 // commands) use to declare and run an image-to-image experiment: Data (where the
 // images are, patches, normalisation, augmentation), a model (one declaration
 // per framework, model.framework in YAML; FCN: network, loss, optimizer,
-// schedule, prediction) and a Trainer, whose zero values mean good defaults. Train, Predict and Evaluate run them and return result objects (Run,
+// schedule, prediction; Pix2Pix: generator, discriminator, GAN loss, one
+// optimizer and schedule per net) and a Trainer, whose zero values mean good
+// defaults. Train, Predict and Evaluate run them and return result objects (Run,
 // Evaluation) with Plot, Show, Metrics and Best. The same structs load from YAML
 // (snake_case keys, unknown keys rejected with the nearest valid key suggested,
 // pyrallis-style dotted overrides), and Preset returns mmv_im2im's standard setups.
@@ -12,7 +14,10 @@
 //
 // Files: data.go and partial.go (Data, Patch, Transform and its constructors),
 // model.go (Model, one declaration per framework: FCN and its Optimizer,
-// Schedule, Prediction), nets.go (UNet, AttentionUNet, DynUNet: ml/nets.Config),
+// Schedule, Prediction), pix2pix.go (Pix2Pix, GANLoss, per-net optimizers;
+// its generator seen as an FCN for data checks, prediction and evaluation:
+// Model.fcnView), nets.go (UNet, AttentionUNet, DynUNet: ml/nets.Config),
+// gan_nets.go (ResNetGenerator, PatchGAN),
 // losses.go, trainer.go, config.go (Config, Resolved: every default),
 // validate.go (problems as values, one function per section: data, model,
 // trainer), build.go (the engine declaration and data chains a resolved config
