@@ -50,6 +50,14 @@ type Task struct {
 	Predict ModelFn
 	// ValLoss is the validation "loss" of a prediction (w is nil without a cost map).
 	ValLoss WeightedLossFn
+	// ValLossOf, when set, replaces ValLoss by a validation loss that needs more
+	// than the prediction: the batch and the graph's context (CycleGAN's cycle
+	// consistency, which runs both generators). pred is Predict's output.
+	ValLossOf func(ctx *context.Context, in Inputs, pred *graph.Node) *graph.Node
+	// Infer, when set, builds the whole-image prediction (Trainer.Predict)
+	// instead of Predict, which then only serves validation: CycleGAN validates
+	// A→B against the target but may predict B→A.
+	Infer ModelFn
 	// Metrics are computed on Predict's output against the target on validation
 	// data.
 	Metrics []Metric
@@ -79,7 +87,7 @@ func Supervised(model ModelFn, loss LossFn, wloss WeightedLossFn, metrics []Metr
 
 // check reports what makes a task unusable.
 func (t Task) check() error {
-	if len(t.Objectives) == 0 || t.Predict == nil || t.ValLoss == nil {
+	if len(t.Objectives) == 0 || t.Predict == nil || (t.ValLoss == nil && t.ValLossOf == nil) {
 		return fmt.Errorf("train: a task needs at least one objective, a prediction and a validation loss")
 	}
 	names := map[string]bool{}

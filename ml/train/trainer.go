@@ -235,7 +235,13 @@ func (t *Trainer) trainGraph(ctx *context.Context, in Inputs, step *graph.Node, 
 func (t *Trainer) evalGraph(ctx *context.Context, x, y, w *graph.Node) []*graph.Node {
 	ctx.SetTraining(x.Graph(), false)
 	pred := t.task.Predict(ctx, x)
-	out := []*graph.Node{scalarLoss(t.task.ValLoss(pred, y, w))}
+	var vl *graph.Node
+	if t.task.ValLossOf != nil {
+		vl = t.task.ValLossOf(ctx, Inputs{X: x, Y: y, W: w}, pred)
+	} else {
+		vl = t.task.ValLoss(pred, y, w)
+	}
+	out := []*graph.Node{scalarLoss(vl)}
 	for _, m := range t.task.Metrics {
 		out = append(out, scalarLoss(m.Fn(pred, y)))
 	}
@@ -244,6 +250,9 @@ func (t *Trainer) evalGraph(ctx *context.Context, x, y, w *graph.Node) []*graph.
 
 func (t *Trainer) predictGraph(ctx *context.Context, x *graph.Node) *graph.Node {
 	ctx.SetTraining(x.Graph(), false)
+	if t.task.Infer != nil {
+		return t.task.Infer(ctx, x)
+	}
 	return t.task.Predict(ctx, x)
 }
 
