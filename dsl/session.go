@@ -192,6 +192,7 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 	if c.decl {
 		c.text, fresh = s.dropReimports(c.text)
 	}
+	c.text, c.ins = fixParallelAssign(c.text, c.decl, c.startLine)
 	src := strings.Repeat("\n", c.startLine-1) + c.text
 	s.panics.take()
 	v, err := s.evalWait(ctx, src, sink)
@@ -202,6 +203,9 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 		}
 		if e.Name == ErrCompile && e.Msg == yaegiLoopMsg {
 			s.findUndefined(e, c)
+		}
+		if e.Line > 0 {
+			e.Col = originalCol(c.ins, e.Line, e.Col)
 		}
 		return v, e
 	}
