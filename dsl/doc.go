@@ -29,6 +29,12 @@
 // (the fmt printers) or a nil error. Lines starting with % or ! in column 0 are
 // magics (see HelpText); %%writefile must be the first line.
 //
+// A type, function or method declared again in a later cell takes effect for the
+// code that follows, as in GoNB: earlier declarations that use it are evaluated
+// again, and one that no longer compiles fails the cell and is forgotten
+// (redefine.go). Parallel assignments are rewritten around a yaegi v0.16.1 bug
+// that dropped values (assignfix.go).
+//
 // # Output
 //
 // On Linux, file descriptors 1 and 2 are redirected into pipes while a cell runs

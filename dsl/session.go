@@ -30,9 +30,11 @@ var PreImported = []string{"im2im", "display"}
 type Session struct {
 	mu       sync.Mutex // held while a cell runs
 	in       *interp.Interpreter
-	declared map[string]string // top-level names declared by cells → "func", "type" or "var"
-	imported map[string]bool   // imports done, as "name path"
-	panics   *panicSniffer     // the interpreter's stderr, recording panic frames
+	declared map[string]string   // top-level names declared by cells → "func", "type" or "var"
+	imported map[string]bool     // imports done, as "name path"
+	decls    map[string]*declSrc // type, func and method declarations of cells, by key
+	declSeq  int                 // counts declarations, for their order
+	panics   *panicSniffer       // the interpreter's stderr, recording panic frames
 
 	sinkMu sync.Mutex
 	sink   Sink     // sink of the running cell, for stdin reads and non-capturing output
@@ -88,6 +90,7 @@ func (s *Session) reset() error {
 	s.in = in
 	s.declared = map[string]string{}
 	s.imported = imported
+	s.decls, s.declSeq = map[string]*declSrc{}, 0
 	return nil
 }
 
@@ -193,6 +196,14 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 		c.text, fresh = s.dropReimports(c.text)
 	}
 	c.text, c.ins = fixParallelAssign(c.text, c.decl, c.startLine)
+	var redef *redefinition
+	if c.decl {
+		var err error
+		if redef, err = s.prepareRedefine(c); err != nil {
+			return reflect.Value{}, &Error{Name: ErrCompile, Line: c.startLine, Col: 1,
+				Msg: fmt.Sprintf("cannot declare again what an earlier cell declared (%v): %%reset, then run the cells again", err)}
+		}
+	}
 	src := strings.Repeat("\n", c.startLine-1) + c.text
 	s.panics.take()
 	v, err := s.evalWait(ctx, src, sink)
@@ -212,6 +223,11 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 	recordDecls(c, s.declared)
 	for _, k := range fresh {
 		s.imported[k] = true
+	}
+	if redef != nil {
+		if err := s.finishRedefine(ctx, redef, sink); err != nil {
+			return reflect.Value{}, err
+		}
 	}
 	if !c.decl {
 		return v, nil
