@@ -11,6 +11,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/im2im/im2im/dsl/symbols"
 )
@@ -25,21 +26,24 @@ var builtins = []string{"append", "cap", "clear", "close", "complex", "copy", "d
 	"int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "any"}
 
 // packages maps a package name to its import path and exported symbols, for the
-// Go standard library and the im2im stdlib (which wins on name clashes); among
-// standard packages with the same name the shortest path wins (rand → math/rand).
+// Go standard library (with os/exec) and the im2im stdlib (which wins on name
+// clashes); among standard packages with the same name the shortest path wins
+// (rand → math/rand), then the first in sort order (template → html/template).
 var packages = func() map[string]pkgInfo {
 	m := map[string]pkgInfo{}
 	add := func(exp map[string]map[string]reflect.Value, short bool) {
 		for key, syms := range exp {
 			p := path.Dir(key)
 			name := path.Base(key)
-			if old, ok := m[name]; ok && !short && (old.short || len(old.path) <= len(p)) {
+			if old, ok := m[name]; ok && !short && (old.short || len(old.path) < len(p) ||
+				len(old.path) == len(p) && old.path < p) {
 				continue
 			}
 			m[name] = pkgInfo{path: p, syms: syms, short: short}
 		}
 	}
 	add(stdlib.Symbols, false)
+	add(map[string]map[string]reflect.Value{"os/exec/exec": unrestricted.Symbols["os/exec/exec"]}, false)
 	add(symbols.Symbols, true)
 	return m
 }()

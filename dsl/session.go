@@ -34,7 +34,8 @@ type Session struct {
 	imported map[string]bool     // imports done, as "name path"
 	decls    map[string]*declSrc // type, func and method declarations of cells, by key
 	declSeq  int                 // counts declarations, for their order
-	panics   *panicSniffer       // the interpreter's stderr, recording panic frames
+	logFn    func(format string, args ...any)
+	panics   *panicSniffer // the interpreter's stderr, recording panic frames
 
 	sinkMu sync.Mutex
 	sink   Sink     // sink of the running cell, for stdin reads and non-capturing output

@@ -48,6 +48,7 @@ func New(info *ConnectionInfo, logger *log.Logger) (*Kernel, error) {
 	if err != nil {
 		return nil, err
 	}
+	sess.SetLog(logger.Printf) // auto-imports, said once each
 	ctx, stop := context.WithCancel(context.Background())
 	k := &Kernel{
 		info:         info,
