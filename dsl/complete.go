@@ -1,8 +1,6 @@
 package dsl
 
 import (
-	"go/scanner"
-	"go/token"
 	"path"
 	"reflect"
 	"sort"
@@ -179,42 +177,4 @@ func (s *Session) members(qual string) []string {
 		}
 	}
 	return out
-}
-
-// IsComplete says whether code is ready to run ("complete"), needs more lines
-// ("incomplete", with the indent to use) or cannot become valid ("invalid"), by
-// balancing brackets and looking for unterminated strings and comments.
-func IsComplete(code string) (status, indent string) {
-	fset := token.NewFileSet()
-	file := fset.AddFile("", -1, len(code))
-	var errs []string
-	var sc scanner.Scanner
-	sc.Init(file, []byte(code), func(_ token.Position, msg string) { errs = append(errs, msg) }, scanner.ScanComments)
-	depth := 0
-	for {
-		_, t, _ := sc.Scan()
-		if t == token.EOF {
-			break
-		}
-		switch t {
-		case token.LPAREN, token.LBRACE, token.LBRACK:
-			depth++
-		case token.RPAREN, token.RBRACE, token.RBRACK:
-			depth--
-		}
-	}
-	for _, e := range errs {
-		if strings.Contains(e, "not terminated") {
-			return "incomplete", ""
-		}
-	}
-	switch {
-	case depth < 0:
-		return "invalid", ""
-	case depth > 0:
-		return "incomplete", strings.Repeat("\t", depth)
-	case len(errs) > 0:
-		return "invalid", ""
-	}
-	return "complete", ""
 }

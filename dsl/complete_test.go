@@ -74,17 +74,39 @@ func TestCompleteAndInspect(t *testing.T) {
 }
 
 func TestIsComplete(t *testing.T) {
-	cases := map[string]string{
-		"x := 1":               "complete",
-		"func f() {":           "incomplete",
-		"s := `raw":            "incomplete",
-		"x := (1 + 2))":        "invalid",
-		"if x {\n\tfor {\n\t}": "incomplete",
-		"":                     "complete",
+	cases := []struct{ code, want string }{
+		{"x := 1", "complete"},
+		{"", "complete"},
+		{"func f() {", "incomplete"},
+		{"s := `raw", "incomplete"},
+		{"/* open", "incomplete"},
+		{"x := (1 + 2))", "invalid"},
+		{"if x {\n\tfor {\n\t}", "incomplete"},
+		{"x := 1 +", "incomplete"},
+		{"y := a &&", "incomplete"},
+		{"z := a ||", "incomplete"},
+		{"f(a,", "incomplete"},
+		{"x :=", "incomplete"},
+		{"v := m.", "incomplete"},
+		{"if x {\n} else", "incomplete"},
+		{"x := \"abc", "invalid"},
+		{"r := 'ab", "invalid"},
+		{"x := [}", "invalid"},
+		{"x := (]", "invalid"},
+		{"}", "invalid"},
+		{"x++", "complete"},
+		{"fmt.Println(\"a\")", "complete"},
+		{"x := 1 +\n2", "complete"},
+		{"!echo {", "complete"},
+		{"%env A=(", "complete"},
+		{"%%writefile f.go\nfunc {", "complete"},
+		{"!ls\nfunc f() {", "incomplete"},
+		{"import \"fmt\"", "complete"},
+		{"return", "complete"},
 	}
-	for code, want := range cases {
-		if got, _ := IsComplete(code); got != want {
-			t.Errorf("IsComplete(%q) = %s, want %s", code, got, want)
+	for _, c := range cases {
+		if got, _ := IsComplete(c.code); got != c.want {
+			t.Errorf("IsComplete(%q) = %s, want %s", c.code, got, c.want)
 		}
 	}
 }
