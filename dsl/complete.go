@@ -117,6 +117,17 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	pos := runeToByte(code, cursor)
 	qual, word, bs, be := wordAt(code, pos, false)
 	set := map[string]bool{}
+	if fields, ok := s.literalFields(code, bs); ok && qual == "" {
+		for _, n := range fields {
+			if strings.HasPrefix(n, word) {
+				matches = append(matches, n)
+			}
+		}
+		if len(matches) > 0 {
+			sort.Strings(matches)
+			return matches, byteToRune(code, bs), byteToRune(code, be)
+		}
+	}
 	if qual != "" {
 		for _, n := range s.members(qual) {
 			set[n] = true
@@ -145,7 +156,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 }
 
 // members lists the exported names of package qual, or the fields and methods of
-// the variable qual.
+// the variable qual (of a compiled type or a cell type).
 func (s *Session) members(qual string) []string {
 	var out []string
 	if v, ok := s.globals()[qual]; ok && v.IsValid() {
@@ -153,21 +164,10 @@ func (s *Session) members(qual string) []string {
 		if v.Kind() == reflect.Interface && !v.IsNil() {
 			t = v.Elem().Type()
 		}
-		for i := 0; i < t.NumMethod(); i++ {
-			out = append(out, t.Method(i).Name)
+		if fields, methods := s.cellMembers(qual, true); len(fields)+len(methods) > 0 {
+			return append(fields, methods...) // yaegi's view: reflect's lacks methods
 		}
-		st := t
-		if st.Kind() == reflect.Pointer {
-			st = st.Elem()
-		}
-		if st.Kind() == reflect.Struct {
-			for i := 0; i < st.NumField(); i++ {
-				if f := st.Field(i); f.IsExported() {
-					out = append(out, f.Name)
-				}
-			}
-		}
-		return out
+		return reflectMembers(t)
 	}
 	if p, ok := packages[qual]; ok {
 		for n := range p.syms {
