@@ -8,8 +8,8 @@ import (
 
 func TestCompleteAndInspect(t *testing.T) {
 	s := newSession(t)
-	if _, _, err := run(t, s, "import \"fmt\"\ntype Cfg struct{ Epochs, Batch int }\ncfg := Cfg{Epochs: 3}\nh := display.NewHandle()\nfunc helper() int { return 1 }\ncount := 12\n" +
-		"type Pair struct{ A, B int; hidden int }\nfunc (p Pair) Sum() int { return p.A + p.B }\nfunc (p *Pair) Scale(k int) { p.A *= k }\nq := Pair{A: 1}\n" +
+	if _, _, err := run(t, s, "import \"fmt\"\ntype Cfg struct{ Epochs, Batch int }\ncfg := Cfg{Epochs: 3}\nh := display.NewHandle()\nfunc helper() int { return 1 }\ncount := 12\n"+
+		"type Pair struct{ A, B int; hidden int }\nfunc (p Pair) Sum() int { return p.A + p.B }\nfunc (p *Pair) Scale(k int) { p.A *= k }\nq := Pair{A: 1}\n"+
 		"type Wrap struct{ Pair; Note string }\nw := Wrap{}\npp := &Pair{}"); err != nil {
 		t.Fatal(err)
 	}
