@@ -136,6 +136,10 @@ func (s *iopubSink) Display(d display.Data) {
 	if s.silent {
 		return
 	}
+	if wait, ok := d.MIME[display.ClearMIME].(bool); ok {
+		s.k.publish(s.parent, "clear_output", map[string]any{"wait": wait})
+		return
+	}
 	md := d.Metadata
 	if md == nil {
 		md = map[string]any{}
