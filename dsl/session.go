@@ -37,9 +37,13 @@ type Session struct {
 	logFn    func(format string, args ...any)
 	panics   *panicSniffer // the interpreter's stderr, recording panic frames
 
-	sinkMu sync.Mutex
-	sink   Sink     // sink of the running cell, for stdin reads and non-capturing output
-	capt   *capture // fd capture of the running cell, or nil
+	sinkMu      sync.Mutex
+	sink        Sink     // sink of the running cell, for stdin reads and non-capturing output
+	capt        *capture // fd capture of the running cell, or nil
+	between     *capture // the capture kept across cells (KeepLateOutput), or nil
+	late        []lateText
+	lateBytes   int
+	lateDropped bool
 }
 
 // New returns a fresh session with the Go standard library, os/exec, and the im2im
@@ -133,8 +137,8 @@ func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Resu
 	defer s.mu.Unlock()
 	ls := &lockedSink{sink: sink}
 
-	var capt *capture
-	if captureSupported {
+	capt, persistent := s.between, s.between != nil
+	if captureSupported && !persistent {
 		if c, cerr := startCapture(ls.Stream); cerr == nil {
 			capt = c
 		} else {
@@ -143,6 +147,9 @@ func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Resu
 	}
 	s.sinkMu.Lock()
 	s.sink, s.capt = ls, capt
+	if _, discard := sink.(DiscardSink); !discard {
+		s.deliverLate(ls)
+	}
 	s.sinkMu.Unlock()
 	detach := display.Attach(ctx, func(d display.Data) {
 		if capt != nil {
@@ -155,7 +162,10 @@ func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Resu
 			err = &Error{Name: ErrPanic, Msg: fmt.Sprint(r)}
 		}
 		detach()
-		if capt != nil {
+		switch {
+		case persistent:
+			capt.sync() // what the cell wrote reaches its sink; later text waits for the next cell
+		case capt != nil:
 			capt.stop()
 		}
 		s.sinkMu.Lock()
