@@ -52,6 +52,7 @@ func (s *Session) runCell(ctx context.Context, cell string, sink Sink) (Result, 
 	}
 	cellLines := strings.Count(cell, "\n") + 1
 	items := planCell(cell)
+	s.autoImport(items)
 	var timed bool
 	start := time.Now()
 	var last reflect.Value

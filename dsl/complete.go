@@ -1,8 +1,6 @@
 package dsl
 
 import (
-	"go/scanner"
-	"go/token"
 	"path"
 	"reflect"
 	"sort"
@@ -11,6 +9,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/traefik/yaegi/stdlib"
+	"github.com/traefik/yaegi/stdlib/unrestricted"
 
 	"github.com/im2im/im2im/dsl/symbols"
 )
@@ -25,21 +24,24 @@ var builtins = []string{"append", "cap", "clear", "close", "complex", "copy", "d
 	"int64", "rune", "string", "uint", "uint8", "uint16", "uint32", "uint64", "uintptr", "any"}
 
 // packages maps a package name to its import path and exported symbols, for the
-// Go standard library and the im2im stdlib (which wins on name clashes); among
-// standard packages with the same name the shortest path wins (rand → math/rand).
+// Go standard library (with os/exec) and the im2im stdlib (which wins on name
+// clashes); among standard packages with the same name the shortest path wins
+// (rand → math/rand), then the first in sort order (template → html/template).
 var packages = func() map[string]pkgInfo {
 	m := map[string]pkgInfo{}
 	add := func(exp map[string]map[string]reflect.Value, short bool) {
 		for key, syms := range exp {
 			p := path.Dir(key)
 			name := path.Base(key)
-			if old, ok := m[name]; ok && !short && (old.short || len(old.path) <= len(p)) {
+			if old, ok := m[name]; ok && !short && (old.short || len(old.path) < len(p) ||
+				len(old.path) == len(p) && old.path < p) {
 				continue
 			}
 			m[name] = pkgInfo{path: p, syms: syms, short: short}
 		}
 	}
 	add(stdlib.Symbols, false)
+	add(map[string]map[string]reflect.Value{"os/exec/exec": unrestricted.Symbols["os/exec/exec"]}, false)
 	add(symbols.Symbols, true)
 	return m
 }()
@@ -115,6 +117,17 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 	pos := runeToByte(code, cursor)
 	qual, word, bs, be := wordAt(code, pos, false)
 	set := map[string]bool{}
+	if fields, ok := s.literalFields(code, bs); ok && qual == "" {
+		for _, n := range fields {
+			if strings.HasPrefix(n, word) {
+				matches = append(matches, n)
+			}
+		}
+		if len(matches) > 0 {
+			sort.Strings(matches)
+			return matches, byteToRune(code, bs), byteToRune(code, be)
+		}
+	}
 	if qual != "" {
 		for _, n := range s.members(qual) {
 			set[n] = true
@@ -143,7 +156,7 @@ func (s *Session) Complete(code string, cursor int) (matches []string, start, en
 }
 
 // members lists the exported names of package qual, or the fields and methods of
-// the variable qual.
+// the variable qual (of a compiled type or a cell type).
 func (s *Session) members(qual string) []string {
 	var out []string
 	if v, ok := s.globals()[qual]; ok && v.IsValid() {
@@ -151,21 +164,10 @@ func (s *Session) members(qual string) []string {
 		if v.Kind() == reflect.Interface && !v.IsNil() {
 			t = v.Elem().Type()
 		}
-		for i := 0; i < t.NumMethod(); i++ {
-			out = append(out, t.Method(i).Name)
+		if fields, methods := s.cellMembers(qual, true); len(fields)+len(methods) > 0 {
+			return append(fields, methods...) // yaegi's view: reflect's lacks methods
 		}
-		st := t
-		if st.Kind() == reflect.Pointer {
-			st = st.Elem()
-		}
-		if st.Kind() == reflect.Struct {
-			for i := 0; i < st.NumField(); i++ {
-				if f := st.Field(i); f.IsExported() {
-					out = append(out, f.Name)
-				}
-			}
-		}
-		return out
+		return reflectMembers(t)
 	}
 	if p, ok := packages[qual]; ok {
 		for n := range p.syms {
@@ -175,42 +177,4 @@ func (s *Session) members(qual string) []string {
 		}
 	}
 	return out
-}
-
-// IsComplete says whether code is ready to run ("complete"), needs more lines
-// ("incomplete", with the indent to use) or cannot become valid ("invalid"), by
-// balancing brackets and looking for unterminated strings and comments.
-func IsComplete(code string) (status, indent string) {
-	fset := token.NewFileSet()
-	file := fset.AddFile("", -1, len(code))
-	var errs []string
-	var sc scanner.Scanner
-	sc.Init(file, []byte(code), func(_ token.Position, msg string) { errs = append(errs, msg) }, scanner.ScanComments)
-	depth := 0
-	for {
-		_, t, _ := sc.Scan()
-		if t == token.EOF {
-			break
-		}
-		switch t {
-		case token.LPAREN, token.LBRACE, token.LBRACK:
-			depth++
-		case token.RPAREN, token.RBRACE, token.RBRACK:
-			depth--
-		}
-	}
-	for _, e := range errs {
-		if strings.Contains(e, "not terminated") {
-			return "incomplete", ""
-		}
-	}
-	switch {
-	case depth < 0:
-		return "invalid", ""
-	case depth > 0:
-		return "incomplete", strings.Repeat("\t", depth)
-	case len(errs) > 0:
-		return "invalid", ""
-	}
-	return "complete", ""
 }

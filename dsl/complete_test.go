@@ -8,7 +8,9 @@ import (
 
 func TestCompleteAndInspect(t *testing.T) {
 	s := newSession(t)
-	if _, _, err := run(t, s, "import \"fmt\"\ntype Cfg struct{ Epochs, Batch int }\ncfg := Cfg{Epochs: 3}\nh := display.NewHandle()\nfunc helper() int { return 1 }\ncount := 12"); err != nil {
+	if _, _, err := run(t, s, "import \"fmt\"\ntype Cfg struct{ Epochs, Batch int }\ncfg := Cfg{Epochs: 3}\nh := display.NewHandle()\nfunc helper() int { return 1 }\ncount := 12\n"+
+		"type Pair struct{ A, B int; hidden int }\nfunc (p Pair) Sum() int { return p.A + p.B }\nfunc (p *Pair) Scale(k int) { p.A *= k }\nq := Pair{A: 1}\n"+
+		"type Wrap struct{ Pair; Note string }\nw := Wrap{}\npp := &Pair{}"); err != nil {
 		t.Fatal(err)
 	}
 	cases := []struct {
@@ -26,6 +28,15 @@ func TestCompleteAndInspect(t *testing.T) {
 		{"hel", []string{"helper"}, "", 0, false},
 		{"disp", []string{"display"}, "", 0, false},
 		{"retu", []string{"return"}, "", 0, false},
+		{"q.S", []string{"Scale", "Sum"}, "", 2, true},
+		{"q.", []string{"A", "B", "Scale", "Sum"}, "Xhidden", 2, true},
+		{"pp.Su", []string{"Sum"}, "", 3, true},
+		{"w.", []string{"A", "B", "Note", "Pair", "Scale", "Sum"}, "", 2, true},
+		{"im2im.Data{Pa", []string{"Path"}, "", 11, false},
+		{"d := im2im.Data{\n\tPath: \"x\",\n\tPa", []string{"Patch"}, "Path2", 30, false},
+		{"Cfg{Ep", []string{"Epochs"}, "", 4, true},
+		{"Cfg{Epochs: 3, Ba", []string{"Batch"}, "", 15, true},
+		{"Pair{A: 1, hel", []string{"helper"}, "", 11, false},
 	}
 	for _, c := range cases {
 		m, start, end := s.Complete(c.code, len([]rune(c.code)))
@@ -74,17 +85,39 @@ func TestCompleteAndInspect(t *testing.T) {
 }
 
 func TestIsComplete(t *testing.T) {
-	cases := map[string]string{
-		"x := 1":               "complete",
-		"func f() {":           "incomplete",
-		"s := `raw":            "incomplete",
-		"x := (1 + 2))":        "invalid",
-		"if x {\n\tfor {\n\t}": "incomplete",
-		"":                     "complete",
+	cases := []struct{ code, want string }{
+		{"x := 1", "complete"},
+		{"", "complete"},
+		{"func f() {", "incomplete"},
+		{"s := `raw", "incomplete"},
+		{"/* open", "incomplete"},
+		{"x := (1 + 2))", "invalid"},
+		{"if x {\n\tfor {\n\t}", "incomplete"},
+		{"x := 1 +", "incomplete"},
+		{"y := a &&", "incomplete"},
+		{"z := a ||", "incomplete"},
+		{"f(a,", "incomplete"},
+		{"x :=", "incomplete"},
+		{"v := m.", "incomplete"},
+		{"if x {\n} else", "incomplete"},
+		{"x := \"abc", "invalid"},
+		{"r := 'ab", "invalid"},
+		{"x := [}", "invalid"},
+		{"x := (]", "invalid"},
+		{"}", "invalid"},
+		{"x++", "complete"},
+		{"fmt.Println(\"a\")", "complete"},
+		{"x := 1 +\n2", "complete"},
+		{"!echo {", "complete"},
+		{"%env A=(", "complete"},
+		{"%%writefile f.go\nfunc {", "complete"},
+		{"!ls\nfunc f() {", "incomplete"},
+		{"import \"fmt\"", "complete"},
+		{"return", "complete"},
 	}
-	for code, want := range cases {
-		if got, _ := IsComplete(code); got != want {
-			t.Errorf("IsComplete(%q) = %s, want %s", code, got, want)
+	for _, c := range cases {
+		if got, _ := IsComplete(c.code); got != c.want {
+			t.Errorf("IsComplete(%q) = %s, want %s", c.code, got, c.want)
 		}
 	}
 }

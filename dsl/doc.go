@@ -29,6 +29,14 @@
 // (the fmt printers) or a nil error. Lines starting with % or ! in column 0 are
 // magics (see HelpText); %%writefile must be the first line.
 //
+// A type, function or method declared again in a later cell takes effect for the
+// code that follows, as in GoNB: earlier declarations that use it are evaluated
+// again, and one that no longer compiles fails the cell and is forgotten
+// (redefine.go). Parallel assignments are rewritten around a yaegi v0.16.1 bug
+// that dropped values (assignfix.go). A Go standard package or plot, display or
+// im2im used without an import is imported for the cell (autoimport.go), said
+// once through SetLog.
+//
 // # Output
 //
 // On Linux, file descriptors 1 and 2 are redirected into pipes while a cell runs
@@ -38,7 +46,8 @@
 // the text printed before it. Outside Linux only interpreted output is captured.
 // Code that must write to the terminal while a cell runs (a headless runner's
 // progress lines, the kernel's log) uses RealStdout/RealStderr, duplicates of the
-// streams taken at start-up.
+// streams taken at start-up. With KeepLateOutput (the kernel) the capture lasts
+// until Close: text written between cells goes to the next cell's sink first.
 //
 // # Interrupts
 //

@@ -16,7 +16,8 @@ import (
 const HelpText = `im2im cells are Go, interpreted (yaegi); state persists across cells.
 Declarations (import, type, func, var, const) and statements may be mixed in any order.
 The value of a final expression is shown. Packages "im2im" and "display" are pre-imported;
-the Go standard library is available (import what you use).
+a Go standard package, "plot", "display" or "im2im" used without an import is imported for you.
+A type, function or method declared again replaces the earlier one for the code that follows.
 
 Magics (a line starting with % or ! in column 0):
   %help            this text

@@ -30,13 +30,20 @@ var PreImported = []string{"im2im", "display"}
 type Session struct {
 	mu       sync.Mutex // held while a cell runs
 	in       *interp.Interpreter
-	declared map[string]string // top-level names declared by cells → "func", "type" or "var"
-	imported map[string]bool   // imports done, as "name path"
-	panics   *panicSniffer     // the interpreter's stderr, recording panic frames
+	declared map[string]string   // top-level names declared by cells → "func", "type" or "var"
+	imported map[string]bool     // imports done, as "name path"
+	decls    map[string]*declSrc // type, func and method declarations of cells, by key
+	declSeq  int                 // counts declarations, for their order
+	logFn    func(format string, args ...any)
+	panics   *panicSniffer // the interpreter's stderr, recording panic frames
 
-	sinkMu sync.Mutex
-	sink   Sink     // sink of the running cell, for stdin reads and non-capturing output
-	capt   *capture // fd capture of the running cell, or nil
+	sinkMu      sync.Mutex
+	sink        Sink     // sink of the running cell, for stdin reads and non-capturing output
+	capt        *capture // fd capture of the running cell, or nil
+	between     *capture // the capture kept across cells (KeepLateOutput), or nil
+	late        []lateText
+	lateBytes   int
+	lateDropped bool
 }
 
 // New returns a fresh session with the Go standard library, os/exec, and the im2im
@@ -88,6 +95,7 @@ func (s *Session) reset() error {
 	s.in = in
 	s.declared = map[string]string{}
 	s.imported = imported
+	s.decls, s.declSeq = map[string]*declSrc{}, 0
 	return nil
 }
 
@@ -129,8 +137,8 @@ func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Resu
 	defer s.mu.Unlock()
 	ls := &lockedSink{sink: sink}
 
-	var capt *capture
-	if captureSupported {
+	capt, persistent := s.between, s.between != nil
+	if captureSupported && !persistent {
 		if c, cerr := startCapture(ls.Stream); cerr == nil {
 			capt = c
 		} else {
@@ -139,6 +147,9 @@ func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Resu
 	}
 	s.sinkMu.Lock()
 	s.sink, s.capt = ls, capt
+	if _, discard := sink.(DiscardSink); !discard {
+		s.deliverLate(ls)
+	}
 	s.sinkMu.Unlock()
 	detach := display.Attach(ctx, func(d display.Data) {
 		if capt != nil {
@@ -151,7 +162,10 @@ func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Resu
 			err = &Error{Name: ErrPanic, Msg: fmt.Sprint(r)}
 		}
 		detach()
-		if capt != nil {
+		switch {
+		case persistent:
+			capt.sync() // what the cell wrote reaches its sink; later text waits for the next cell
+		case capt != nil:
 			capt.stop()
 		}
 		s.sinkMu.Lock()
@@ -192,6 +206,15 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 	if c.decl {
 		c.text, fresh = s.dropReimports(c.text)
 	}
+	c.text, c.ins = fixParallelAssign(c.text, c.decl, c.startLine)
+	var redef *redefinition
+	if c.decl {
+		var err error
+		if redef, err = s.prepareRedefine(c); err != nil {
+			return reflect.Value{}, &Error{Name: ErrCompile, Line: c.startLine, Col: 1,
+				Msg: fmt.Sprintf("cannot declare again what an earlier cell declared (%v): %%reset, then run the cells again", err)}
+		}
+	}
 	src := strings.Repeat("\n", c.startLine-1) + c.text
 	s.panics.take()
 	v, err := s.evalWait(ctx, src, sink)
@@ -203,11 +226,19 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 		if e.Name == ErrCompile && e.Msg == yaegiLoopMsg {
 			s.findUndefined(e, c)
 		}
+		if e.Line > 0 {
+			e.Col = originalCol(c.ins, e.Line, e.Col)
+		}
 		return v, e
 	}
 	recordDecls(c, s.declared)
 	for _, k := range fresh {
 		s.imported[k] = true
+	}
+	if redef != nil {
+		if err := s.finishRedefine(ctx, redef, sink); err != nil {
+			return reflect.Value{}, err
+		}
 	}
 	if !c.decl {
 		return v, nil

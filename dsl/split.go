@@ -12,8 +12,9 @@ import (
 // declarations only (import, type, func, var, const) or statements only.
 type chunk struct {
 	decl      bool
-	startLine int    // 1-based line in the cell
-	text      string // the chunk's lines
+	startLine int         // 1-based line in the cell
+	text      string      // the chunk's lines
+	ins       []insertion // text inserted by rewrites, for error columns
 }
 
 type tok struct {

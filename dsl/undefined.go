@@ -28,40 +28,7 @@ func (s *Session) findUndefined(e *Error, c chunk) {
 	if err != nil {
 		return
 	}
-	defined := map[string]bool{}
-	ast.Inspect(f, func(n ast.Node) bool {
-		switch x := n.(type) {
-		case *ast.AssignStmt:
-			if x.Tok == token.DEFINE {
-				for _, l := range x.Lhs {
-					if id, ok := l.(*ast.Ident); ok {
-						defined[id.Name] = true
-					}
-				}
-			}
-		case *ast.ValueSpec:
-			for _, id := range x.Names {
-				defined[id.Name] = true
-			}
-		case *ast.TypeSpec:
-			defined[x.Name.Name] = true
-		case *ast.FuncDecl:
-			defined[x.Name.Name] = true
-		case *ast.Field:
-			for _, id := range x.Names {
-				defined[id.Name] = true
-			}
-		case *ast.RangeStmt:
-			if x.Tok == token.DEFINE {
-				for _, l := range []ast.Expr{x.Key, x.Value} {
-					if id, ok := l.(*ast.Ident); ok {
-						defined[id.Name] = true
-					}
-				}
-			}
-		}
-		return true
-	})
+	defined := definedNames(f)
 	var found *ast.Ident
 	visit := func(n ast.Node) bool {
 		if found != nil {
@@ -119,4 +86,44 @@ func (s *Session) checkIdent(id *ast.Ident, fset *token.FileSet, line int, defin
 		return
 	}
 	*found = id
+}
+
+// definedNames is the set of names n declares anywhere: variables (:=, var, range),
+// constants, types, functions, parameters, results and fields.
+func definedNames(n ast.Node) map[string]bool {
+	defined := map[string]bool{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		switch x := n.(type) {
+		case *ast.AssignStmt:
+			if x.Tok == token.DEFINE {
+				for _, l := range x.Lhs {
+					if id, ok := l.(*ast.Ident); ok {
+						defined[id.Name] = true
+					}
+				}
+			}
+		case *ast.ValueSpec:
+			for _, id := range x.Names {
+				defined[id.Name] = true
+			}
+		case *ast.TypeSpec:
+			defined[x.Name.Name] = true
+		case *ast.FuncDecl:
+			defined[x.Name.Name] = true
+		case *ast.Field:
+			for _, id := range x.Names {
+				defined[id.Name] = true
+			}
+		case *ast.RangeStmt:
+			if x.Tok == token.DEFINE {
+				for _, l := range []ast.Expr{x.Key, x.Value} {
+					if id, ok := l.(*ast.Ident); ok {
+						defined[id.Name] = true
+					}
+				}
+			}
+		}
+		return true
+	})
+	return defined
 }

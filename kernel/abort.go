@@ -6,54 +6,52 @@ import (
 	"github.com/go-zeromq/zmq4"
 )
 
-// queued is a received message with its arrival time.
+// queued is a received message with its arrival time (this machine's clock).
 type queued struct {
 	msg *Message
 	at  time.Time
 }
 
-// abortGrace is how long abortQueued looks at requests arriving after the failed
-// cell's reply: requests a front-end sent together ("run all") may be in flight.
-const abortGrace = 50 * time.Millisecond
-
-// abortQueued answers with status "aborted" the execute requests that were sent
-// before the failed cell's reply (k.errAt), after a cell failed with
-// stop_on_error: those that had arrived by then, and those arriving within
-// abortGrace whose header date is earlier (sent before the client could see the
-// error). Other requests are served.
+// abortQueued answers with status "aborted", and no execution count, the execute
+// requests that arrived before the failed cell's reply was sent (k.errAt), after
+// a cell failed with stop_on_error; see drainAfterError.
 func (k *Kernel) abortQueued(sock zmq4.Socket, queue chan queued) {
-	errAt := k.errAt
-	timeout := time.NewTimer(abortGrace)
-	defer timeout.Stop()
-	for {
-		select {
-		case q, ok := <-queue:
-			if !ok {
-				return
-			}
-			msg := q.msg
-			if msg.Header.MsgType != "execute_request" || !sentBefore(q, errAt) {
-				// The first request sent after the error ends the aborting.
-				if k.dispatch(sock, msg) {
-					k.abortQueued(sock, queue)
-				}
-				return
-			}
-			k.publishStatus("busy", msg)
-			k.reply(sock, msg, "execute_reply", map[string]any{"status": "aborted", "execution_count": k.count})
-			k.publishStatus("idle", msg)
-		case <-timeout.C:
-			return
-		}
+	abort := func(q queued) {
+		k.publishStatus("busy", q.msg)
+		k.reply(sock, q.msg, "execute_reply", map[string]any{"status": "aborted"})
+		k.publishStatus("idle", q.msg)
+	}
+	serve := func(q queued) bool { return k.dispatch(sock, q.msg) }
+	for drainAfterError(queue, k.errAt, abort, serve) {
+		// the first request served after the aborting failed too
 	}
 }
 
-// sentBefore reports whether q was sent before t: it arrived before t, or its
-// header date (the client's clock, normally this machine's) is earlier.
-func sentBefore(q queued, t time.Time) bool {
-	if q.at.Before(t) {
-		return true
+// drainAfterError takes what has arrived on queue: execute requests that arrived
+// before errAt go to abort, other requests that arrived by then to serve, in
+// order. The decision uses arrival order only: a client's clock (the header date)
+// says nothing about when the client saw the error. The first request that
+// arrived after errAt is served and ends the draining; failedAgain is what serve
+// returned for it (a failed cell asking to stop on error).
+func drainAfterError(queue chan queued, errAt time.Time, abort func(queued), serve func(queued) bool) (failedAgain bool) {
+	for {
+		var q queued
+		select {
+		case next, ok := <-queue:
+			if !ok {
+				return false
+			}
+			q = next
+		default:
+			return false // nothing else has arrived
+		}
+		switch {
+		case !q.at.Before(errAt):
+			return serve(q)
+		case q.msg.Header.MsgType == "execute_request":
+			abort(q)
+		default:
+			serve(q)
+		}
 	}
-	d, err := time.Parse(time.RFC3339Nano, q.msg.Header.Date)
-	return err == nil && d.Before(t)
 }

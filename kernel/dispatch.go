@@ -43,7 +43,7 @@ func (k *Kernel) dispatch(sock zmq4.Socket, m *Message) (abort bool) {
 	case "comm_info_request":
 		k.reply(sock, m, "comm_info_reply", map[string]any{"status": "ok", "comms": map[string]any{}})
 	case "history_request":
-		k.reply(sock, m, "history_reply", map[string]any{"status": "ok", "history": []any{}})
+		k.reply(sock, m, "history_reply", map[string]any{"status": "ok", "history": k.hist.reply(m.Content)})
 	case "interrupt_request":
 		k.interrupt()
 		k.reply(sock, m, "interrupt_reply", map[string]any{"status": "ok"})

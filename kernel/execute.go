@@ -33,7 +33,8 @@ func (k *Kernel) execute(sock zmq4.Socket, m *Message) (abort bool) {
 			"evalue": "execute_request content: " + err.Error(), "traceback": []string{}, "execution_count": k.count})
 		return false
 	}
-	if !req.Silent && (req.StoreHistory == nil || *req.StoreHistory) {
+	store := !req.Silent && (req.StoreHistory == nil || *req.StoreHistory)
+	if store {
 		k.count++
 	}
 	count := k.count
@@ -57,12 +58,22 @@ func (k *Kernel) execute(sock zmq4.Socket, m *Message) (abort bool) {
 		if !req.Silent {
 			k.publish(m, "error", map[string]any{"ename": ename, "evalue": evalue, "traceback": tb})
 		}
+		if store {
+			k.hist.add(count, req.Code, nil)
+		}
 		if req.StopOnError {
 			k.errAt = time.Now()
 		}
 		k.reply(sock, m, "execute_reply", map[string]any{"status": "error", "execution_count": count,
 			"ename": ename, "evalue": evalue, "traceback": tb})
 		return req.StopOnError
+	}
+	if store {
+		var output any
+		if res.Data != nil {
+			output = res.Data["text/plain"]
+		}
+		k.hist.add(count, req.Code, output)
 	}
 	if res.Data != nil && !req.Silent {
 		k.publish(m, "execute_result", map[string]any{"execution_count": count, "data": res.Data, "metadata": map[string]any{}})
@@ -134,6 +145,10 @@ func (s *iopubSink) Stream(name, text string) {
 // Display publishes display_data or update_display_data.
 func (s *iopubSink) Display(d display.Data) {
 	if s.silent {
+		return
+	}
+	if wait, ok := d.MIME[display.ClearMIME].(bool); ok {
+		s.k.publish(s.parent, "clear_output", map[string]any{"wait": wait})
 		return
 	}
 	md := d.Metadata

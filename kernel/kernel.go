@@ -39,6 +39,7 @@ type Kernel struct {
 	errAt  time.Time          // when the last failed cell's reply was sent (stop_on_error)
 
 	inputReplies chan *Message // input_reply messages from the stdin socket
+	hist         history       // cells run with store_history, for history_request
 }
 
 // New binds the sockets of info and creates the interpreter session. Log lines
@@ -47,6 +48,12 @@ func New(info *ConnectionInfo, logger *log.Logger) (*Kernel, error) {
 	sess, err := dsl.New()
 	if err != nil {
 		return nil, err
+	}
+	sess.SetLog(logger.Printf) // auto-imports, said once each
+	// Output of goroutines after their cell finished reaches the next cell; the
+	// kernel logs to the original stderr (LogWriter), untouched.
+	if err := sess.KeepLateOutput(); err != nil {
+		logger.Printf("output written between cells is not captured: %v", err)
 	}
 	ctx, stop := context.WithCancel(context.Background())
 	k := &Kernel{
@@ -81,6 +88,8 @@ func New(info *ConnectionInfo, logger *log.Logger) (*Kernel, error) {
 }
 
 // Close closes the sockets.
+// The session's capture of fd 1/2 (KeepLateOutput) is left to the process's end:
+// ending it would wait for a cell that ignores its interrupt.
 func (k *Kernel) Close() {
 	k.stop()
 	for _, s := range []zmq4.Socket{k.shell, k.control, k.stdin, k.iopub, k.hb} {

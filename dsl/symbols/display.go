@@ -4,12 +4,17 @@ package symbols
 
 import (
 	"github.com/im2im/im2im/stdlib/display"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["display/display"] = map[string]reflect.Value{
 		// function, constant and variable definitions
+		"Clear":     reflect.ValueOf(display.Clear),
+		"ClearMIME": reflect.ValueOf(constant.MakeFromLiteral("\"application/vnd.im2im.clear-output\"", token.STRING, 0)),
+		"ClearNow":  reflect.ValueOf(display.ClearNow),
 		"Context":   reflect.ValueOf(display.Context),
 		"HTML":      reflect.ValueOf(display.HTML),
 		"Image":     reflect.ValueOf(display.Image),
@@ -58,6 +63,9 @@ func init() {
 	Docs["display"] = map[string]string{
 		"Attach":          "func Attach(ctx context.Context, publish Publisher) (detach func())\n\nAttach makes publish receive every display output and ctx the value of Context\nuntil the returned detach function is called. The interpreter calls it around\neach cell; nested attachments restore the previous one on detach.",
 		"Bundler":         "type Bundler interface {\n\tMIMEBundle() map[string]any\n}\n\nBundler is implemented by values that know how a notebook should show them\n(a plot, a training run): when a cell's last expression is a Bundler, its MIME\nbundle (MIME type → content, as in Data.MIME) is the cell's result.",
+		"Clear":           "func Clear()\n\nClear clears the running cell's output when its next output arrives\n(clear_output with wait=true): redrawing a figure in a loop as\ndisplay.Clear(); fig.Show() then replaces it without flicker.",
+		"ClearMIME":       "const ClearMIME = \"application/vnd.im2im.clear-output\"\n\nClearMIME is the MIME key of a display output that is no output but a request\nto clear the cell's output (Jupyter's clear_output); its value is the wait flag.\nFront-ends (the kernel, the headless runner) turn it into a clear.",
+		"ClearNow":        "func ClearNow()\n\nClearNow clears the running cell's output at once (clear_output with\nwait=false).",
 		"Context":         "func Context() context.Context\n\nContext returns the context of the running cell: it is cancelled when the user\ninterrupts the cell. Long compiled calls (training, inference) should watch it.\nOutside a cell it returns context.Background().",
 		"Data":            "type Data struct {\n\tMIME     map[string]any\n\tMetadata map[string]any\n\tID       string\n\tUpdate   bool\n}\n\nData is one display output: a MIME bundle (MIME type → content: a string for text\ntypes, base64 text for images), its metadata, and an optional display id. Update\nis true when the output replaces an earlier one with the same ID.",
 		"HTML":            "func HTML(html string)\n\nHTML displays an HTML fragment.",

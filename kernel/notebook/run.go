@@ -225,6 +225,7 @@ func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellEr
 	took := ended.Sub(began).Round(time.Millisecond)
 	if err == nil && !timedOut {
 		if out.Data != nil {
+			rec.clearPending() // under r.mu, as the recorder's own calls
 			c.Outputs = append(c.Outputs, &Output{Type: "execute_result", Data: out.Data,
 				Metadata: map[string]any{}, ExecutionCount: n})
 			if r.term.logOutput {
@@ -251,6 +252,7 @@ func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellEr
 			ce.Line, ce.Col = de.Line, de.Col
 		}
 	}
+	rec.clearPending()
 	c.Outputs = append(c.Outputs, eo)
 	r.term.printf("%s FAILED %5s  %s", head, took, firstLine(c.Source))
 	for _, l := range eo.Traceback {

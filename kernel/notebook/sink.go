@@ -19,6 +19,7 @@ type recorder struct {
 	dirty  map[*Cell]bool     // cells changed other than the running one
 	term   *terminal
 	closed bool // the runner gave up on the cell: drop what still arrives
+	clear  bool // display.Clear: clear the outputs when the next one arrives
 }
 
 // shown is an output showing a display id, and its cell.
@@ -34,6 +35,7 @@ func (r *recorder) Stream(name, text string) {
 	if r.closed {
 		return
 	}
+	r.clearPending()
 	outs := r.cell.Outputs
 	if n := len(outs); n > 0 && outs[n-1].Type == "stream" && outs[n-1].Name == name {
 		outs[n-1].Text = outs[n-1].buf.add(text)
@@ -52,6 +54,16 @@ func (r *recorder) Display(d display.Data) {
 	defer r.mu.Unlock()
 	if r.closed {
 		return
+	}
+	if wait, ok := d.MIME[display.ClearMIME].(bool); ok {
+		r.clear = true
+		if !wait {
+			r.clearPending()
+		}
+		return
+	}
+	if !d.Update {
+		r.clearPending()
 	}
 	md := maps.Clone(d.Metadata)
 	if md == nil {
@@ -75,6 +87,26 @@ func (r *recorder) Display(d display.Data) {
 		r.ids[d.ID] = append(r.ids[d.ID], shown{r.cell, o})
 	} else {
 		r.term.display(d.MIME)
+	}
+}
+
+// clearPending clears the cell's outputs if display.Clear asked for it, as a
+// Jupyter client does for clear_output: the display ids they showed no longer
+// point into the cell.
+func (r *recorder) clearPending() {
+	if !r.clear {
+		return
+	}
+	r.clear = false
+	r.cell.Outputs = nil
+	for id, list := range r.ids {
+		kept := list[:0]
+		for _, s := range list {
+			if s.cell != r.cell {
+				kept = append(kept, s)
+			}
+		}
+		r.ids[id] = kept
 	}
 }
 

@@ -121,9 +121,19 @@ def main():
         kc.comm_info()
         c = kc.get_shell_msg(timeout=10)["content"]
         check(c["status"] == "ok" and c["comms"] == {}, "comm_info", c)
-        kc.history()
+        kc.history(hist_access_type="tail", n=2, output=True, raw=True)
         c = kc.get_shell_msg(timeout=10)["content"]
-        check(c["status"] == "ok", "history", c)
+        check(c["status"] == "ok" and len(c["history"]) == 2 and c["history"][0][2][0] == "!echo from-shell",
+              "history tail", c)
+
+        # Late goroutine output reaches the next cell; display.Clear is clear_output.
+        run(kc, 'import "time"\ngo func() {\n\ttime.Sleep(100 * time.Millisecond)\n\tfmt.Println("late")\n}()')
+        time.sleep(0.4)
+        reply, out = run(kc, "1")
+        check(stream_text(out) == "late\n", "late goroutine output", out)
+        reply, out = run(kc, 'fmt.Println("a")\ndisplay.Clear()\nfmt.Println("b")')
+        check([m["msg_type"] for m in out if m["msg_type"] in ("stream", "clear_output")] == ["stream", "clear_output", "stream"]
+              and of_type(out, "clear_output")[0]["wait"] is True, "clear_output", out)
 
         # stdin.
         msg_id = kc.execute('var name string\nfmt.Scanln(&name)\n"hello " + name', allow_stdin=True)
@@ -182,6 +192,7 @@ def main():
         collect(kc, id2)
         check(r1["content"]["status"] == "error" and r2["content"]["status"] == "aborted"
               and r2["parent_header"]["msg_id"] == id2, "queued request aborted after error", (r1, r2))
+        check("execution_count" not in r2["content"], "aborted reply carries no execution_count", r2)
         reply, out = run(kc, "queued")
         check(reply["status"] == "error", "aborted cell did not run", reply)
         id1 = kc.execute('panic("second")', stop_on_error=False)
