@@ -68,7 +68,7 @@ func newDataSynthCmd() *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&kind, "kind", "", "semantic, instance, denoise, deblur, labelfree or stain")
+	cmd.Flags().StringVar(&kind, "kind", "", "semantic, instance, denoise, deblur, labelfree, stain or unpaired")
 	cmd.Flags().StringVar(&out, "out", "", "output folder")
 	cmd.Flags().IntVar(&n, "n", 8, "number of pairs")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "random seed (pair i uses seed+i)")

@@ -28,10 +28,8 @@ type SubjectInfo struct {
 // only the first; split such files, e.g. with `im2im image convert --T n`), a
 // Z extent that contradicts the declared dims (2D needs Z = 1, 3D needs
 // Z > 1), and arrays of one subject
-// whose Z/Y/X shapes differ from IM's (both shapes named). Unpair data is held
-// to this too: the transforms crop IM and GT with one box, so the shuffled GT
-// files must have IM's shape (crop or pad them beforehand). dims 0 skips the
-// dims check.
+// whose Z/Y/X shapes differ from IM's (both shapes named). Unpair subjects hold
+// one image each, so their sizes are free. dims 0 skips the dims check.
 func Check(subjects []Subject, cat Category, dims int) ([]SubjectInfo, error) {
 	infos := make([]SubjectInfo, len(subjects))
 	errs := make([][]error, len(subjects))

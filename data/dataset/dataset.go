@@ -43,7 +43,7 @@ type Spec struct {
 	// ValRatio is the fraction of subjects held out for validation when the
 	// split is not given by folders. [0.1; negative means none]
 	ValRatio float64
-	// Seed drives the split and the unpair shuffle.
+	// Seed drives the split.
 	Seed uint64
 }
 
@@ -90,11 +90,18 @@ func Discover(spec Spec) (*Dataset, error) {
 		}
 		all, err := discoverOne(spec.Path, cat, spec.Seed)
 		errs = append(errs, err)
-		d.Train, d.Val = split(all, spec.ValRatio, spec.Seed)
+		if cat == Unpair {
+			d.Train, d.Val = splitUnpaired(all, spec.ValRatio, spec.Seed)
+		} else {
+			d.Train, d.Val = split(all, spec.ValRatio, spec.Seed)
+		}
 	}
 	d.Roles = roles(d.All())
 	if err := errors.Join(errs...); err != nil {
 		return d, err // already names the subjects lacking a role
+	}
+	if cat == Unpair {
+		return d, requireDomains(d.All())
 	}
 	return d, requireRoles(d.All(), cat)
 }
@@ -117,7 +124,9 @@ func Open(spec Spec) (*Dataset, []SubjectInfo, error) {
 func (d *Dataset) CheckFiles(dims int) ([]SubjectInfo, error) {
 	var ok []Subject
 	for _, s := range d.All() {
-		if _, im := s.Files["IM"]; im {
+		_, im := s.Files["IM"]
+		_, gt := s.Files["GT"]
+		if im || (gt && d.Category == Unpair) {
 			ok = append(ok, s)
 		}
 	}
@@ -172,10 +181,12 @@ func discoverOne(path string, cat Category, seed uint64) ([]Subject, error) {
 		subjects, err = readCSVFile(path)
 	case !st.IsDir():
 		return nil, fmt.Errorf("dataset: %s is neither a folder nor a .csv file", path)
+	case cat == Unpair:
+		subjects, err = discoverUnpaired(path)
 	case isDir(filepath.Join(path, "IM")):
-		subjects, err = discoverSubfolders(path, cat, seed)
+		subjects, err = discoverSubfolders(path)
 	default:
-		subjects, err = discoverTagged(path, cat, seed)
+		subjects, err = discoverTagged(path)
 	}
 	if err != nil {
 		return subjects, err
@@ -215,13 +226,4 @@ func split(all []Subject, ratio float64, seed uint64) (train, val []Subject) {
 		}
 	}
 	return train, val
-}
-
-// shuffleGT pairs each subject's IM with another subject's GT (unpair data):
-// GT files are permuted by seed.
-func shuffleGT(subjects []Subject, gts []string, seed uint64) {
-	perm := rand.New(rand.NewPCG(seed, 0x0a1a)).Perm(len(gts))
-	for i := range subjects {
-		subjects[i].Files["GT"] = gts[perm[i%len(gts)]]
-	}
 }

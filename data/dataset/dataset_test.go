@@ -214,17 +214,35 @@ func TestDiscoverSubfoldersAndUnpair(t *testing.T) {
 		t.Errorf("unmatched: %v", err)
 	}
 	os.RemoveAll(filepath.Join(dir, "CM"))
-	// Unpair: GT/ may differ in names and count; GT is shuffled onto IM subjects.
-	u, err := Discover(Spec{Path: dir, Category: Unpair, ValRatio: -1, Seed: 2})
+	// Unpair: IM/ and GT/ are two domains, independent in names, count and size:
+	// one subject per file, each domain split on its own.
+	writeImg(t, filepath.Join(dir, "GT", "y7.tiff"), 2, 1, 4, 12, 6)
+	u, err := Discover(Spec{Path: dir, Category: Unpair, ValRatio: 0.34, Seed: 2})
 	if err != nil {
 		t.Fatal(err)
 	}
-	gts := map[string]bool{}
-	for _, s := range u.Train {
-		gts[s.Files["GT"]] = true
+	count := func(ss []Subject, prefix string) int {
+		n := 0
+		for _, s := range ss {
+			if strings.HasPrefix(s.ID, prefix) && len(s.Files) == 1 {
+				n++
+			}
+		}
+		return n
 	}
-	if len(u.Train) != 3 || len(gts) != 3 {
-		t.Errorf("unpair: %d subjects, %d distinct GT", len(u.Train), len(gts))
+	if a, b := count(u.All(), UnpairedA), count(u.All(), UnpairedB); a != 3 || b != 5 {
+		t.Errorf("unpair: %d A and %d B subjects, want 3 and 5", a, b)
+	}
+	if count(u.Val, UnpairedA) != 1 || count(u.Val, UnpairedB) != 2 {
+		t.Errorf("unpair validation %+v: want images of both domains", u.Val)
+	}
+	if _, err := u.CheckFiles(3); err != nil {
+		t.Errorf("unpair domains of different sizes refused: %v", err)
+	}
+	empty := t.TempDir()
+	writeImg(t, filepath.Join(empty, "a_IM.tiff"), 1, 1, 1, 8, 8)
+	if _, err := Discover(Spec{Path: empty, Category: Unpair}); err == nil || !strings.Contains(err.Error(), "no domain B images") {
+		t.Errorf("unpair without B: %v", err)
 	}
 }
 

@@ -34,7 +34,7 @@ func listImages(dir string) ([]string, error) {
 // discoverTagged handles one folder of X_IM.ext files with sibling X_TAG files.
 // The tags are those of the first subject (in name order); every other subject
 // must have the same tags, and every image file must belong to a subject.
-func discoverTagged(dir string, cat Category, seed uint64) ([]Subject, error) {
+func discoverTagged(dir string) ([]Subject, error) {
 	names, err := listImages(dir)
 	if err != nil {
 		return nil, err
@@ -79,9 +79,6 @@ func discoverTagged(dir string, cat Category, seed uint64) ([]Subject, error) {
 		for _, tag := range tags {
 			n, ok := byStem[id+"_"+tag]
 			if !ok {
-				if cat == Unpair && tag == "GT" {
-					continue
-				}
 				errs = append(errs, fmt.Errorf("dataset: %s: subject %s has no %s_%s file (the first subject, %s, has tags %v)", dir, id, id, tag, first, tags))
 				continue
 			}
@@ -95,26 +92,13 @@ func discoverTagged(dir string, cat Category, seed uint64) ([]Subject, error) {
 			errs = append(errs, fmt.Errorf("dataset: %s: %s matches no subject (tags %v of X_IM files)", dir, n, tags))
 		}
 	}
-	if cat == Unpair {
-		var gts []string
-		for _, s := range subjects {
-			if g, ok := s.Files["GT"]; ok {
-				gts = append(gts, g)
-			}
-		}
-		if len(gts) == 0 {
-			errs = append(errs, fmt.Errorf("dataset: %s: unpair data needs X_GT files too", dir))
-		} else {
-			shuffleGT(subjects, gts, seed)
-		}
-	}
+
 	return subjects, errors.Join(errs...)
 }
 
 // discoverSubfolders handles dir/IM, dir/GT, dir/CM ... matched by file stem. For
-// unpair data IM and GT are independent sets (GT shuffled onto the IM subjects);
-// other roles must still match IM by stem.
-func discoverSubfolders(dir string, cat Category, seed uint64) ([]Subject, error) {
+// every role must match IM by stem (unpair data: discoverUnpaired).
+func discoverSubfolders(dir string) ([]Subject, error) {
 	ents, err := os.ReadDir(dir)
 	if err != nil {
 		return nil, fmt.Errorf("dataset: %w", err)
@@ -156,7 +140,7 @@ func discoverSubfolders(dir string, cat Category, seed uint64) ([]Subject, error
 	for _, id := range ids {
 		sub := Subject{ID: id, Files: map[string]string{"IM": files["IM"][id]}}
 		for _, tag := range tags {
-			if tag == "IM" || (cat == Unpair && tag == "GT") {
+			if tag == "IM" {
 				continue
 			}
 			p, ok := files[tag][id]
@@ -169,7 +153,7 @@ func discoverSubfolders(dir string, cat Category, seed uint64) ([]Subject, error
 		subjects = append(subjects, sub)
 	}
 	for _, tag := range tags {
-		if tag == "IM" || (cat == Unpair && tag == "GT") {
+		if tag == "IM" {
 			continue
 		}
 		var extra []string
@@ -183,17 +167,6 @@ func discoverSubfolders(dir string, cat Category, seed uint64) ([]Subject, error
 			errs = append(errs, fmt.Errorf("dataset: %s has no match in IM/", files[tag][s]))
 		}
 	}
-	if cat == Unpair {
-		var gts []string
-		for _, p := range files["GT"] {
-			gts = append(gts, p)
-		}
-		sort.Strings(gts)
-		if len(gts) == 0 {
-			errs = append(errs, fmt.Errorf("dataset: %s: unpair data needs a GT/ folder", dir))
-		} else {
-			shuffleGT(subjects, gts, seed)
-		}
-	}
+
 	return subjects, errors.Join(errs...)
 }

@@ -105,3 +105,14 @@ func (s *StoreSource) Spatial(i int) ([]int, [][]int, error) {
 func (s *StoreSource) Region(i int, start, size []int) (*array.Sample, error) {
 	return s.Store.RegionWithMeta(s.Keys[i], s.metas[i], start, size)
 }
+
+// Subset returns a source of the samples at idx (in that order), sharing the
+// store and the cached metadata: unpaired data's domains, each loaded apart.
+func (s *StoreSource) Subset(idx []int) *StoreSource {
+	out := &StoreSource{Store: s.Store, fg: make([]fgOnce, len(idx))}
+	for _, i := range idx {
+		out.Keys = append(out.Keys, s.Keys[i])
+		out.metas = append(out.metas, s.metas[i])
+	}
+	return out
+}

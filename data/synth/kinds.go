@@ -25,7 +25,13 @@ const (
 	// Stain: fluorescence-like nuclei image → RGB H&E-like rendering (stain
 	// transfer, for pix2pix).
 	Stain Kind = "stain"
+	// Unpaired: a nuclei image and the mask of another scene (unmatched
+	// objects), for CycleGAN's unpaired data (category unpair).
+	Unpaired Kind = "unpaired"
 )
+
+// unpairedSeed offsets the scene of an unpaired sample's mask from its image's.
+const unpairedSeed = 1 << 40
 
 var kinds = map[Kind]string{
 	Semantic:  "nuclei image → semantic mask (0/1)",
@@ -34,6 +40,7 @@ var kinds = map[Kind]string{
 	Deblur:    "blurred image → sharp image",
 	LabelFree: "bright-field-like image → fluorescence-like image",
 	Stain:     "fluorescence-like nuclei image → RGB H&E-like rendering (3 channels)",
+	Unpaired:  "nuclei image (IM) and the mask of another scene (GT): unpaired domains",
 }
 
 // Kinds lists the kinds with a one-line description each, sorted by name.
@@ -93,6 +100,19 @@ func Generate(kind Kind, o Options) (*array.Sample, error) {
 			return nil, err
 		}
 		s.Arrays["IM"], s.Arrays["GT"] = in, gt
+	case Unpaired:
+		nu, err := GenerateNuclei(o)
+		if err != nil {
+			return nil, err
+		}
+		other := o
+		other.Seed = o.Seed + unpairedSeed
+		masks, err := GenerateNuclei(other)
+		if err != nil {
+			return nil, err
+		}
+		s.Arrays["IM"] = addNoise(nu.Image, Noise{Photons: 200, ReadSigma: 0.02}, o.Seed, 7)
+		s.Arrays["GT"] = masks.Mask
 	case Stain:
 		in, gt, err := FluorescenceStain(o)
 		if err != nil {

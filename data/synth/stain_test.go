@@ -48,3 +48,22 @@ func TestFluorescenceStain(t *testing.T) {
 		}
 	}
 }
+
+// TestUnpaired checks that an unpaired sample's mask is another scene's: not
+// the mask of its own image, but the mask that scene's seed gives.
+func TestUnpaired(t *testing.T) {
+	o := Options{Shape: []int{32, 32}, Seed: 4}
+	s, err := Generate(Unpaired, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	own, _ := GenerateNuclei(o)
+	if equal(s.Arrays["GT"], own.Mask) {
+		t.Error("the unpaired mask is the image's own")
+	}
+	o.Seed += unpairedSeed
+	other, _ := GenerateNuclei(o)
+	if !equal(s.Arrays["GT"], other.Mask) {
+		t.Error("the unpaired mask is not the other scene's")
+	}
+}

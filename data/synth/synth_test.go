@@ -173,7 +173,7 @@ func equal(a, b *array.Array) bool {
 }
 
 func TestGenerateDeterministic(t *testing.T) {
-	for _, kind := range []Kind{Semantic, Instance, Denoise, Deblur, LabelFree, Stain} {
+	for _, kind := range []Kind{Semantic, Instance, Denoise, Deblur, LabelFree, Stain, Unpaired} {
 		for _, tc := range shapes[:3] {
 			a, err := Generate(kind, Options{Shape: tc.shape, Seed: 5})
 			if err != nil {

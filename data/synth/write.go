@@ -33,7 +33,7 @@ func Write(dir string, kind Kind, n int, o Options) ([]string, error) {
 		}
 		for _, role := range []string{"IM", "GT"} {
 			p := filepath.Join(dir, fmt.Sprintf("%s_%03d_%s.ome.tiff", kind, i, role))
-			labels := role == "GT" && (kind == Semantic || kind == Instance)
+			labels := role == "GT" && (kind == Semantic || kind == Instance || kind == Unpaired)
 			if err := writeArray(p, s.Arrays[role], labels); err != nil {
 				return paths, err
 			}

@@ -76,6 +76,11 @@ func New(name string, params map[string]any) (Transform, error) {
 
 // Params returns a transform's parameters keyed by their config names.
 func Params(t Transform) map[string]any {
+	if u, ok := t.(interface{ Unwrap() Transform }); ok {
+		out := Params(u.Unwrap())
+		out["if_present"] = true // a different chain: fingerprints must differ
+		return out
+	}
 	v := reflect.ValueOf(t)
 	if v.Kind() == reflect.Pointer {
 		v = v.Elem()

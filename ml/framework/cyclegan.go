@@ -111,7 +111,7 @@ func (c CycleGAN) Validate() Problems {
 	switch c.Direction {
 	case "", AtoB, BtoA:
 	default:
-		errs.Add("model.predict.direction", "want %s or %s, got %q", AtoB, BtoA, c.Direction)
+		errs.Add("model.direction", "want %s or %s, got %q", AtoB, BtoA, c.Direction)
 	}
 	var names []string
 	for _, m := range c.Metrics {

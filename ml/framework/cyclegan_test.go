@@ -163,7 +163,7 @@ func TestCycleGANProblems(t *testing.T) {
 	for _, p := range c.Validate() {
 		paths[p.Path] = true
 	}
-	for _, w := range []string{"model.loss.gan", "model.loss.weights.gan", "model.loss.weights", "model.pool_size", "model.predict.direction"} {
+	for _, w := range []string{"model.loss.gan", "model.loss.weights.gan", "model.loss.weights", "model.pool_size", "model.direction"} {
 		if !paths[w] {
 			t.Errorf("no problem at %s (got %v)", w, paths)
 		}

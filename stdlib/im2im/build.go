@@ -104,8 +104,28 @@ func withLabelKeys(tr Transform, d Data, seg bool) Transform {
 }
 
 // chains returns the cached (deterministic) and per-epoch (random) transform
-// chains of resolved data, and the validation chain.
+// chains of resolved data, and the validation chain. For unpaired data
+// (category unpair), whose samples hold one domain's image each, a transform
+// with keys applies to the samples that have them (transform.IfPresent).
 func chains(d Data, seg bool) (det, random, val transform.Chain, err error) {
+	det, random, val, err = pairChains(d, seg)
+	if err != nil || d.Category != "unpair" {
+		return det, random, val, err
+	}
+	return ifPresent(det), ifPresent(random), ifPresent(val), nil
+}
+
+// ifPresent wraps every transform of c in transform.IfPresent.
+func ifPresent(c transform.Chain) transform.Chain {
+	out := make(transform.Chain, len(c))
+	for i, t := range c {
+		out[i] = transform.IfPresent{T: t}
+	}
+	return out
+}
+
+// pairChains is chains for paired data.
+func pairChains(d Data, seg bool) (det, random, val transform.Chain, err error) {
 	if d.Normalize != nil && d.Normalize.Name != "none" {
 		n, err := d.Normalize.build(d.Input)
 		if err != nil {

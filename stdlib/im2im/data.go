@@ -16,7 +16,9 @@ type Data struct {
 	// Train and Val are explicit folders; when both are set they replace Path.
 	Train string `yaml:"train"`
 	Val   string `yaml:"val"`
-	// Category is pair. [pair]
+	// Category is pair (inputs with their targets) or unpair (two independent
+	// domains, for CycleGAN: A in IM/ or X_IM files, B in GT/ or Y_GT files;
+	// names, counts and image sizes need not match). [pair]
 	Category string `yaml:"category"`
 	// Dims is 2 or 3. [the patch size's length, else the net's Dims]
 	Dims int `yaml:"dims"`

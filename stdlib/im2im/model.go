@@ -56,10 +56,12 @@ type Model interface {
 	defaultLR() float64
 	// rawOutput is the model predicting raw network outputs (for evaluation).
 	rawOutput() Model
+	// categories lists the data categories the framework trains on.
+	categories() []string
 }
 
 // frameworks are the model declarations by model.framework name.
-var frameworks = map[string]Model{"fcn": FCN{}, "pix2pix": Pix2Pix{}}
+var frameworks = map[string]Model{"fcn": FCN{}, "pix2pix": Pix2Pix{}, "cyclegan": CycleGAN{}}
 
 // Framework implements Model.
 func (FCN) Framework() string { return "fcn" }
@@ -69,6 +71,8 @@ func (m FCN) fcnView() FCN { return m }
 func (FCN) netKey() string { return "net" }
 
 func (FCN) defaultLR() float64 { return 1e-3 }
+
+func (FCN) categories() []string { return []string{"pair"} }
 
 func (m FCN) rawOutput() Model {
 	m.Predict.Output = "raw"

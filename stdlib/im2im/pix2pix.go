@@ -88,6 +88,8 @@ func (m Pix2Pix) metrics() []string { return m.Metrics }
 
 func (Pix2Pix) defaultLR() float64 { return 2e-4 }
 
+func (Pix2Pix) categories() []string { return []string{"pair"} }
+
 func (m Pix2Pix) rawOutput() Model {
 	m.Predict.Output = "raw"
 	return m
@@ -212,49 +214,61 @@ func ganPath(engine string) string {
 // model.generator), the engine's, and the discriminator against the patch size.
 func (m Pix2Pix) problems(r, declared Config) Problems {
 	var ps Problems
-	d := r.Data
 	if _, err := m.Loss.reconstruction(); err != nil {
 		ps.Add("model.loss.reconstruction", "want l1, mse or none, got %q", m.Loss.Reconstruction)
 	}
 	if m.Loss.Reconstruction == "none" && m.Loss.Weights.Reconstruction != 0 {
 		ps.Add("model.loss.weights.reconstruction", "%g but model.loss.reconstruction is none", m.Loss.Weights.Reconstruction)
 	}
-	view := r
-	view.Model = m.fcnView()
-	dv := declared
-	if dm, ok := declared.Model.(Pix2Pix); ok {
-		dv.Model = dm.fcnView()
+	var engine Problems
+	if f, err := m.pix2pixEngine(r, "", nil); err == nil {
+		engine = f.Validate()
 	}
-	for _, p := range m.fcnView().problems(view, dv) {
+	var declaredView Model
+	if dm, ok := declared.Model.(Pix2Pix); ok {
+		declaredView = dm.fcnView()
+	}
+	return append(ps, ganProblems(r, declared, m.fcnView(), declaredView, m.Discriminator, m.Schedule, engine)...)
+}
+
+// ganProblems checks what the GAN frameworks share: the generator as an FCN
+// (view, declaredView: the resolved and the declared model's FCN views; paths
+// moved to model.generator), the engine's problems (paths mapped onto this
+// config), the discriminator against the patch size, and both schedules.
+func ganProblems(r, declared Config, view FCN, declaredView Model, disc PatchGAN, sched GANSchedules, engine Problems) Problems {
+	var ps Problems
+	d := r.Data
+	vr := r
+	vr.Model = view
+	dv := declared
+	dv.Model = declaredView
+	for _, p := range view.problems(vr, dv) {
 		switch {
 		case pathWithin(p.Path, "model.net"):
 			p.Path = "model.generator" + p.Path[len("model.net"):]
 		case pathWithin(p.Path, "model.loss"), pathWithin(p.Path, "model.optimizer"), pathWithin(p.Path, "model.schedule"):
-			continue // checked below, at this framework's paths
+			continue // the framework's own, checked below at its paths
 		}
 		ps = append(ps, p)
 	}
-	f, err := m.pix2pixEngine(r, "", nil)
-	if err == nil {
-		for _, p := range f.Validate() {
-			if pathWithin(p.Path, "model.generator") || pathWithin(p.Path, "model.predict") || pathWithin(p.Path, "model.metrics") {
-				continue // the FCN view's
-			}
-			p.Path = ganPath(p.Path)
-			ps = append(ps, p)
+	for _, p := range engine {
+		if pathWithin(p.Path, "model.generator") || pathWithin(p.Path, "model.predict") || pathWithin(p.Path, "model.metrics") {
+			continue // the FCN view's
 		}
+		p.Path = ganPath(p.Path)
+		ps = append(ps, p)
 	}
-	if m.Discriminator.Dims != d.Dims && (d.Dims == 2 || d.Dims == 3) {
-		ps.Add("model.discriminator.dims", "%d but the data is %dD", m.Discriminator.Dims, d.Dims)
-	} else if len(d.Patch.Size) == d.Dims && nets.PatchGAN(m.Discriminator).Validate() == nil {
-		if err := nets.PatchGAN(m.Discriminator).CheckInput(append([]int{1, 1}, d.Patch.Size...)); err != nil {
+	if disc.Dims != d.Dims && (d.Dims == 2 || d.Dims == 3) {
+		ps.Add("model.discriminator.dims", "%d but the data is %dD", disc.Dims, d.Dims)
+	} else if len(d.Patch.Size) == d.Dims && nets.PatchGAN(disc).Validate() == nil {
+		if err := nets.PatchGAN(disc).CheckInput(append([]int{1, 1}, d.Patch.Size...)); err != nil {
 			ps.Add("data.patch.size", "%v", err)
 		}
 	}
 	for _, s := range []struct {
 		path string
 		s    Schedule
-	}{{"model.schedule.generator", m.Schedule.Generator}, {"model.schedule.discriminator", m.Schedule.Discriminator}} {
+	}{{"model.schedule.generator", sched.Generator}, {"model.schedule.discriminator", sched.Discriminator}} {
 		if s.s.WarmupSteps != 0 && s.s.Kind != "cosine" {
 			ps.Add(s.path+".warmup_steps", "only the cosine schedule warms up; kind is %s", s.s.Kind)
 		}

@@ -88,6 +88,30 @@ var presets = map[string]func() Config{
 			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 2e-4},
 		}
 	},
+	// cyclegan_2d is the CycleGAN paper's setup (LSGAN, cycle 10, identity 5,
+	// pools of 50 fakes, Adam 2e-4 with β1 0.5) at a CPU's size, for unpaired
+	// folders (IM/ = domain A, GT/ = domain B): U-Net generators 16-32-64-128,
+	// PatchGANs with nf 32, 128×128 patches, batch 4.
+	"cyclegan_2d": func() Config {
+		return Config{
+			Data: Data{Category: "unpair", Patch: Patch{Size: []int{128, 128}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5), RandRotate90(0.5)}},
+			Model: CycleGAN{Generator: UNet{Dims: 2, OutChannels: 1, Features: []int{16, 32, 64, 128}},
+				Discriminator: PatchGAN{NF: 32}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 4, LR: 2e-4},
+		}
+	},
+	// cyclegan_3d is cyclegan_2d for stacks: 16×64×64 patches, 3D U-Nets
+	// 16-32-64 and PatchGANs with 2 stride-2 layers, batch 2.
+	"cyclegan_3d": func() Config {
+		return Config{
+			Data: Data{Category: "unpair", Patch: Patch{Size: []int{16, 64, 64}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5)}},
+			Model: CycleGAN{Generator: UNet{Dims: 3, OutChannels: 1, Features: []int{16, 32, 64}},
+				Discriminator: PatchGAN{NF: 16, NLayers: 2}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 2e-4},
+		}
+	},
 }
 
 // Presets returns the preset names, sorted.
@@ -102,7 +126,7 @@ func Presets() []string {
 
 // Preset returns mmv_im2im's standard configuration called name
 // (semanticseg_2d, semanticseg_3d, labelfree_2d, labelfree_3d, denoising_3d,
-// pix2pix_2d, pix2pix_3d);
+// pix2pix_2d, pix2pix_3d, cyclegan_2d, cyclegan_3d);
 // set its Data.Path and override what differs.
 func Preset(name string) (Config, error) {
 	f, ok := presets[strings.ToLower(name)]

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/gomlx/gomlx/backends"
 	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/loader"
 	"github.com/im2im/im2im/ml/framework"
@@ -65,6 +66,22 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		return nil, err
 	}
 
+	if d.Category == "unpair" {
+		trainDS, valDS, closeData, err := unpairedData(p, r)
+		if err != nil {
+			return nil, err
+		}
+		defer closeData()
+		run.sample = first
+		if p.Val != nil && p.Val.Len() > 0 {
+			if s, err := p.Val.Sample(0); err == nil {
+				run.sample = s
+			}
+		}
+		out, err := fit(ctx, r, run, b, trainDS, valDS)
+		keep = run.model != nil
+		return out, err
+	}
 	trainLd, sc, err := trainLoader(p, r)
 	if err != nil {
 		return nil, err
@@ -95,7 +112,14 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	if run.sample == nil {
 		run.sample = first
 	}
+	out, err := fit(ctx, r, run, b, trainDS, valDS)
+	keep = run.model != nil
+	return out, err
+}
 
+// fit trains the resolved config's model on the prepared datasets, with the
+// live panel, into run (which keeps the backend b once run.model is set).
+func fit(ctx context.Context, r Config, run *Run, b backends.Backend, trainDS, valDS train.Dataset) (*Run, error) {
 	live := newLive(run, !r.Trainer.Quiet)
 	live.hasVal = valDS != nil
 	f, err := r.Model.engine(r, filepath.Join(run.Dir, "checkpoints"), live.progress)
@@ -108,7 +132,6 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	}
 	run.model = m
 	live.model = m
-	keep = true
 	start := time.Now()
 	res, err := m.Train(ctx, trainDS, valDS)
 	if rc, ok := b.(interface{ ReleaseCaches() }); ok {
@@ -133,17 +156,21 @@ func checkData(r Config, s *array.Sample) error {
 	var ps Problems
 	d, net, seg := r.Data, r.fcn().Net.config(), r.Model.labels()
 	in, ok := s.Arrays[d.Input]
-	if !ok {
+	gt, gtOK := s.Arrays[d.Target]
+	unpaired := d.Category == "unpair" // a sample holds one domain: IM or GT
+	if !ok && (!unpaired || !gtOK) {
 		ps.Add("data.input", "sample %s has no %q image (has %v)", s.ID, d.Input, s.Keys())
 	}
-	gt, ok := s.Arrays[d.Target]
-	if !ok {
+	if !gtOK && !unpaired {
 		ps.Add("data.target", "sample %s has no %q image (has %v)", s.ID, d.Target, s.Keys())
 	}
 	if d.CostMap != "" {
 		if _, ok := s.Arrays[d.CostMap]; !ok {
 			ps.Add("data.cost_map", "sample %s has no %q image (has %v)", s.ID, d.CostMap, s.Keys())
 		}
+	}
+	if in != nil && unpaired && in.Shape[0] != net.OutChannels {
+		ps.Add("model."+r.Model.netKey()+".out_channels", "%d but the domain A images of %s have %d channels (both domains need the generators' channel count)", net.OutChannels, s.ID, in.Shape[0])
 	}
 	if in != nil {
 		if c := net.InChannels; c > 0 && in.Shape[0] != c {

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
+	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/im2im/im2im/ml/framework"
@@ -58,8 +60,8 @@ func dataProblems(r Config) Problems {
 			ps.Add(p[0], "%v", err)
 		}
 	}
-	if d.Category != "pair" {
-		ps.Add("data.category", "want pair (the %s framework trains on pairs), got %q", r.Model.Framework(), d.Category)
+	if cats := r.Model.categories(); !slices.Contains(cats, d.Category) {
+		ps.Add("data.category", "want %s (what the %s framework trains on), got %q", strings.Join(cats, " or "), r.Model.Framework(), d.Category)
 	}
 	if d.Dims != 2 && d.Dims != 3 {
 		ps.Add("data.dims", "want 2 or 3, got %d", d.Dims)
