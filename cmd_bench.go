@@ -10,18 +10,16 @@ import (
 	"github.com/im2im/im2im/ml/bench"
 )
 
-// newBenchCmd builds `im2im bench` with its unet subcommand.
+// newBenchCmd builds `im2im bench` with its unet and pix2pix subcommands.
 func newBenchCmd() *cobra.Command {
 	cmd := commandGroup(&cobra.Command{Use: "bench", Short: "Benchmarks (training speed against PyTorch CPU)"})
-	cmd.AddCommand(newBenchUNetCmd())
+	cmd.AddCommand(newBenchUNetCmd(), newBenchPix2PixCmd())
 	return cmd
 }
 
 // newBenchUNetCmd builds `im2im bench unet`; the benchmark itself is ml/bench.
 func newBenchUNetCmd() *cobra.Command {
-	o := &bench.Options{}
-	var noTorch bool
-	cmd := &cobra.Command{
+	return newBenchModelCmd(bench.ModelUNet, &cobra.Command{
 		Use:   "unet",
 		Short: "Time training steps of the reference U-Net on our backend and on PyTorch CPU, side by side",
 		Long: `Trains the reference U-Net (base 16: two conv3+BN+ReLU per level, max-pool,
@@ -29,21 +27,44 @@ ConvTranspose k2 s2 as 1x1 conv + depth-to-space, skip concat, 1x1 out; MSE; Ada
 on random data and prints the median step time, then runs the PyTorch script
 (../shared/bench/torch_unet.py) with the same shape and threads and prints both medians,
 their ratio (ours/torch) and the convolution GFLOP/s achieved.`,
-		Args: noArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			return runBenchUNet(cmd.OutOrStdout(), o, noTorch)
-		},
+	}, "default 8 for 2D, 2 for 3D", "default 128,128 for 2D, 32,64,64 for 3D",
+		"path of torch_unet.py (default: ../shared/bench/torch_unet.py from the current or executable's directory)")
+}
+
+// newBenchPix2PixCmd builds `im2im bench pix2pix`; the benchmark itself is ml/bench.
+func newBenchPix2PixCmd() *cobra.Command {
+	return newBenchModelCmd(bench.ModelPix2Pix, &cobra.Command{
+		Use:   "pix2pix",
+		Short: "Time pix2pix training steps (generator then discriminator update) on our backend and on PyTorch CPU",
+		Long: `Trains pix2pix as model.framework: pix2pix does (generator U-Net 16-32-64-128 with
+instance norm and PReLU, PatchGAN NF 64 with 3 stride-2 layers and the stride-1 layer,
+vanilla GAN + 100·L1, Adam 2e-4 β1 0.5 for both nets; per step a generator update
+against D, then a discriminator update on the real pair and the detached fake) on one
+random batch and prints the median step time, then runs the same nets and step in
+PyTorch (torch_pix2pix.py, built into im2im) with the same shape and threads and prints
+both medians, their ratio (ours/torch) and both sides' parameter counts.`,
+	}, "default 4 for 2D, 1 for 3D", "default 128,128 for 2D, 32,64,64 for 3D",
+		"path of a PyTorch script to run instead of the built-in torch_pix2pix.py")
+}
+
+// newBenchModelCmd adds the options every benchmark shares to cmd and runs model.
+func newBenchModelCmd(model string, cmd *cobra.Command, batchHelp, sizeHelp, torchHelp string) *cobra.Command {
+	o := &bench.Options{Model: model}
+	var noTorch bool
+	cmd.Args = noArgs
+	cmd.RunE = func(cmd *cobra.Command, _ []string) error {
+		return runBench(cmd.OutOrStdout(), o, noTorch)
 	}
 	f := cmd.Flags()
 	f.IntVar(&o.Dims, "dims", 2, "spatial dimensions: 2 or 3")
-	f.IntVar(&o.Batch, "batch", 0, "batch size (default 8 for 2D, 2 for 3D)")
-	f.StringVar(&o.Size, "size", "", "spatial size, comma-separated (default 128,128 for 2D, 32,64,64 for 3D)")
+	f.IntVar(&o.Batch, "batch", 0, "batch size ("+batchHelp+")")
+	f.StringVar(&o.Size, "size", "", "spatial size, comma-separated ("+sizeHelp+")")
 	f.IntVar(&o.Warmup, "warmup", -1, "untimed warm-up steps (default 2 for 2D, 1 for 3D)")
 	f.IntVar(&o.Steps, "steps", 0, "timed steps (default 5 for 2D, 3 for 3D)")
 	f.IntVar(&o.Threads, "threads", 2, "threads for both sides (GOMAXPROCS and torch.set_num_threads)")
 	f.StringVar(&o.Backend, "backend", bench.DefaultBackend, "GoMLX backend configuration for our side (e.g. im2im-fast, im2im, go)")
 	f.StringVar(&o.Python, "python", "/usr/bin/python3", "Python with PyTorch (Debian's python3-torch)")
-	f.StringVar(&o.Torch, "torch", "", "path of torch_unet.py (default: ../shared/bench/torch_unet.py from the current or executable's directory)")
+	f.StringVar(&o.Torch, "torch", "", torchHelp)
 	f.BoolVar(&noTorch, "no-torch", false, "time only our side")
 	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a Go CPU profile of our timed steps to this file")
 	f.StringVar(&o.MemProfile, "memprofile", "", "write a Go heap profile (allocations of the timed steps: -sample_index=alloc_space) to this file")
@@ -51,22 +72,45 @@ their ratio (ours/torch) and the convolution GFLOP/s achieved.`,
 	return cmd
 }
 
-// runBenchUNet resolves the options (bad input: exit code 2), runs both sides and
-// prints the RESULT lines and the ratios.
+// runBenchUNet runs the U-Net benchmark (o.Model is set to unet).
 func runBenchUNet(w io.Writer, o *bench.Options, noTorch bool) error {
+	o.Model = bench.ModelUNet
+	return runBench(w, o, noTorch)
+}
+
+// runBench resolves the options (bad input: exit code 2), runs both sides and
+// prints the RESULT lines and the ratios.
+func runBench(w io.Writer, o *bench.Options, noTorch bool) error {
 	size, err := o.Resolve()
 	if err != nil {
 		return badInput(err)
 	}
-	flops := bench.ConvFLOPs(o.Batch, size)
-	fmt.Fprintf(w, "U-Net %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads; conv work %.2f GFLOP/step\n",
-		o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads, flops/1e9)
-	ours, err := bench.Ours(w, *o, size)
-	if err != nil {
-		return err
+	var ours bench.Result
+	extra := ""
+	flops := 0.0
+	if o.Model == bench.ModelPix2Pix {
+		fmt.Fprintf(w, "pix2pix %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads\n",
+			o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads)
+		if ours, err = bench.OursPix2Pix(w, *o, size, bench.Pix2PixNets{}); err != nil {
+			return err
+		}
+		extra = " " + bench.FormatParams(ours.Params)
+	} else {
+		flops = bench.ConvFLOPs(o.Batch, size)
+		fmt.Fprintf(w, "U-Net %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads; conv work %.2f GFLOP/step\n",
+			o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads, flops/1e9)
+		if ours, err = bench.Ours(w, *o, size); err != nil {
+			return err
+		}
 	}
-	fmt.Fprintf(w, "RESULT ours backend=%s median_step_s=%.3f min=%.3f max=%.3f n=%d conv_GFLOPs=%.1f cpu_s_per_step=%.2f load=%s\n",
-		o.Backend, ours.Median, ours.Min, ours.Max, ours.N, flops/ours.Median/1e9, ours.CPUPerStep, bench.LoadAverage())
+	gflops := func(r bench.Result) string {
+		if flops == 0 {
+			return ""
+		}
+		return fmt.Sprintf(" conv_GFLOPs=%.1f", flops/r.Median/1e9)
+	}
+	fmt.Fprintf(w, "RESULT ours backend=%s median_step_s=%.3f min=%.3f max=%.3f n=%d%s cpu_s_per_step=%.2f load=%s%s\n",
+		o.Backend, ours.Median, ours.Min, ours.Max, ours.N, gflops(ours), ours.CPUPerStep, bench.LoadAverage(), extra)
 	if noTorch {
 		return nil
 	}
@@ -78,12 +122,22 @@ func runBenchUNet(w io.Writer, o *bench.Options, noTorch bool) error {
 	if torch.CPUPerStep > 0 {
 		torchCPU = fmt.Sprintf("%.2f", torch.CPUPerStep)
 	}
-	fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f conv_GFLOPs=%.1f cpu_s_per_step=%s\n", version, torch.Median, flops/torch.Median/1e9, torchCPU)
+	extra = ""
+	if torch.Params != nil {
+		extra = " " + bench.FormatParams(torch.Params)
+	}
+	fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f%s cpu_s_per_step=%s%s\n", version, torch.Median, gflops(torch), torchCPU, extra)
 	fmt.Fprintf(w, "RATIO ours/torch = %.2f (≤ 1 means ours is at least as fast); load average now %s on %d CPUs\n",
 		ours.Median/torch.Median, bench.LoadAverage(), runtime.NumCPU())
 	if ours.CPUPerStep > 0 && torch.CPUPerStep > 0 {
 		fmt.Fprintf(w, "CPU RATIO ours/torch = %.2f (CPU seconds per step: less sensitive to other processes; PyTorch's OpenMP threads also spin while waiting)\n",
 			ours.CPUPerStep/torch.CPUPerStep)
+	}
+	if ours.Params != nil && torch.Params != nil {
+		if msg := bench.CompareParams(ours.Params, torch.Params); msg != "" {
+			return fmt.Errorf("the two sides' nets differ: %s", msg)
+		}
+		fmt.Fprintf(w, "PARAMS match: %s\n", bench.FormatParams(ours.Params))
 	}
 	return nil
 }

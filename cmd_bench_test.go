@@ -36,6 +36,14 @@ func TestBenchUNetBadOptions(t *testing.T) {
 	}
 }
 
+// TestBenchPix2PixBadOptions: a size the pix2pix nets cannot take is bad input (exit code 2).
+func TestBenchPix2PixBadOptions(t *testing.T) {
+	err := runBench(&bytes.Buffer{}, &bench.Options{Model: bench.ModelPix2Pix, Dims: 2, Size: "16,16", Threads: 2}, true)
+	if exitCode(err) != exitBadInput || !strings.Contains(err.Error(), "≥ 24") {
+		t.Fatalf("err = %v (exit %d), want a --size error with exit code 2", err, exitCode(err))
+	}
+}
+
 // TestBenchUNetAgainstTorch runs both sides on a small shape; it needs Debian's
 // python3-torch and ../shared/bench/torch_unet.py, and is skipped with -short.
 func TestBenchUNetAgainstTorch(t *testing.T) {
@@ -44,7 +52,7 @@ func TestBenchUNetAgainstTorch(t *testing.T) {
 	}
 	o := &bench.Options{Dims: 2, Batch: 1, Size: "16,16", Warmup: 0, Steps: 2, Threads: 1,
 		Backend: "im2im-fast", Python: "/usr/bin/python3", TorchCPU: true}
-	if _, err := bench.TorchScript(*o); err != nil {
+	if _, _, err := bench.TorchScript(*o); err != nil {
 		t.Skip(err)
 	}
 	if err := exec.Command(o.Python, "-c", "import torch").Run(); err != nil {

@@ -1,13 +1,18 @@
-// Package bench times training steps of the reference U-Net (base 16, two levels
-// down; the network of ../shared/bench/torch_unet.py) on a GoMLX backend and runs
-// that PyTorch script with the same shape and threads, so `im2im bench unet` can
-// print both medians side by side.
+// Package bench times training steps on a GoMLX backend beside the same step in
+// PyTorch CPU, so `im2im bench unet` and `im2im bench pix2pix` can print both
+// medians side by side.
 //
-// Options describes one benchmark (Resolve fills the per-dimension defaults and
-// checks it); Ours times our side, Torch runs the script and ParseTorchResult reads
-// its RESULT line; ConvFLOPs counts a step's convolution work. Progress (each
-// step's time and loss, the script's output) goes to the writer the caller gives;
-// the summary is the caller's to print.
+// Two models: the reference U-Net (base 16, two levels down; the network of
+// ../shared/bench/torch_unet.py: ReferenceUNet, Ours) and pix2pix as
+// ml/framework.Pix2Pix trains it (Pix2PixFramework, OursPix2Pix; its PyTorch
+// twin torch_pix2pix.py is built into the binary). Options describes one
+// benchmark (Resolve fills the per-model, per-dimension defaults and checks
+// it); Torch runs the model's script and ParseTorchResult reads its RESULT line
+// (timing and parameter counts); ConvFLOPs counts a U-Net step's convolution
+// work. Progress (each step's time and loss, the script's output) goes to the
+// writer the caller gives; the summary is the caller's to print. README.md
+// records measured results.
 //
-// Imports: GoMLX and ml (backend, nn); never stdlib, dsl or kernel.
+// Imports: GoMLX and ml (backend, nn, nets, loss, train, framework); never
+// stdlib, dsl or kernel.
 package bench

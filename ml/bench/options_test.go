@@ -19,6 +19,11 @@ func TestOptionsResolve(t *testing.T) {
 		{name: "size not multiple of 4", o: Options{Dims: 2, Size: "30,32", Threads: 2}, wantErr: "multiples of 4"},
 		{name: "size junk", o: Options{Dims: 2, Size: "a,b", Threads: 2}, wantErr: "--size"},
 		{name: "no threads", o: Options{Dims: 2, Threads: 0}, wantErr: "--threads"},
+		{name: "pix2pix 2d defaults", o: Options{Model: ModelPix2Pix, Dims: 2, Warmup: -1, Threads: 2}, want: []int{128, 128}},
+		{name: "pix2pix 3d defaults", o: Options{Model: ModelPix2Pix, Dims: 3, Warmup: -1, Threads: 2}, want: []int{32, 64, 64}},
+		{name: "pix2pix too small", o: Options{Model: ModelPix2Pix, Dims: 2, Size: "16,16", Threads: 2}, wantErr: "≥ 24"},
+		{name: "pix2pix not multiple of 8", o: Options{Model: ModelPix2Pix, Dims: 2, Size: "36,32", Threads: 2}, wantErr: "multiples of 8"},
+		{name: "unknown model", o: Options{Model: "gan", Dims: 2, Threads: 2}, wantErr: "model"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

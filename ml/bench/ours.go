@@ -4,9 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
-	"os"
 	"runtime"
-	"runtime/pprof"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -44,23 +42,14 @@ func Ours(w io.Writer, o Options, size []int) (Result, error) {
 	trainer := train.NewTrainer(be, ctx, ReferenceUNet, losses.MeanSquaredError, optimizers.Adam().Done(), nil, nil)
 	var ts []float64
 	var cpu0 float64
+	prof := &stepProfiler{o: o}
+	defer prof.Stop()
 	for i := 0; i < o.Warmup+o.Steps; i++ {
 		if i == o.Warmup {
 			cpu0 = ProcessCPUSeconds()
-		}
-		if i == o.Warmup && o.MemProfile != "" {
-			runtime.MemProfileRate = 64 << 10
-		}
-		if i == o.Warmup && o.CPUProfile != "" {
-			pf, err := os.Create(o.CPUProfile)
-			if err != nil {
-				return Result{}, fmt.Errorf("--cpuprofile: %w", err)
+			if err := prof.Start(); err != nil {
+				return Result{}, err
 			}
-			if err := pprof.StartCPUProfile(pf); err != nil {
-				pf.Close()
-				return Result{}, fmt.Errorf("--cpuprofile: %w", err)
-			}
-			defer func() { pprof.StopCPUProfile(); pf.Close() }()
 		}
 		t0 := time.Now()
 		m, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y})
@@ -74,10 +63,8 @@ func Ours(w io.Writer, o Options, size []int) (Result, error) {
 		}
 		fmt.Fprintf(w, "ours step %d: %.3fs loss=%v\n", i, el, loss)
 	}
-	if o.MemProfile != "" {
-		if err := writeHeapProfile(o.MemProfile); err != nil {
-			return Result{}, fmt.Errorf("--memprofile: %w", err)
-		}
+	if err := prof.Stop(); err != nil {
+		return Result{}, err
 	}
 	res := Summarize(ts)
 	if cpu0 >= 0 {
@@ -88,23 +75,14 @@ func Ours(w io.Writer, o Options, size []int) (Result, error) {
 	return res, nil
 }
 
-// writeHeapProfile writes the heap profile (allocations since MemProfileRate was set) to path.
-func writeHeapProfile(path string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	runtime.GC() // the profile reflects the state as of the last GC
-	if err := pprof.Lookup("allocs").WriteTo(f, 0); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
 // normalTensor returns a tensor of the given dims filled with standard normal
 // values drawn from r.
 func normalTensor(r *rand.Rand, dims []int) *tensors.Tensor {
+	return tensors.FromFlatDataAndDimensions(normalData(r, dims), dims...)
+}
+
+// normalData returns prod(dims) standard normal values drawn from r.
+func normalData(r *rand.Rand, dims []int) []float32 {
 	n := 1
 	for _, v := range dims {
 		n *= v
@@ -113,5 +91,5 @@ func normalTensor(r *rand.Rand, dims []int) *tensors.Tensor {
 	for i := range d {
 		d[i] = float32(r.NormFloat64())
 	}
-	return tensors.FromFlatDataAndDimensions(d, dims...)
+	return d
 }

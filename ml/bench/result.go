@@ -7,6 +7,9 @@ type Result struct {
 	Median, Min, Max float64 // seconds per step
 	N                int     // timed steps
 	CPUPerStep       float64 // process CPU seconds per timed step (0 if unknown)
+	// Params counts each net's trainable parameters by name ("generator",
+	// "discriminator"; nil when not reported).
+	Params map[string]int64
 }
 
 // Summarize returns the median, minimum and maximum of step times ts (not empty).

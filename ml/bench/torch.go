@@ -2,6 +2,7 @@ package bench
 
 import (
 	"bufio"
+	_ "embed"
 	"errors"
 	"fmt"
 	"io"
@@ -13,11 +14,17 @@ import (
 	"strings"
 )
 
-// torchResultRe matches the RESULT line of torch_unet.py.
+// torchResultRe matches the RESULT line of the PyTorch scripts (torch_unet.py,
+// torch_pix2pix.py).
 var torchResultRe = regexp.MustCompile(`^RESULT torch (\S+) threads=(\d+) dims=(\d) median_step_s=([0-9.]+) min=([0-9.]+) max=([0-9.]+) n=(\d+)`)
 
+// torchParamsRe matches the optional parameter counts after the timing on the
+// RESULT line: params_<net>=<count>.
+var torchParamsRe = regexp.MustCompile(`^params_(\w+)=(\d+)$`)
+
 // ParseTorchResult finds the RESULT line in the script's output and returns the
-// timing it reports and PyTorch's version.
+// timing it reports (with Result.Params from any params_<net>=N fields after it)
+// and PyTorch's version.
 func ParseTorchResult(out string) (Result, string, error) {
 	sc := bufio.NewScanner(strings.NewReader(out))
 	for sc.Scan() {
@@ -34,6 +41,21 @@ func ParseTorchResult(out string) (Result, string, error) {
 		if err := errors.Join(err1, err2, err3, err4); err != nil {
 			return r, "", fmt.Errorf("torch RESULT line %q: %w", sc.Text(), err)
 		}
+		rest := strings.TrimSpace(sc.Text())[len(m[0]):]
+		for _, f := range strings.Fields(rest) {
+			pm := torchParamsRe.FindStringSubmatch(f)
+			if pm == nil {
+				continue
+			}
+			n, err := strconv.ParseInt(pm[2], 10, 64)
+			if err != nil {
+				return r, "", fmt.Errorf("torch RESULT line %q: %s: %w", sc.Text(), f, err)
+			}
+			if r.Params == nil {
+				r.Params = map[string]int64{}
+			}
+			r.Params[pm[1]] = n
+		}
 		return r, m[1], nil
 	}
 	return Result{}, "", fmt.Errorf("torch script printed no RESULT line; its output ends with:\n%s", tail(out, 800))
@@ -47,14 +69,36 @@ func tail(s string, n int) string {
 	return "…" + s[len(s)-n:]
 }
 
-// TorchScript returns the path of torch_unet.py: o.Torch if set, else
-// ../shared/bench/torch_unet.py from the current or the executable's directory.
-func TorchScript(o Options) (string, error) {
+// pix2pixScript is torch_pix2pix.py, the PyTorch side of the pix2pix benchmark,
+// built into the binary so that `im2im bench pix2pix` runs from any directory.
+//
+//go:embed torch_pix2pix.py
+var pix2pixScript []byte
+
+// TorchScript returns the path of the PyTorch script of o's model and a function
+// that removes what it wrote: o.Torch if set; for the U-Net,
+// ../shared/bench/torch_unet.py from the current or the executable's directory;
+// for pix2pix, the built-in torch_pix2pix.py written to a temporary file.
+func TorchScript(o Options) (string, func(), error) {
+	none := func() {}
 	if o.Torch != "" {
 		if _, err := os.Stat(o.Torch); err != nil {
-			return "", fmt.Errorf("--torch: %w", err)
+			return "", none, fmt.Errorf("--torch: %w", err)
 		}
-		return o.Torch, nil
+		return o.Torch, none, nil
+	}
+	if o.Model == ModelPix2Pix {
+		dir, err := os.MkdirTemp("", "im2im-bench-")
+		if err != nil {
+			return "", none, err
+		}
+		cleanup := func() { os.RemoveAll(dir) }
+		p := filepath.Join(dir, "torch_pix2pix.py")
+		if err := os.WriteFile(p, pix2pixScript, 0o644); err != nil {
+			cleanup()
+			return "", none, err
+		}
+		return p, cleanup, nil
 	}
 	var tried []string
 	dirs := []string{"."}
@@ -64,21 +108,22 @@ func TorchScript(o Options) (string, error) {
 	for _, d := range dirs {
 		p := filepath.Join(d, "..", "shared", "bench", "torch_unet.py")
 		if _, err := os.Stat(p); err == nil {
-			return p, nil
+			return p, none, nil
 		}
 		tried = append(tried, p)
 	}
-	return "", fmt.Errorf("torch_unet.py not found (tried %s); pass --torch or --no-torch", strings.Join(tried, ", "))
+	return "", none, fmt.Errorf("torch_unet.py not found (tried %s); pass --torch or --no-torch", strings.Join(tried, ", "))
 }
 
 // Torch runs the PyTorch script with the resolved options o, echoing its output to
 // w, and returns its timing and PyTorch's version. With o.TorchCPU and at least two
 // steps it runs the script again with one timed step to derive CPU seconds per step.
 func Torch(w io.Writer, o Options) (Result, string, error) {
-	script, err := TorchScript(o)
+	script, cleanup, err := TorchScript(o)
 	if err != nil {
 		return Result{}, "", err
 	}
+	defer cleanup()
 	run := func(steps int) (string, float64, error) {
 		args := []string{script, strconv.Itoa(o.Dims), strconv.Itoa(o.Batch), o.Size,
 			strconv.Itoa(o.Warmup), strconv.Itoa(steps), strconv.Itoa(o.Threads)}

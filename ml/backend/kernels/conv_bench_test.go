@@ -6,7 +6,7 @@ import (
 	"testing"
 )
 
-// BenchmarkConv times the U-Net's convolution shapes: forward (positions layout) and
+// BenchmarkConv times the U-Net's and the PatchGAN's convolution shapes: forward (positions layout) and
 // kernel gradient (taps layout), reporting GFLOP/s.
 func BenchmarkConv(b *testing.B) {
 	cases := []convCase{
@@ -14,6 +14,9 @@ func BenchmarkConv(b *testing.B) {
 		{name: "fwd-2d-32to16-128", batch: 8, cin: 32, cout: 16, in: []int{128, 128}, k: []int{3, 3}, padLo: []int{1, 1}, padHi: []int{1, 1}},
 		{name: "fwd-2d-64to64-32", batch: 8, cin: 64, cout: 64, in: []int{32, 32}, k: []int{3, 3}, padLo: []int{1, 1}, padHi: []int{1, 1}},
 		{name: "kgrad-2d-16x16-128", batch: 16, cin: 8, cout: 16, in: []int{128, 128}, k: []int{128, 128}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
+		// PatchGAN (pix2pix discriminator) 4×4 stride-2 layer and its input gradient (input dilation 2).
+		{name: "fwd-2d-k4s2-64to128-64", batch: 4, cin: 64, cout: 128, in: []int{64, 64}, k: []int{4, 4}, stride: []int{2, 2}, padLo: []int{1, 1}, padHi: []int{1, 1}},
+		{name: "dgrad-2d-k4s2-128to64-32", batch: 4, cin: 128, cout: 64, in: []int{32, 32}, k: []int{4, 4}, idl: []int{2, 2}, padLo: []int{2, 2}, padHi: []int{3, 3}, swapKernel: true},
 		{name: "fwd-3d-16to16", batch: 2, cin: 16, cout: 16, in: []int{32, 64, 64}, k: []int{3, 3, 3}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
 		{name: "kgrad-3d-16x16", batch: 16, cin: 2, cout: 16, in: []int{32, 64, 64}, k: []int{32, 64, 64}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true, swapKernel: true},
 	}

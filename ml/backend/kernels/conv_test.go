@@ -116,6 +116,10 @@ var convCases = []convCase{
 	// the whole-packed weights (shifted and positions lowerings).
 	{name: "3d-deep-wide", batch: 2, cin: 12, cout: 130, in: []int{4, 5, 6}, k: []int{3, 3, 3}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
 	{name: "2d-deep-wide-stride2", batch: 1, cin: 30, cout: 131, in: []int{9, 8}, k: []int{3, 3}, stride: []int{2, 2}, padLo: []int{1, 1}, padHi: []int{1, 1}},
+	// PatchGAN: 4×4 stride 2 pad 1, and its input gradient (input dilation 2, odd and even sizes).
+	{name: "2d-k4-stride2-pad1", batch: 2, cin: 3, cout: 4, in: []int{10, 9}, k: []int{4, 4}, stride: []int{2, 2}, padLo: []int{1, 1}, padHi: []int{1, 1}},
+	{name: "2d-k4-input-dilation2", batch: 2, cin: 3, cout: 2, in: []int{5, 4}, k: []int{4, 4}, idl: []int{2, 2}, padLo: []int{2, 2}, padHi: []int{3, 2}, swapKernel: true},
+	{name: "2d-stride3-input-dilation3", batch: 1, cin: 2, cout: 2, in: []int{7, 8}, k: []int{3, 4}, stride: []int{2, 3}, idl: []int{3, 2}, padLo: []int{4, 1}, padHi: []int{2, 3}},
 	{name: "1d", batch: 2, cin: 3, cout: 2, in: []int{50}, k: []int{5}, padLo: []int{2}, padHi: []int{2}},
 }
 

@@ -98,30 +98,67 @@ func (g *geometry) fillRow(dst, plane []float32, dims, step, consts []int, v0, v
 }
 
 // fillLast fills row[t] = line[x] with x·idil = (start+t)·step + c, or 0 off the input.
+// It finds the valid t directly (no division per element): this gather is the whole
+// im2col cost of strided convolutions and of their input gradients (input dilation).
 func (g *geometry) fillLast(row, line []float32, start, step, c, idil, size int) {
-	if step == 1 && idil == 1 {
-		// x = start + t + c: valid for t in [lo, hi).
-		base := start + c
-		lo := max(0, -base)
-		hi := min(len(row), size-base)
-		if hi <= lo {
+	xp := start*step + c // idil·x at t = 0
+	if idil == 1 {
+		lo, hi := validRange(xp, step, size, len(row))
+		if lo == hi {
 			clear(row)
 			return
 		}
 		clear(row[:lo])
-		copy(row[lo:hi], line[base+lo:base+hi])
+		if step == 1 {
+			copy(row[lo:hi], line[xp+lo:xp+hi])
+		} else {
+			x := xp + lo*step
+			for t := lo; t < hi; t++ {
+				row[t] = line[x]
+				x += step
+			}
+		}
 		clear(row[hi:])
 		return
 	}
-	for t := range row {
-		xp := (start+t)*step + c
-		x := xp / idil
-		if xp < 0 || xp%idil != 0 || x >= size {
-			row[t] = 0
-		} else {
-			row[t] = line[x]
-		}
+	clear(row)
+	// Valid t: xp + t·step ≥ 0, divisible by idil, and /idil < size. The divisible ones
+	// repeat every period = idil/gcd(step, idil) taps, x advancing by step·period/idil.
+	lo, hi := validRange(xp, step, size*idil-(idil-1), len(row))
+	t := lo
+	for ; t < hi && (xp+t*step)%idil != 0; t++ {
 	}
+	if t >= hi {
+		return
+	}
+	period := idil / gcd(step, idil)
+	dx := step * period / idil
+	for x := (xp + t*step) / idil; t < hi; t += period {
+		row[t] = line[x]
+		x += dx
+	}
+}
+
+// validRange returns [lo, hi): the t in [0, n) with 0 ≤ base + t·step < limit (step ≥ 1).
+func validRange(base, step, limit, n int) (lo, hi int) {
+	if base < 0 {
+		lo = ceilDiv(-base, step)
+	}
+	hi = 0
+	if limit > base {
+		hi = ceilDiv(limit-base, step)
+	}
+	hi = min(hi, n)
+	lo = min(lo, hi)
+	return lo, hi
+}
+
+// gcd returns the greatest common divisor of a, b ≥ 1.
+func gcd(a, b int) int {
+	for b != 0 {
+		a, b = b, a%b
+	}
+	return a
 }
 
 // unitStrides reports whether strides and input dilations are all 1.
