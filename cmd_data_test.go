@@ -244,7 +244,7 @@ func TestDataCategoryFlag(t *testing.T) {
 		wantErr string // "" for success
 	}{
 		{[]string{"data", "info", data}, "dataset " + data + " (pair)", "has no match in IM/"},
-		{[]string{"data", "info", data, "--category", "unpair", "--dims", "2"}, "dataset " + data + " (unpair): 5 subjects, roles [GT IM]", ""}, // 3 of domain A, 2 of B
+		{[]string{"data", "info", data, "--category", "unpair", "--dims", "2"}, "dataset " + data + " (unpair): 5 subjects, roles [GT IM]", ""},                                 // 3 of domain A, 2 of B
 		{[]string{"data", "cache", "--path", data, "--dims", "2", "--category", "unpair", "--store", filepath.Join(dir, "st")}, "5 subjects (3 train, 2 val), 5 built now", ""}, // each domain split on its own
 		{[]string{"data", "cache", "--path", data, "--dims", "2", "--store", filepath.Join(dir, "st2")}, "", "has no match in IM/"},
 	} {
