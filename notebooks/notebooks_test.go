@@ -24,6 +24,7 @@ var tutorials = []tutorial{
 	{"denoise_3d.ipynb", []string{"nTrain=3", "nTest=1", "volume=8,32,32", "patch=8,16,16", "features=4,8", "epochs=1", "batchSize=2", "minGainDB=-100"}, "minGainDB"},
 	{"labelfree_2d.ipynb", []string{"nTrain=6", "nTest=1", "imageSize=64", "patchSize=32", "features=4,8", "epochs=1", "minPearson=-1"}, "minPearson"},
 	{"pix2pix_2d.ipynb", []string{"nTrain=4", "nTest=1", "imageSize=64", "patchSize=32", "features=4,8", "discNF=4", "epochs=1", "batchSize=4", "minPSNR=-100"}, "minPSNR"},
+	{"cyclegan_2d.ipynb", []string{"nTrain=4", "nTest=1", "imageSize=64", "patchSize=32", "patchesPerImage=2", "features=4,8", "discNF=4", "epochs=1", "batchSize=4", "minDice=0"}, "minDice"},
 	{"config_and_cli.ipynb", []string{"nTrain=6", "nTest=1", "imageSize=64", "patchSize=32", "features=4,8", "epochs=1", "moreEpochs=2", "minDice=0"}, "minDice"},
 }
 

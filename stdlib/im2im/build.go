@@ -115,11 +115,16 @@ func chains(d Data, seg bool) (det, random, val transform.Chain, err error) {
 	return ifPresent(det), ifPresent(random), ifPresent(val), nil
 }
 
-// ifPresent wraps every transform of c in transform.IfPresent.
+// ifPresent wraps the transforms of c that name keys in transform.IfPresent
+// (the others, such as the random crop the loader recognises, apply to every
+// sample anyway).
 func ifPresent(c transform.Chain) transform.Chain {
 	out := make(transform.Chain, len(c))
 	for i, t := range c {
-		out[i] = transform.IfPresent{T: t}
+		out[i] = t
+		if keys, ok := transform.Params(t)["keys"].([]string); ok && len(keys) > 0 {
+			out[i] = transform.IfPresent{T: t}
+		}
 	}
 	return out
 }

@@ -66,7 +66,9 @@ func (c Config) Resolved() Config {
 
 	t.Epochs, t.BatchSize, t.LR = orInt(t.Epochs, 10), orInt(t.BatchSize, 8), orFloat(t.LR, m.defaultLR())
 	t.ValEvery = orInt(t.ValEvery, 1)
-	if t.Monitor == "" && len(m.metrics()) > 0 {
+	// Metrics on unpaired validation data compare unrelated images: the loss
+	// (CycleGAN's cycle consistency) selects the best checkpoint there.
+	if t.Monitor == "" && len(m.metrics()) > 0 && d.Category != "unpair" {
 		t.Monitor = m.metrics()[0]
 	}
 	if t.ImageEvery == 0 {

@@ -27,9 +27,11 @@ type CycleGAN struct {
 	// PoolSize is the number of past fakes per domain the discriminators also
 	// learn from (0: the default; negative: none). [50]
 	PoolSize int `yaml:"pool_size"`
-	// Metrics compare G_AB(A) with B on validation data: meaningful only when the
-	// validation images correspond (data.val with pairs). [none: the validation
-	// loss, cycle consistency, selects the best checkpoint]
+	// Metrics compare G_AB(A) with B: Evaluate computes them on a paired test
+	// set, and validation does on paired data (category pair); unpaired
+	// validation images and targets do not correspond, so there the validation
+	// loss (cycle consistency) alone is computed and selects the best checkpoint.
+	// [none]
 	Metrics []string `yaml:"metrics"`
 	// Optimizer of each net pair. [adam, betas 0.5/0.999, trainer.lr (2e-4)]
 	Optimizer GANOptimizers `yaml:"optimizer"`
@@ -128,6 +130,9 @@ func (m CycleGAN) cycleEngine(r Config, dir string, progress func(train.Progress
 	metrics, err := framework.Metrics(m.Metrics...)
 	if err != nil {
 		return framework.CycleGAN{}, err
+	}
+	if r.Data.Category == "unpair" {
+		metrics = nil // unpaired validation images and targets do not correspond
 	}
 	var gen framework.Net
 	if m.Generator != nil {

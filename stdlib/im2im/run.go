@@ -305,15 +305,19 @@ func imagesFigure(ctx context.Context, m *framework.Model, s *array.Sample, d Da
 	if in == nil {
 		return plot.Images()
 	}
-	panels := []plot.Panel{{Title: "input " + s.ID, Data: in.Data, Shape: in.Shape}}
+	titles := [3]string{"input " + s.ID, "target", "prediction"}
+	if d.Category == "unpair" { // s holds an image of each domain, of two scenes
+		titles = [3]string{"real A", "real B (another scene)", "fake B (translated A)"}
+	}
+	panels := []plot.Panel{{Title: titles[0], Data: in.Data, Shape: in.Shape}}
 	if gt != nil {
-		panels = append(panels, plot.Panel{Title: "target", Data: gt.Data, Shape: gt.Shape})
+		panels = append(panels, plot.Panel{Title: titles[1], Data: gt.Data, Shape: gt.Shape})
 	}
 	out, shape, err := m.Predict(ctx, in.Data, in.Shape)
 	if err != nil {
 		display.Text("im2im: prediction for the image panel failed: " + err.Error())
 	} else {
-		panels = append(panels, plot.Panel{Title: "prediction", Data: out, Shape: shape})
+		panels = append(panels, plot.Panel{Title: titles[2], Data: out, Shape: shape})
 	}
 	return plot.Images(panels...)
 }

@@ -72,12 +72,7 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 			return nil, err
 		}
 		defer closeData()
-		run.sample = first
-		if p.Val != nil && p.Val.Len() > 0 {
-			if s, err := p.Val.Sample(0); err == nil {
-				run.sample = s
-			}
-		}
+		run.sample = unpairedSample(p, d)
 		out, err := fit(ctx, r, run, b, trainDS, valDS)
 		keep = run.model != nil
 		return out, err

@@ -14,7 +14,8 @@ type Trainer struct {
 	ClipNorm float64 `yaml:"clip_norm"`
 	// ValEvery validates every this many epochs. [1]
 	ValEvery int `yaml:"val_every"`
-	// Monitor selects the best checkpoint: loss or a metric name. [the first metric]
+	// Monitor selects the best checkpoint: loss or a metric name. [the first
+	// metric; loss for unpaired data, whose validation pairs do not correspond]
 	Monitor string `yaml:"monitor"`
 	// Patience stops after this many validations without improvement (0: never).
 	Patience int `yaml:"patience"`

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/data/loader"
 	"github.com/im2im/im2im/ml/framework"
@@ -77,4 +78,31 @@ func unpairedData(p *pipeline, r Config) (trainDS, valDS train.Dataset, closeDat
 		}
 	}
 	return trainDS, valDS, closeData, nil
+}
+
+// unpairedSample is the sample the image panel shows for unpaired data: a domain
+// A image (input) and a domain B image (another scene, as the target), from
+// validation when both domains have one there, else from training.
+func unpairedSample(p *pipeline, d Data) *array.Sample {
+	pick := func(src *loader.StoreSource, subjects []dataset.Subject) *array.Sample {
+		a, b := domains(subjects)
+		if src == nil || len(a) == 0 || len(b) == 0 {
+			return nil
+		}
+		sa, err := src.Sample(a[0])
+		if err != nil {
+			return nil
+		}
+		sb, err := src.Sample(b[0])
+		if err != nil {
+			return nil
+		}
+		out := array.NewSample(sa.ID + " / " + sb.ID)
+		out.Arrays[d.Input], out.Arrays[d.Target] = sa.Arrays[d.Input], sb.Arrays[d.Target]
+		return out
+	}
+	if s := pick(p.Val, p.Dataset.Val); s != nil {
+		return s
+	}
+	return pick(p.Train, p.Dataset.Train)
 }
