@@ -10,7 +10,9 @@
 // segmentation, denoising, label-free prediction, ...); Pix2Pix (pix2pix.go) is
 // paired translation with a conditional GAN: two objectives per step
 // (generator, then discriminator), variables below GeneratorScope and
-// DiscriminatorScope. Shared pieces: metrics.go
+// DiscriminatorScope; CycleGAN (cyclegan.go, pool.go) is unpaired translation
+// with two generators, two discriminators and replay pools, fed by Unpaired
+// (unpaired.go: two domains' datasets zipped). Shared pieces: metrics.go
 // (metrics by name), samples.go and loader.go (data to trainer batches).
 //
 // framework imports GoMLX, ml/train, ml/infer, ml/post, ml/metric, ml/nets

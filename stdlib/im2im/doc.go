@@ -17,7 +17,8 @@
 // Schedule, Prediction), pix2pix.go (Pix2Pix, GANLoss, per-net optimizers;
 // its generator seen as an FCN for data checks, prediction and evaluation:
 // Model.fcnView), nets.go (UNet, AttentionUNet, DynUNet: ml/nets.Config),
-// gan_nets.go (ResNetGenerator, PatchGAN),
+// gan_nets.go (ResNetGenerator, PatchGAN), cyclegan.go (CycleGAN, CycleLoss),
+// unpaired.go (the two domains' loaders of data.category unpair),
 // losses.go, trainer.go, config.go (Config, Resolved: every default),
 // validate.go (problems as values, one function per section: data, model,
 // trainer), build.go (the engine declaration and data chains a resolved config
