@@ -66,8 +66,11 @@ try:
     result = [c for _, ty, c in events if ty == "execute_result"]
     check(result and "12 epochs" in result[0]["data"]["text/plain"], "run result", result)
     # Redrawn at most every 2 s while training (the final update may follow sooner).
+    # Each gap is timed where the client receives it, so drawing time and a busy
+    # machine shift single gaps by a fraction of a second; unthrottled updates
+    # would come every step (well under 1 s).
     gaps = [b[0] - a[0] for a, b in zip(panel[:-2], panel[1:-1])]
-    check(all(g >= 1.9 for g in gaps), "updates at most every 2 s", gaps)
+    check(gaps and all(g >= 1.5 for g in gaps) and sum(gaps) / len(gaps) >= 1.9, "updates at most every 2 s", gaps)
     span = panel[-1][0] - panel[0][0]
     print("panel messages: %d over %.2f s" % (len(panel), span), flush=True)
 finally:
