@@ -14,7 +14,10 @@ func newPredictCmd() *cobra.Command {
 		Use:   "predict (--run DIR | -c CONFIG --checkpoint FILE) --input PATH --output DIR [--section.key=value ...]",
 		Short: "Predict images (a file or a folder) with a trained model; writes <name>_pred.ome.tiff",
 		Long: `Predicts every image of --input (a file, or a folder: its X_IM files if any, else
-every image) in sliding windows and writes <stem>_pred.ome.tiff files to --output.
+every image) in sliding windows and writes <stem>_pred.ome.tiff files to --output,
+each with <stem>_pred.json naming the window used (printed too). The window is
+--model.predict.window if set, else the whole image when it has at most
+--model.predict.max_voxels voxels (default 1048576), else the largest window under that budget.
 Every time point is predicted (the output keeps T), and every z plane for a 2D model;
 --model.predict.channels=0,2 (one: =[1]) selects the input channels (default: all, which must be
 as many as the net takes); --model.predict.dtype=float32|uint8|uint16 sets the written
@@ -41,7 +44,7 @@ with --checkpoint FILE. Dotted overrides change the config, e.g. --model.predict
 			if err != nil {
 				return err
 			}
-			files, err := im2im.PredictContext(cmd.Context(), c, ckpt, a.named["input"], a.named["output"])
+			files, err := im2im.PredictFiles(cmd.Context(), c, ckpt, a.named["input"], a.named["output"])
 			for _, f := range files {
 				fmt.Fprintln(cmd.OutOrStdout(), f)
 			}

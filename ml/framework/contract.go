@@ -35,8 +35,14 @@ type Framework interface {
 // Inference is how a framework's trained network predicts whole images: the
 // sliding windows the network runs on, and the post-processing of its output.
 type Inference struct {
-	// Window per spatial axis; empty means the training patch (see Window).
-	Window []int
+	// Window per spatial axis; empty means chosen per image (ChooseWindow): the
+	// whole image when it fits MaxVoxels (0: DefaultMaxVoxels), never silently
+	// the training patch.
+	Window    []int
+	MaxVoxels int
+	// Divisors per spatial axis: the net's down-sampling factors, which a
+	// chosen window is a multiple of (nil: 1).
+	Divisors []int
 	// Overlap of neighbouring windows, BatchSize windows per run, Blend of
 	// overlapping windows (see infer.Options).
 	Overlap   float64
@@ -46,15 +52,6 @@ type Inference struct {
 	// point of a 3D model, a plane of a 2D model), shaped [C, spatial...], into
 	// what predict writes (labels, probabilities, images); nil keeps it as is.
 	Post func(out []float32, shape []int) ([]float32, []int, error)
-}
-
-// Window is the one place that decides the prediction window: the declared one,
-// else the spatial size of the training patches.
-func Window(declared, patch []int) []int {
-	if len(declared) > 0 {
-		return declared
-	}
-	return patch
 }
 
 // Problem is one configuration problem: its config path and message.

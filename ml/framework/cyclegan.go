@@ -76,7 +76,9 @@ func (CycleGAN) Name() string { return "cyclegan" }
 func (c CycleGAN) TrainConfig() train.Config { return c.Trainer }
 
 // Inference implements Framework.
-func (c CycleGAN) Inference() Inference { return FCN{Predict: c.Predict}.Inference() }
+func (c CycleGAN) Inference() Inference {
+	return FCN{Net: c.Generator, Predict: c.Predict}.Inference()
+}
 
 // Validate implements Framework.
 func (c CycleGAN) Validate() Problems {

@@ -22,7 +22,10 @@ func ExampleFramework() {
 	fmt.Println("framework:", f.Name())
 	fmt.Println("problems:", len(f.Validate()))
 	fmt.Println("optimizers per step:", len(f.Task().Objectives))
-	fmt.Println("window for 64×64 patches:", framework.Window(f.Inference().Window, []int{64, 64}))
+	inf := f.Inference()
+	for _, img := range [][]int{{500, 700}, {3000, 3000}} {
+		fmt.Println(img, framework.ChooseWindow(img, inf.Window, inf.Divisors, inf.MaxVoxels, 4, 0.25))
+	}
 
 	bad := framework.FCN{Net: nets.UNet{Dims: 4, OutChannels: 1, Features: []int{8}}}
 	for _, p := range bad.Validate() {
@@ -32,7 +35,8 @@ func ExampleFramework() {
 	// framework: fcn
 	// problems: 0
 	// optimizers per step: 1
-	// window for 64×64 patches: [64 64]
+	// [500 700] window 500×700 (whole image, 1 window, budget 1048576 voxels)
+	// [3000 3000] window 1024×1024 (largest under the budget, 16 windows, budget 1048576 voxels)
 	// model.net.dims
 	// model.net.features
 	// model.loss

@@ -33,6 +33,20 @@ type weightedLoss interface {
 
 type validator interface{ Validate() error }
 type divisor interface{ Divisor() int }
+type axisDivisor interface{ AxisDivisors() []int }
+
+// axisDivisors returns a net's down-sampling factor per spatial axis (its
+// AxisDivisors, else its Divisor on every axis of its Dims up to 3), or nil.
+func axisDivisors(n Net) []int {
+	if a, ok := n.(axisDivisor); ok {
+		return a.AxisDivisors()
+	}
+	if d, ok := n.(divisor); ok && d.Divisor() > 0 {
+		return []int{d.Divisor(), d.Divisor(), d.Divisor()}
+	}
+	return nil
+}
+
 type inputChecker interface{ CheckInput(dims []int) error }
 
 // Prediction outputs.
@@ -57,9 +71,11 @@ const (
 
 // Predict configures FCN prediction on whole images.
 type Predict struct {
-	// Window is the sliding-window size per spatial axis; empty means the spatial
-	// size of the training patches (see Window).
-	Window []int `yaml:"window"`
+	// Window is the sliding-window size per spatial axis; empty means chosen per
+	// image by ChooseWindow: the whole image when it holds at most MaxVoxels
+	// voxels (0: DefaultMaxVoxels), else the largest window under that budget.
+	Window    []int `yaml:"window"`
+	MaxVoxels int   `yaml:"max_voxels"`
 	// Overlap of neighbouring windows (default 0.25) and BatchSize windows per run
 	// (default 4). Blend is gaussian unless set to infer.Constant.
 	Overlap   float64     `yaml:"overlap"`
@@ -118,7 +134,8 @@ func (f FCN) Task() train.Task {
 // Inference implements Framework: sliding windows, then the declared output.
 func (f FCN) Inference() Inference {
 	p := f.Predict.withDefaults()
-	inf := Inference{Window: p.Window, Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
+	inf := Inference{Window: p.Window, MaxVoxels: p.MaxVoxels, Divisors: axisDivisors(f.Net),
+		Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
 	if p.Output != OutputRaw {
 		inf.Post = p.apply
 	}

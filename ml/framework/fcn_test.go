@@ -147,9 +147,6 @@ func TestTrainPredictLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := loaded.Predict(stdctx.Background(), img.X.Data, img.X.Shape); err == nil || !strings.Contains(err.Error(), "window") {
-		t.Errorf("predicting before training or loading: err = %v, want a missing-window error", err)
-	}
 	if err := loaded.Load(filepath.Join(dir, "last.ckpt"), []int{1, 1, 8, 8}); err != nil {
 		t.Fatal(err)
 	}

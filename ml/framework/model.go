@@ -14,8 +14,6 @@ type Model struct {
 	fw      Framework
 	inf     Inference
 	trainer *train.Trainer
-	// patch is the spatial shape of the training batches (the default window).
-	patch []int
 	// inChannels is the channel count the model was built for (0 until known).
 	inChannels int
 }
@@ -48,9 +46,9 @@ func (m *Model) Train(ctx stdctx.Context, trainData, valData train.Dataset) (*tr
 		if len(b.X.Shape) < 3 {
 			return nil, fmt.Errorf("%s: training input shape %v: want [N, C, spatial...]", m.fw.Name(), b.X.Shape)
 		}
-		m.patch = append([]int(nil), b.X.Shape[2:]...)
 		m.inChannels = b.X.Shape[1]
 	}
+
 	return m.trainer.Fit(ctx, trainData, valData)
 }
 
@@ -72,10 +70,8 @@ func (m *Model) Load(path string, example []int) error {
 	if err := m.trainer.LoadWeights(path, train.Tensor{Shape: example, Data: make([]float32, n)}); err != nil {
 		return err
 	}
-	if m.patch == nil {
-		m.patch = append([]int(nil), example[2:]...)
-	}
 	m.inChannels = example[1]
+
 	return nil
 }
 
@@ -93,15 +89,18 @@ func (m *Model) Predictor() infer.Predictor {
 	}
 }
 
-func (m *Model) options(spatialRank int) (infer.Options, error) {
-	win := Window(m.inf.Window, m.patch)
-	if len(win) == 0 {
-		return infer.Options{}, fmt.Errorf("%s: predict: model.predict.window is not set and the model has not been trained or loaded here", m.fw.Name())
+// Window returns the sliding window Predict uses on an image of the given
+// spatial extents (YX or ZYX of one predicted unit), see ChooseWindow.
+func (m *Model) Window(spatial []int) WindowChoice {
+	return ChooseWindow(spatial, m.inf.Window, m.inf.Divisors, m.inf.MaxVoxels, m.inf.BatchSize, m.inf.Overlap)
+}
+
+func (m *Model) options(spatial []int) (infer.Options, error) {
+	w := m.Window(spatial)
+	if len(w.Window) != len(spatial) {
+		return infer.Options{}, fmt.Errorf("%s: predict: window %v has %d axes, the image has %d spatial axes", m.fw.Name(), w.Window, len(w.Window), len(spatial))
 	}
-	if len(win) != spatialRank {
-		return infer.Options{}, fmt.Errorf("%s: predict: window %v has %d axes, the image has %d spatial axes", m.fw.Name(), win, len(win), spatialRank)
-	}
-	return infer.Options{Window: win, Overlap: m.inf.Overlap, BatchSize: m.inf.BatchSize, FixedBatch: true,
+	return infer.Options{Window: w.Window, Overlap: m.inf.Overlap, BatchSize: w.BatchSize, FixedBatch: true,
 		Blend: m.inf.Blend}, nil
 }
 
@@ -124,7 +123,7 @@ func (m *Model) Predict(ctx stdctx.Context, x []float32, shape []int) ([]float32
 	if m.inChannels > 0 && shape[0] != m.inChannels {
 		return nil, nil, fmt.Errorf("%s: predict: image has %d channels, the model takes %d", name, shape[0], m.inChannels)
 	}
-	opt, err := m.options(len(shape) - 1)
+	opt, err := m.options(shape[1:])
 	if err != nil {
 		return nil, nil, err
 	}
@@ -150,7 +149,7 @@ func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol i
 			return nil, nil, fmt.Errorf("%s: predict: %d input channel(s) selected, the model takes %d", name, n, m.inChannels)
 		}
 	}
-	opt, err := m.options(vol.Dims)
+	opt, err := m.options(UnitShape(shape, vol.Dims))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -162,6 +161,18 @@ func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol i
 		return out, outShape, nil
 	}
 	return perUnit(out, outShape, vol.Dims, m.post, name)
+}
+
+// UnitShape is the spatial shape of one predicted unit of a TCZYX image: ZYX
+// for a 3D model, YX for a 2D one (nil for a shape that is not 5D).
+func UnitShape(tczyx []int, dims int) []int {
+	if len(tczyx) != 5 {
+		return nil
+	}
+	if dims == 2 {
+		return append([]int(nil), tczyx[3:]...)
+	}
+	return append([]int(nil), tczyx[2:]...)
 }
 
 // perUnit applies post to every predicted unit of a [T, C, Z, Y, X] output: a

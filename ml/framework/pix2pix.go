@@ -80,7 +80,7 @@ func (p Pix2Pix) TrainConfig() train.Config {
 
 // Inference implements Framework: sliding windows over G, then the declared output.
 func (p Pix2Pix) Inference() Inference {
-	return FCN{Predict: p.Predict}.Inference()
+	return FCN{Net: p.Generator, Predict: p.Predict}.Inference()
 }
 
 // Validate implements Framework.

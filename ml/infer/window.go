@@ -25,6 +25,18 @@ func starts(n, w int, overlap float64) []int {
 	return out
 }
 
+// WindowCount is the number of windows Predict places over an image of the
+// given spatial extents (axes shorter than the window are padded to it).
+func WindowCount(spatial, window []int, overlap float64) int {
+	n := 1
+	for i := range spatial {
+		if i < len(window) && window[i] > 0 {
+			n *= len(starts(max(spatial[i], window[i]), window[i], overlap))
+		}
+	}
+	return n
+}
+
 // windowStarts returns every combination of per-axis starts, first axis outermost.
 func windowStarts(spatial, window []int, overlap float64) [][]int {
 	per := make([][]int, len(spatial))

@@ -64,7 +64,7 @@ func (s Schedule) engine() train.Schedule {
 
 // engine is the prediction settings for the engine.
 func (p Prediction) engine() framework.Predict {
-	return framework.Predict{Window: p.Window, Overlap: p.Overlap, BatchSize: p.BatchSize,
+	return framework.Predict{Window: p.Window, MaxVoxels: p.MaxVoxels, Overlap: p.Overlap, BatchSize: p.BatchSize,
 		Output: p.Output, Threshold: p.Threshold, ThresholdMethod: p.ThresholdMethod, MinSize: p.MinSize}
 }
 

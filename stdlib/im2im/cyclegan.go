@@ -111,7 +111,7 @@ func (m CycleGAN) resolved(dims int, patch []int) Model {
 	m.Schedule.Discriminator = m.Schedule.Discriminator.resolved()
 	m.Init = strings.ToLower(orString(m.Init, "normal"))
 	m.Direction = orString(m.Direction, framework.AtoB)
-	m.Predict = m.Predict.resolved(false, patch)
+	m.Predict = m.Predict.resolved(false)
 	return m
 }
 

@@ -117,7 +117,7 @@ func (m FCN) resolved(dims int, patch []int) Model {
 	}
 	m.Optimizer = m.Optimizer.resolved("adamw")
 	m.Schedule = m.Schedule.resolved()
-	m.Predict = m.Predict.resolved(seg, patch)
+	m.Predict = m.Predict.resolved(seg)
 	return m
 }
 
@@ -141,8 +141,9 @@ func (s Schedule) resolved() Schedule {
 }
 
 // resolved fills the prediction defaults: labels for segmentation (seg), raw
-// values otherwise, windows of the training patch.
-func (p Prediction) resolved(seg bool, patch []int) Prediction {
+// values otherwise. An empty window stays empty: it is chosen per image
+// (framework.ChooseWindow), never silently the training patch.
+func (p Prediction) resolved(seg bool) Prediction {
 	p.Overlap, p.BatchSize, p.Threshold = orFloat(p.Overlap, 0.25), orInt(p.BatchSize, 4), orFloat(p.Threshold, 0.5)
 	p.ThresholdMethod = strings.ToLower(orString(p.ThresholdMethod, "fixed"))
 	p.DType = strings.ToLower(p.DType)
@@ -153,7 +154,8 @@ func (p Prediction) resolved(seg bool, patch []int) Prediction {
 			p.Output = "labels"
 		}
 	}
-	p.Window = append([]int(nil), framework.Window(p.Window, patch)...)
+	p.Window = append([]int(nil), p.Window...)
+	p.MaxVoxels = orInt(p.MaxVoxels, framework.DefaultMaxVoxels)
 	return p
 }
 
@@ -193,8 +195,13 @@ type Schedule struct {
 
 // Prediction configures prediction of whole images in sliding windows.
 type Prediction struct {
-	// Window per spatial axis. [the training patch size: framework.Window]
+	// Window per spatial axis. [chosen per image: the whole image when it has at
+	// most MaxVoxels voxels, else the largest window (a multiple of the net's
+	// down-sampling factor) under that budget; see framework.ChooseWindow]
 	Window []int `yaml:"window"`
+	// MaxVoxels is the memory budget of one network run (windows × window
+	// voxels) when Window is not set. [framework.DefaultMaxVoxels: 1048576]
+	MaxVoxels int `yaml:"max_voxels"`
 	// Overlap of neighbouring windows, in [0, 1). [0.25]
 	Overlap float64 `yaml:"overlap"`
 	// BatchSize windows per network run. [4]

@@ -126,7 +126,7 @@ func (m Pix2Pix) resolved(dims int, patch []int) Model {
 	m.Schedule.Generator = m.Schedule.Generator.resolved()
 	m.Schedule.Discriminator = m.Schedule.Discriminator.resolved()
 	m.Init = strings.ToLower(orString(m.Init, "normal"))
-	m.Predict = m.Predict.resolved(false, patch)
+	m.Predict = m.Predict.resolved(false)
 	return m
 }
 

@@ -70,7 +70,12 @@ func loadModel(r Config, checkpoint string, inChannels int) (*framework.Model, b
 		b.Finalize()
 		return nil, nil, err
 	}
-	example := append([]int{1, inChannels}, r.fcn().Predict.Window...)
+	// The example only sizes the variables: the declared window, else the patch.
+	spatial := r.fcn().Predict.Window
+	if len(spatial) == 0 {
+		spatial = r.Data.Patch.Size
+	}
+	example := append([]int{1, inChannels}, spatial...)
 	if err := m.Load(checkpoint, example); err != nil {
 		b.Finalize()
 		return nil, nil, err
@@ -237,18 +242,32 @@ func writePrediction(path, name string, out []float32, shape []int, dims int, dt
 
 // Predict predicts every image of input (a file or a folder) with the model of
 // a configuration and checkpoint, and writes <stem>_pred.ome.tiff files to
-// outDir. It returns the written paths.
+// outDir, each with a <stem>_pred.json sidecar naming the sliding window used.
+// It returns the written image paths.
 //
 // Every time point of an image is predicted (the output keeps T), and for a 2D
 // model every z plane; model.predict.channels selects the input channels (all
 // by default, which must be as many as the net takes). The output is written
-// as model.predict.dtype (uint8 labels by default, float32 otherwise).
+// as model.predict.dtype (uint8 labels by default, float32 otherwise). The
+// window is model.predict.window if set, else the whole image when it fits
+// model.predict.max_voxels (see framework.ChooseWindow).
 func Predict(c Config, checkpoint, input, outDir string) ([]string, error) {
 	return PredictContext(display.Context(), c, checkpoint, input, outDir)
 }
 
 // PredictContext is Predict with an explicit context.
 func PredictContext(ctx context.Context, c Config, checkpoint, input, outDir string) ([]string, error) {
+	done, err := PredictFiles(ctx, c, checkpoint, input, outDir)
+	paths := make([]string, len(done))
+	for i, d := range done {
+		paths[i] = d.Path
+	}
+	return paths, err
+}
+
+// PredictFiles is PredictContext that also returns, per written image, the
+// sliding window it was predicted with.
+func PredictFiles(ctx context.Context, c Config, checkpoint, input, outDir string) ([]Predicted, error) {
 	r := c.Resolved()
 	dt, err := predictDType(r.fcn())
 	if err != nil {
@@ -272,7 +291,7 @@ func PredictContext(ctx context.Context, c Config, checkpoint, input, outDir str
 		}
 	}()
 	modelIn := r.fcn().Net.config().InChannels // 0: not declared, known once loaded
-	var written []string
+	var written []Predicted
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return written, err
@@ -310,7 +329,11 @@ func PredictContext(ctx context.Context, c Config, checkpoint, input, outDir str
 		if err := writePrediction(p, stem, out, outShape, r.Data.Dims, dt); err != nil {
 			return written, fmt.Errorf("predict %s: %w", f, err)
 		}
-		written = append(written, p)
+		done := Predicted{Path: p, Input: f, Window: m.Window(framework.UnitShape(inShape, r.Data.Dims))}
+		if err := done.writeSidecar(); err != nil {
+			return written, fmt.Errorf("predict %s: %w", f, err)
+		}
+		written = append(written, done)
 	}
 	return written, nil
 }

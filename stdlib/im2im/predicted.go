@@ -1,0 +1,41 @@
+package im2im
+
+import (
+	"encoding/json"
+	"os"
+	"strings"
+
+	"github.com/im2im/im2im/ml/framework"
+)
+
+// Predicted is one image written by predict and the sliding window it was
+// predicted with.
+type Predicted struct {
+	// Path is the written prediction, Input the image it was predicted from.
+	Path, Input string
+	// Window is the window per predicted unit (a plane of a 2D model, a time
+	// point of a 3D one) and why it was chosen.
+	Window framework.WindowChoice
+}
+
+// Sidecar is the JSON file written next to the prediction: <stem>_pred.json.
+func (p Predicted) Sidecar() string {
+	return strings.TrimSuffix(p.Path, ".ome.tiff") + ".json"
+}
+
+// String is the prediction's path and window on one line.
+func (p Predicted) String() string { return p.Path + ": " + p.Window.String() }
+
+// writeSidecar writes the window of the prediction to Sidecar().
+func (p Predicted) writeSidecar() error {
+	w := p.Window
+	b, err := json.MarshalIndent(map[string]any{
+		"input": p.Input, "prediction": p.Path,
+		"window": w.Window, "windows": w.Windows, "whole_image": w.Whole, "reason": w.Reason,
+		"batch_size": w.BatchSize, "max_voxels": w.MaxVoxels,
+	}, "", "  ")
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(p.Sidecar(), append(b, '\n'), 0o644)
+}
