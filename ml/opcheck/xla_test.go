@@ -56,6 +56,12 @@ func (r *recording) Task() train.Task {
 		r.add(x.Graph())
 		return pred(ctx, x)
 	}
+	if infer := t.Infer; infer != nil {
+		t.Infer = func(ctx *context.Context, x *graph.Node) *graph.Node {
+			r.add(x.Graph())
+			return infer(ctx, x)
+		}
+	}
 	return t
 }
 
@@ -158,6 +164,13 @@ func TestTrainingGraphsUseOnlyXLAOps(t *testing.T) {
 			Discriminator: nets.PatchGAN{Dims: 3, NF: 2, NLayers: 1, MMVLayout: true},
 			Loss:          framework.GANLoss{Criterion: loss.GANLSGAN, Reconstruction: loss.MSE{}, WeightGAN: 1, WeightRec: 10},
 			Metrics:       metrics("ssim"), Trainer: cfg(train.Optimizer{Kind: "adam"}, 0), DOptimizer: train.Optimizer{Kind: "adam"},
+		}, []int{4, 8, 8}, false},
+		{"cyclegan 3D unet generators, PatchGANs, replay pools, predict BtoA", framework.CycleGAN{
+			Generator:     nets.UNet{Dims: 3, OutChannels: 1, Features: []int{2, 4}},
+			Discriminator: nets.PatchGAN{Dims: 3, NF: 2, NLayers: 1, MMVLayout: true},
+			Criterion:     loss.GANLSGAN, WeightGAN: 1, WeightCycle: 10, WeightIdentity: 5, PoolSize: 3,
+			Metrics: metrics("dice"), Trainer: cfg(train.Optimizer{Kind: "adam"}, 0), DOptimizer: train.Optimizer{Kind: "adam"},
+			Direction: framework.BtoA,
 		}, []int{4, 8, 8}, false},
 	}
 	be, err := backends.NewWithConfig(backend.CPU)
