@@ -66,8 +66,11 @@ func drawRow(shown []*shownPanel) *Figure {
 	x := gap
 	for _, sp := range shown {
 		y := gap + titleH
-		t := fitText(title, sp.p.Title, sp.width())
-		txt.at(title, float64(x)+float64(sp.w)/2, float64(gap+titleH/2), t)
+		sty := title
+		if px(sty.Width(sp.p.Title)) > sp.width() {
+			sty.Font.Size = 10 // a long title: smaller before shorter
+		}
+		txt.at(sty, float64(x)+float64(sp.w)/2, float64(gap+titleH/2), fitText(sty, sp.p.Title, sp.width()))
 		offsets := [][2]int{{0, 0}, {0, sp.dh[0] + viewGap}, {sp.dw[0] + viewGap, 0}}
 		for i, pl := range sp.planes {
 			paste(img, raster(pl, sp.dw[i], sp.dh[i], sp.lk), x+offsets[i][0], y+offsets[i][1])
