@@ -40,6 +40,7 @@ func newImageCmd() *cobra.Command {
 		dims        string
 		t, c, z     int
 		compression string
+		scale, pct  string
 	)
 	convert := &cobra.Command{
 		Use:   "convert IN OUT",
@@ -49,10 +50,23 @@ Z slice, and writes OUT in the format its extension names. --dims sets the axis 
 output (default: every axis of size > 1, in TCZYX order, plus YX). PNG needs a YX or CYX result.
 NPY files store no axis names (readers name them by rank: X, YX, ZYX, CZYX, TCZYX), so .npy
 output takes a TCZYX suffix: the default adds singleton axes as needed (a CYX result is written
-as C×1×Y×X), and a --dims that would read back mislabelled (ZCYX, CYX) is refused.`,
+as C×1×Y×X), and a --dims that would read back mislabelled (ZCYX, CYX) is refused.
+
+PNG output is made to be looked at (--scale auto): a label image (non-negative integers, at most
+64 values) is drawn in colours with 0 black, 8-bit data is kept, and anything else (16-bit, float)
+is scaled from its 1st to its 99.8th percentile (--percentiles) to 0–255; the command says which.
+--scale none writes the values as they are (8/16-bit integers only).`,
 		Args: exactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return convertImage(args[0], args[1], dims, t, c, z, compression)
+			ps, err := parsePNGScale(scale, pct)
+			if err != nil {
+				return err
+			}
+			note, err := convertImage(args[0], args[1], dims, t, c, z, compression, ps)
+			if note != "" {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s: %s\n", args[1], note)
+			}
+			return err
 		},
 	}
 	convert.Flags().StringVar(&dims, "dims", "", "output axis order, e.g. ZYX or CZYX (default: non-singleton axes)")
@@ -60,6 +74,8 @@ as C×1×Y×X), and a --dims that would read back mislabelled (ZCYX, CYX) is ref
 	convert.Flags().IntVar(&c, "C", -1, "channel to keep (default: all)")
 	convert.Flags().IntVar(&z, "Z", -1, "Z slice to keep (default: all)")
 	convert.Flags().StringVar(&compression, "compression", "deflate", "TIFF output compression: deflate, zstd or none")
+	convert.Flags().StringVar(&scale, "scale", "auto", "PNG values: auto, labels (colours), percentile (scaled to 0–255) or none (as they are)")
+	convert.Flags().StringVar(&pct, "percentiles", "1,99.8", "PNG scaling range LOW,HIGH in percent (--scale auto or percentile)")
 	cmd.AddCommand(convert)
 	return cmd
 }
@@ -110,8 +126,15 @@ func npyDims(dims string) string {
 	return "TCZYX"[first:]
 }
 
-// convertImage reads in (with the optional T/C/Z picks) and writes out.
-func convertImage(in, out, dims string, t, c, z int, compression string) error {
+// convertImage reads in (with the optional T/C/Z picks) and writes out; for a
+// PNG it returns a note saying how values became colours.
+func convertImage(in, out, dims string, t, c, z int, compression string, ps pngScale) (string, error) {
+	err := convertImageTo(in, out, dims, t, c, z, compression, &ps)
+	return ps.note, err
+}
+
+// convertImageTo is convertImage; it records the PNG note in ps.
+func convertImageTo(in, out, dims string, t, c, z int, compression string, ps *pngScale) error {
 	switch strings.ToLower(compression) {
 	case "deflate", "zlib", "zstd", "none":
 	default:
@@ -174,6 +197,11 @@ func convertImage(in, out, dims string, t, c, z int, compression string) error {
 		meta.ChannelNames = nil
 		if c < len(m.ChannelNames) {
 			meta.ChannelNames = []string{m.ChannelNames[c]}
+		}
+	}
+	if strings.EqualFold(filepath.Ext(out), ".png") && a.Len() > 0 {
+		if a, ps.note, err = ps.viewable(a); err != nil {
+			return err
 		}
 	}
 	return imageio.Write(out, a, meta, imageio.WriteOptions{Compression: compression})

@@ -65,7 +65,7 @@ func TestImageConvert(t *testing.T) {
 		dims string // dims of the re-read output
 	}{
 		{[]string{"--dims", "ZYX", "--T", "1", "--C", "2"}, "t1c2.npy", imageio.Selection{Dims: "ZYX", T: imageio.At(1), C: imageio.At(2)}, "ZYX"},
-		{[]string{"--T", "0", "--Z", "3"}, "t0z3.png", imageio.Selection{Dims: "CYX", T: imageio.At(0), Z: imageio.At(3)}, "CYX"},
+		{[]string{"--T", "0", "--Z", "3", "--scale", "none"}, "t0z3.png", imageio.Selection{Dims: "CYX", T: imageio.At(0), Z: imageio.At(3)}, "CYX"},
 		{nil, "all.ome.tif", imageio.Selection{}, "TCZYX"},
 		{[]string{"--C", "1", "--compression", "zstd"}, "c1.tif", imageio.Selection{Dims: "TZYX", C: imageio.At(1)}, "TZYX"},
 	}

@@ -36,8 +36,11 @@ func (h *Handle) publish(m, md map[string]any) {
 }
 
 // PNG shows (or replaces the handle's output with) PNG-encoded bytes.
-func (h *Handle) PNG(b []byte) error {
-	m, md, err := pngBundle(b)
+func (h *Handle) PNG(b []byte) error { return h.PNGAlt(b, "") }
+
+// PNGAlt is PNG with alt as the plain-text form (see the function PNGAlt).
+func (h *Handle) PNGAlt(b []byte, alt string) error {
+	m, md, err := pngBundle(b, alt)
 	if err != nil {
 		return err
 	}
@@ -57,6 +60,11 @@ func (h *Handle) Image(img image.Image) error {
 
 // HTML shows (or replaces the handle's output with) an HTML fragment.
 func (h *Handle) HTML(html string) { h.publish(textBundle("text/html", html), nil) }
+
+// HTMLAlt is HTML with alt as the plain-text form (see the function HTMLAlt).
+func (h *Handle) HTMLAlt(html, alt string) {
+	h.publish(map[string]any{"text/html": html, "text/plain": alt}, nil)
+}
 
 // Markdown shows (or replaces the handle's output with) Markdown text.
 func (h *Handle) Markdown(md string) { h.publish(textBundle("text/markdown", md), nil) }

@@ -10,14 +10,19 @@ import (
 
 // bundle builders: each returns the MIME bundle and metadata of one output.
 
-func pngBundle(b []byte) (map[string]any, map[string]any, error) {
+// pngBundle shows b with alt (when not empty) as its plain-text form.
+func pngBundle(b []byte, alt string) (map[string]any, map[string]any, error) {
 	cfg, err := png.DecodeConfig(bytes.NewReader(b))
 	if err != nil {
 		return nil, nil, fmt.Errorf("display.PNG: not a PNG image: %w", err)
 	}
+	text := fmt.Sprintf("<PNG image %dx%d>", cfg.Width, cfg.Height)
+	if alt != "" {
+		text = fmt.Sprintf("%s <PNG %dx%d>", alt, cfg.Width, cfg.Height)
+	}
 	return map[string]any{
 			"image/png":  base64.StdEncoding.EncodeToString(b),
-			"text/plain": fmt.Sprintf("<PNG image %dx%d>", cfg.Width, cfg.Height),
+			"text/plain": text,
 		}, map[string]any{"image/png": map[string]any{"width": cfg.Width, "height": cfg.Height}},
 		nil
 }
@@ -30,7 +35,7 @@ func imageBundle(img image.Image) (map[string]any, map[string]any, error) {
 	if err := png.Encode(&buf, img); err != nil {
 		return nil, nil, fmt.Errorf("display.Image: %w", err)
 	}
-	return pngBundle(buf.Bytes())
+	return pngBundle(buf.Bytes(), "")
 }
 
 func textBundle(mime, s string) map[string]any {
@@ -41,8 +46,12 @@ func textBundle(mime, s string) map[string]any {
 }
 
 // PNG displays PNG-encoded image bytes. It returns an error when b is not a PNG.
-func PNG(b []byte) error {
-	m, md, err := pngBundle(b)
+func PNG(b []byte) error { return PNGAlt(b, "") }
+
+// PNGAlt displays PNG-encoded image bytes with alt, one line saying what the
+// picture shows, as their plain-text form (terminals, diffs, Markdown exports).
+func PNGAlt(b []byte, alt string) error {
+	m, md, err := pngBundle(b, alt)
 	if err != nil {
 		return err
 	}
@@ -62,6 +71,12 @@ func Image(img image.Image) error {
 
 // HTML displays an HTML fragment.
 func HTML(html string) { Publish(Data{MIME: textBundle("text/html", html)}) }
+
+// HTMLAlt displays an HTML fragment with alt as its plain-text form, for HTML
+// that does not read as text (embedded pictures, tables).
+func HTMLAlt(html, alt string) {
+	Publish(Data{MIME: map[string]any{"text/html": html, "text/plain": alt}})
+}
 
 // Markdown displays Markdown text.
 func Markdown(md string) { Publish(Data{MIME: textBundle("text/markdown", md)}) }

@@ -176,7 +176,8 @@ func (e *Evaluation) CSV() string {
 	return b.String()
 }
 
-// Show displays the table as HTML in the notebook.
+// Show displays the table as HTML in the notebook (as the aligned text of
+// Table where HTML is not shown).
 func (e *Evaluation) Show() {
 	var b strings.Builder
 	b.WriteString("<table><tr><th>image</th>")
@@ -203,11 +204,12 @@ func (e *Evaluation) Show() {
 		fmt.Fprintf(&b, "<td><b>%.4f</b></td>", mean[n])
 	}
 	b.WriteString("</tr></table>")
-	display.HTML(b.String())
+	display.HTMLAlt(b.String(), fmt.Sprintf("evaluation of %d images\n%s", len(e.IDs), strings.TrimRight(e.Table(), "\n")))
 }
 
-// Figure draws one chart per metric: its value for every image (x: the image's
-// row in Table, 1 = first) with the mean over the images as a flat line.
+// Figure draws one chart per metric: its value for every image as points
+// (x: the image's row in Table, 1 = first) and the mean as a dashed line; the
+// y axis names the metric and its unit.
 func (e *Evaluation) Figure() *plot.Figure {
 	if len(e.Names) == 0 || len(e.Values) == 0 {
 		return plot.Curves("no evaluation yet")
@@ -216,16 +218,20 @@ func (e *Evaluation) Figure() *plot.Figure {
 	n := len(e.Values)
 	charts := make([]plot.Chart, len(e.Names))
 	for j, name := range e.Names {
-		img := plot.Curve{Name: "per image", X: make([]float64, n), Y: make([]float64, n)}
+		img := plot.Curve{Name: "per image", X: make([]float64, n), Y: make([]float64, n), Points: true}
 		for i, row := range e.Values {
 			img.X[i], img.Y[i] = float64(i+1), row[j]
 		}
-		avg := plot.Curve{Name: fmt.Sprintf("mean %.4g", mean[name]), X: []float64{1, float64(n)}, Y: []float64{mean[name], mean[name]}}
+		avg := plot.Curve{Name: fmt.Sprintf("mean %.4g", mean[name]), X: []float64{1, float64(n)}, Y: []float64{mean[name], mean[name]}, Dashed: true}
 		xl := "image (row of the table)"
 		if n == 1 {
 			xl = "image " + e.IDs[0]
 		}
-		charts[j] = plot.Chart{Title: name, XLabel: xl, Curves: []plot.Curve{img, avg}}
+		ylabel := name
+		if unit, _ := metricUnit(name); unit == "dB" {
+			ylabel += " (dB)"
+		}
+		charts[j] = plot.Chart{Title: name + " per image", XLabel: xl, YLabel: ylabel, Curves: []plot.Curve{img, avg}}
 	}
 	return plot.Charts(charts...)
 }

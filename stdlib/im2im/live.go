@@ -165,8 +165,28 @@ func (l *live) publish(status string) {
 		fmt.Fprintf(&b, `<div>validation image after epoch %d</div><div><img src="data:image/png;base64,%s"/></div>`, l.imageEp, base64.StdEncoding.EncodeToString(l.imagesPNG))
 	}
 	b.WriteString("</div>")
-	l.handle.HTML(b.String())
+	l.handle.HTMLAlt(b.String(), l.text(status))
 	l.updates++
+}
+
+// text is the panel's plain-text form (terminals, diffs, Markdown exports):
+// the run, its progress, the last validation and the status, a line each.
+func (l *live) text(status string) string {
+	lines := []string{"training run " + l.run.Dir, l.last.String()}
+	for i := len(l.hist) - 1; i >= 0; i-- {
+		if e := l.hist[i]; e.Validated && len(e.Val) > 0 {
+			v := fmt.Sprintf("validation after epoch %d:", e.Epoch)
+			for _, n := range metricNames(l.hist[i : i+1]) {
+				v += fmt.Sprintf(" %s %.4g", n, e.Val[n])
+			}
+			lines = append(lines, v)
+			break
+		}
+	}
+	if status != "" {
+		lines = append(lines, status)
+	}
+	return strings.Join(lines, "\n")
 }
 
 // terminal prints a progress bar (redrawn in place on a TTY, at most once a

@@ -223,12 +223,13 @@ func (r *Run) Curves() *plot.Figure {
 }
 
 // curvesFigure draws loss per step (and validation loss per epoch, placed at the
-// epoch's last step) beside the validation metrics per epoch.
+// epoch's last step; a log axis when it spans more than a factor of 20) beside
+// the validation metrics per epoch, one chart per unit (0–1 scores, dB).
 //
 // objectives, when not empty, has each objective's loss per step (a GAN's
 // generator and discriminator): they replace the single train curve.
 func curvesFigure(steps []float64, hist []train.EpochRecord, objectives map[string][]float64, epochs int) *plot.Figure {
-	loss := plot.Chart{Title: "loss", XLabel: "step", LogY: true, Curves: []plot.Curve{{Name: "train", Y: steps}}}
+	loss := plot.Chart{Title: "loss", XLabel: "step", YLabel: "loss", Curves: []plot.Curve{{Name: "train", Y: steps}}}
 	if len(objectives) > 0 {
 		loss.Curves = nil
 		for _, name := range sortedNames(objectives) {
@@ -269,10 +270,10 @@ func curvesFigure(steps []float64, hist []train.EpochRecord, objectives map[stri
 			metrics = append(metrics, *byName[n])
 		}
 	}
-	if len(metrics) == 0 {
-		return plot.Charts(loss)
+	if loss.LogY = logScaled(loss.Curves); loss.LogY {
+		loss.YLabel = "loss (log scale)"
 	}
-	return plot.Charts(loss, plot.Chart{Title: "validation metrics", XLabel: "epoch", Curves: metrics})
+	return plot.Charts(append([]plot.Chart{loss}, metricCharts("validation", "epoch", metrics)...)...)
 }
 
 // sortedNames returns m's keys, sorted.
@@ -296,7 +297,10 @@ func (r *Run) Images() *plot.Figure {
 // Show shows the input / target / prediction panels of a validation image.
 func (r *Run) Show() { r.Images().Show() }
 
-// imagesFigure predicts s with m and draws input, target and prediction.
+// imagesFigure predicts s with m and draws input, target and prediction (3D:
+// orthogonal views): label images in categorical colours with an extra panel
+// of the prediction's outline and errors on the input; intensity targets and
+// predictions on one shared range with a colour bar.
 func imagesFigure(ctx context.Context, m *framework.Model, s *array.Sample, d Data) *plot.Figure {
 	if m == nil || s == nil {
 		return plot.Images()
@@ -309,15 +313,31 @@ func imagesFigure(ctx context.Context, m *framework.Model, s *array.Sample, d Da
 	if d.Category == "unpair" { // s holds an image of each domain, of two scenes
 		titles = [3]string{"real A", "real B (another scene)", "fake B (translated A)"}
 	}
-	panels := []plot.Panel{{Title: titles[0], Data: in.Data, Shape: in.Shape}}
+	view := ""
+	if len(in.Shape) == 4 && in.Shape[1] > 1 {
+		view = plot.ViewOrtho
+	}
+	panels := []plot.Panel{{Title: titles[0], Data: in.Data, Shape: in.Shape, View: view}}
 	if gt != nil {
-		panels = append(panels, plot.Panel{Title: titles[1], Data: gt.Data, Shape: gt.Shape})
+		panels = append(panels, plot.Panel{Title: titles[1], Data: gt.Data, Shape: gt.Shape, View: view, Group: "output"})
 	}
 	out, shape, err := m.Predict(ctx, in.Data, in.Shape)
 	if err != nil {
 		display.Text("im2im: prediction for the image panel failed: " + err.Error())
-	} else {
-		panels = append(panels, plot.Panel{Title: titles[2], Data: out, Shape: shape})
+		return plot.Images(panels...)
+	}
+	panels = append(panels, plot.Panel{Title: titles[2], Data: out, Shape: shape, View: view, Group: "output"})
+	if gt == nil || d.Category == "unpair" {
+		return plot.Images(panels...)
+	}
+	spatial := len(in.Data) / max(1, in.Shape[0])
+	if plot.IsLabels(gt.Data) && plot.IsLabels(out) && len(gt.Data) == spatial && len(out) == spatial {
+		first := plot.Panel{Title: "outline on input (magenta extra, green missed)", Data: in.Data[:spatial],
+			Shape: append([]int{1}, in.Shape[1:]...), View: view, Outline: out, Truth: gt.Data}
+		return plot.Images(append(panels, first)...)
+	}
+	if !plot.IsLabels(out) {
+		panels[len(panels)-1].ColorBar = true
 	}
 	return plot.Images(panels...)
 }

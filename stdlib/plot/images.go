@@ -4,141 +4,183 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"sort"
-
-	gplot "gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
+	"math"
+	"strings"
 )
 
-// Panel is one image: Data in row-major order with Shape [Y, X], [C, Y, X] or
-// [C, Z, Y, X]. Three channels are shown as RGB, otherwise the first channel;
-// 3D shows the middle Z slice.
-type Panel struct {
-	Title string
-	Data  []float32
-	Shape []int
+// Layout of image rows, in pixels.
+const (
+	panelSide = 256 // the longest side of a panel's picture
+	titleH    = 22  // title band above each picture
+	gap       = 10  // between panels and around the row
+	viewGap   = 4   // between the orthogonal views of one panel
+	barGap    = 6   // between a picture and its colour bar
+	barW      = 12  // colour bar width
+)
+
+// shownPanel is a panel ready to draw: its planes, colours and display sizes.
+type shownPanel struct {
+	p       Panel
+	planes  []plane
+	lk      look
+	bar     bool
+	dw, dh  []int   // display size of each plane
+	pxPerUm float64 // display pixels per µm along X of the first plane (0: unknown)
+	w, h    int     // picture size (all views)
+	barLabW int     // width of the colour bar's labels
 }
 
-// Images draws panels side by side, each scaled from its 1st to 99.8th
-// percentile to black..white (RGB panels: over all three channels).
+// Images draws panels side by side at their true aspect (physical aspect when
+// PixelSize is set, with a scale bar): intensities from the 1st to the 99.8th
+// percentile of the panel (or of its Group, or its Range) in grey, three
+// channels as RGB, label images in categorical colours; an Outline (with
+// Truth: errors in two colours) over the panel; 3D as the middle slice, a
+// maximum projection or orthogonal views.
 func Images(panels ...Panel) *Figure {
-	row := make([]*gplot.Plot, len(panels))
-	aspect := 1.0
-	for i, pn := range panels {
-		var img image.Image
-		var err error
-		if len(pn.Shape) >= 3 && pn.Shape[0] == 3 {
-			img, err = RGB(pn.Data, pn.Shape)
-		} else {
-			img, err = Gray(pn.Data, pn.Shape)
-		}
-		if err != nil {
-			return &Figure{err: fmt.Errorf("plot: panel %q: %w", pn.Title, err)}
-		}
-		b := img.Bounds()
-		aspect = float64(b.Dy()) / float64(b.Dx())
-		p := gplot.New()
-		p.Title.Text = pn.Title
-		p.Add(plotter.NewImage(img, 0, 0, float64(b.Dx()), float64(b.Dy())))
-		p.HideAxes()
-		row[i] = p
+	shown, err := prepare(panels)
+	if err != nil {
+		return &Figure{err: err}
 	}
-	w := 2.4 * vg.Inch
-	return render([][]*gplot.Plot{row}, vg.Length(len(panels))*w, w*vg.Length(aspect)+0.4*vg.Inch)
+	return drawRow(shown)
 }
 
-// Gray returns the 2D slice a panel shows (first channel, middle Z) as an 8-bit
-// image scaled from the 1st to the 99.8th percentile.
-func Gray(data []float32, shape []int) (*image.Gray, error) {
-	var y, x, off int
-	switch len(shape) {
-	case 2:
-		y, x = shape[0], shape[1]
-	case 3:
-		y, x = shape[1], shape[2]
-	case 4:
-		y, x = shape[2], shape[3]
-		off = shape[1] / 2 * y * x
-	default:
-		return nil, fmt.Errorf("shape %v: want [Y, X], [C, Y, X] or [C, Z, Y, X]", shape)
+// prepare checks panels and chooses their colours, ranges and sizes.
+func prepare(panels []Panel) ([]*shownPanel, error) {
+	if len(panels) == 0 {
+		return nil, fmt.Errorf("nothing to plot")
 	}
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	if n != len(data) || y == 0 || x == 0 {
-		return nil, fmt.Errorf("shape %v does not match %d values", shape, len(data))
-	}
-	sl := data[off : off+y*x]
-	s := append([]float32(nil), sl...)
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	mn, mx := float64(s[0]), float64(s[len(s)-1])
-	lo, hi := max(mn, percentile(s, 1)), min(mx, percentile(s, 99.8))
-	if hi <= lo {
-		lo, hi = mn, mx
-	}
-	img := image.NewGray(image.Rect(0, 0, x, y))
-	for i, v := range sl {
-		f := 0.0
-		if hi > lo {
-			f = (float64(v) - lo) / (hi - lo)
+	shown := make([]*shownPanel, len(panels))
+	for i, p := range panels {
+		if err := p.check(); err != nil {
+			return nil, fmt.Errorf("plot: panel %q: %w", p.Title, err)
 		}
-		f = min(1, max(0, f))
-		img.SetGray(i%x, i/x, color.Gray{Y: uint8(f*255 + 0.5)})
+		c, _, _, _, _ := p.dims()
+		rgb := c == 3 && p.Kind != KindLabels
+		sp := &shownPanel{p: p, planes: views(p, rgb)}
+		sp.lk.rgb = rgb
+		sp.lk.labels = p.Kind == KindLabels || (p.Kind == "" && !rgb && IsLabels(sp.planes[0].ch[0]))
+		sp.bar = p.ColorBar && !sp.lk.labels && !rgb
+		shown[i] = sp
 	}
-	return img, nil
+	setRanges(shown)
+	for _, sp := range shown {
+		sp.size(panelSide)
+		if sp.bar {
+			sp.barLabW = barLabelWidth(sp)
+		}
+	}
+	return shown, nil
 }
 
-// RGB returns the 2D slice (middle Z) of a three-channel image [3, Y, X] or
-// [3, Z, Y, X] as a colour image, the channels scaled together from the 1st to
-// the 99.8th percentile of all their values (so colours keep their balance).
-func RGB(data []float32, shape []int) (*image.RGBA, error) {
-	if (len(shape) != 3 && len(shape) != 4) || shape[0] != 3 {
-		return nil, fmt.Errorf("shape %v: want [3, Y, X] or [3, Z, Y, X]", shape)
-	}
-	n := 1
-	for _, d := range shape {
-		n *= d
-	}
-	y, x := shape[len(shape)-2], shape[len(shape)-1]
-	if n != len(data) || y == 0 || x == 0 {
-		return nil, fmt.Errorf("shape %v does not match %d values", shape, len(data))
-	}
-	per, off := n/3, 0
-	if len(shape) == 4 {
-		off = shape[1] / 2 * y * x
-	}
-	var s []float32
-	for c := 0; c < 3; c++ {
-		s = append(s, data[c*per+off:c*per+off+y*x]...)
-	}
-	sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
-	mn, mx := float64(s[0]), float64(s[len(s)-1])
-	lo, hi := max(mn, percentile(s, 1)), min(mx, percentile(s, 99.8))
-	if hi <= lo {
-		lo, hi = mn, mx
-	}
-	scale := func(v float32) uint8 {
-		f := 0.0
-		if hi > lo {
-			f = (float64(v) - lo) / (hi - lo)
+// setRanges gives each intensity panel its display range: its Range, else the
+// percentile range of its Group's panels, else its own.
+func setRanges(shown []*shownPanel) {
+	groups := map[string][][]float32{}
+	for _, sp := range shown {
+		if sp.p.Group != "" && !sp.lk.labels && sp.p.Range == nil {
+			for _, pl := range sp.planes {
+				groups[sp.p.Group] = append(groups[sp.p.Group], pl.ch...)
+			}
 		}
-		return uint8(min(1, max(0, f))*255 + 0.5)
 	}
-	img := image.NewRGBA(image.Rect(0, 0, x, y))
-	for i := 0; i < y*x; i++ {
-		img.SetRGBA(i%x, i/x, color.RGBA{R: scale(data[off+i]), G: scale(data[per+off+i]), B: scale(data[2*per+off+i]), A: 255})
+	for _, sp := range shown {
+		switch {
+		case sp.lk.labels:
+		case sp.p.Range != nil:
+			sp.lk.lo, sp.lk.hi = sp.p.Range[0], sp.p.Range[1]
+		case sp.p.Group != "":
+			sp.lk.lo, sp.lk.hi, _ = percentileRange(groups[sp.p.Group]...)
+		default:
+			var vs [][]float32
+			for _, pl := range sp.planes {
+				vs = append(vs, pl.ch...)
+			}
+			sp.lk.lo, sp.lk.hi, _ = percentileRange(vs...)
+		}
 	}
-	return img, nil
 }
 
-// percentile returns the p-th percentile (0..100) of sorted values, linearly
-// interpolated.
-func percentile(sorted []float32, p float64) float64 {
-	pos := p / 100 * float64(len(sorted)-1)
-	i := int(pos)
-	j := min(i+1, len(sorted)-1)
-	f := pos - float64(i)
-	return float64(sorted[i])*(1-f) + float64(sorted[j])*f
+// size chooses the display size of every plane: the longest physical side of
+// the picture becomes side pixels, rounded to a whole number of display pixels
+// per data pixel when enlarging square pixels (so every pixel is drawn alike).
+func (sp *shownPanel) size(side int) {
+	pls := sp.planes
+	physW, physH := float64(pls[0].w)*pls[0].sx, float64(pls[0].h)*pls[0].sy
+	if len(pls) == 3 { // XY, XZ below, YZ right
+		physW += float64(pls[2].w) * pls[2].sx
+		physH += float64(pls[1].h) * pls[1].sy
+	}
+	s := float64(side) / math.Max(physW, physH) // display pixels per physical unit
+	if k := s * pls[0].sx; pls[0].sx == pls[0].sy && k >= 1 {
+		s = math.Round(k) / pls[0].sx
+	}
+	sp.dw, sp.dh = make([]int, len(pls)), make([]int, len(pls))
+	for i, pl := range pls {
+		sp.dw[i] = max(1, int(math.Round(float64(pl.w)*pl.sx*s)))
+		sp.dh[i] = max(1, int(math.Round(float64(pl.h)*pl.sy*s)))
+	}
+	sp.w, sp.h = sp.dw[0], sp.dh[0]
+	if len(pls) == 3 {
+		sp.w += viewGap + sp.dw[2]
+		sp.h += viewGap + sp.dh[1]
+	}
+	if _, _, _, known := sp.p.spacing(); known {
+		sp.pxPerUm = s
+	}
+}
+
+// width is the panel's width with its colour bar and labels.
+func (sp *shownPanel) width() int {
+	if !sp.bar {
+		return sp.w
+	}
+	return sp.w + barGap + barW + 4 + sp.barLabW
+}
+
+// desc is the one-line text form of a figure of panels.
+func desc(shown []*shownPanel) string {
+	parts := make([]string, len(shown))
+	for i, sp := range shown {
+		p := sp.p
+		kind := "intensity"
+		switch {
+		case sp.lk.labels:
+			kind = "labels"
+		case sp.lk.rgb:
+			kind = "RGB"
+		}
+		_, z, y, x, _ := p.dims()
+		size := fmt.Sprintf("%d×%d", x, y)
+		if z > 1 {
+			size = fmt.Sprintf("%d×%d×%d %s", x, y, z, orString(p.View, "middle slice"))
+		}
+		parts[i] = fmt.Sprintf("%s (%s %s)", orString(p.Title, "untitled"), size, kind)
+	}
+	return "images: " + strings.Join(parts, " | ")
+}
+
+// orString returns s, or def when s is empty.
+func orString(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// paste copies src into dst with its top-left corner at (x, y).
+func paste(dst *image.RGBA, src *image.RGBA, x, y int) {
+	b := src.Bounds()
+	for i := 0; i < b.Dy(); i++ {
+		copy(dst.Pix[dst.PixOffset(x, y+i):dst.PixOffset(x+b.Dx(), y+i)], src.Pix[src.PixOffset(0, i):src.PixOffset(b.Dx(), i)])
+	}
+}
+
+// fill paints a rectangle of dst.
+func fill(dst *image.RGBA, r image.Rectangle, c color.RGBA) {
+	r = r.Intersect(dst.Bounds())
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			dst.SetRGBA(x, y, c)
+		}
+	}
 }
