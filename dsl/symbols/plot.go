@@ -4,17 +4,26 @@ package symbols
 
 import (
 	"github.com/im2im/im2im/stdlib/plot"
+	"go/constant"
+	"go/token"
 	"reflect"
 )
 
 func init() {
 	Symbols["plot/plot"] = map[string]reflect.Value{
 		// function, constant and variable definitions
-		"Charts": reflect.ValueOf(plot.Charts),
-		"Curves": reflect.ValueOf(plot.Curves),
-		"Gray":   reflect.ValueOf(plot.Gray),
-		"Images": reflect.ValueOf(plot.Images),
-		"RGB":    reflect.ValueOf(plot.RGB),
+		"Charts":        reflect.ValueOf(plot.Charts),
+		"Curves":        reflect.ValueOf(plot.Curves),
+		"Gray":          reflect.ValueOf(plot.Gray),
+		"Images":        reflect.ValueOf(plot.Images),
+		"IsLabels":      reflect.ValueOf(plot.IsLabels),
+		"KindIntensity": reflect.ValueOf(constant.MakeFromLiteral("\"intensity\"", token.STRING, 0)),
+		"KindLabels":    reflect.ValueOf(constant.MakeFromLiteral("\"labels\"", token.STRING, 0)),
+		"LabelColor":    reflect.ValueOf(plot.LabelColor),
+		"Labels":        reflect.ValueOf(plot.Labels),
+		"RGB":           reflect.ValueOf(plot.RGB),
+		"ViewMIP":       reflect.ValueOf(constant.MakeFromLiteral("\"mip\"", token.STRING, 0)),
+		"ViewOrtho":     reflect.ValueOf(constant.MakeFromLiteral("\"ortho\"", token.STRING, 0)),
 
 		// type definitions
 		"Chart":  reflect.ValueOf((*plot.Chart)(nil)),
@@ -26,18 +35,26 @@ func init() {
 
 func init() {
 	Docs["plot"] = map[string]string{
-		"Chart":        "type Chart struct {\n\tTitle, XLabel, YLabel string\n\tLogY                  bool\n\tCurves                []Curve\n}\n\nChart is one panel of curves with a title and axis labels; LogY draws Y on a\nlog scale (losses).",
-		"Charts":       "func Charts(charts ...Chart) *Figure\n\nCharts draws charts side by side.",
-		"Curve":        "type Curve struct {\n\tName string\n\tX, Y []float64\n}\n\nCurve is one named series. X may be empty (then 1, 2, 3, ...).",
-		"Curves":       "func Curves(title string, curves ...Curve) *Figure\n\nCurves draws one chart of the given curves (x: step or epoch).",
-		"Figure":       "type Figure struct {\n\t// contains filtered or unexported fields\n}\n\nFigure is a rendered figure: its PNG bytes, or the error that prevented it.",
-		"Figure.Err":   "func (f *Figure) Err() error\n\nErr returns the rendering error, if any.",
-		"Figure.Image": "func (f *Figure) Image() (image.Image, error)\n\nImage decodes the figure.",
-		"Figure.PNG":   "func (f *Figure) PNG() []byte\n\nPNG returns the figure's PNG encoding (nil if rendering failed).",
-		"Figure.Show":  "func (f *Figure) Show()\n\nShow displays the figure in the running cell (or its error as text).",
-		"Gray":         "func Gray(data []float32, shape []int) (*image.Gray, error)\n\nGray returns the 2D slice a panel shows (first channel, middle Z) as an 8-bit\nimage scaled from the 1st to the 99.8th percentile.",
-		"Images":       "func Images(panels ...Panel) *Figure\n\nImages draws panels side by side, each scaled from its 1st to 99.8th\npercentile to black..white (RGB panels: over all three channels).",
-		"Panel":        "type Panel struct {\n\tTitle string\n\tData  []float32\n\tShape []int\n}\n\nPanel is one image: Data in row-major order with Shape [Y, X], [C, Y, X] or\n[C, Z, Y, X]. Three channels are shown as RGB, otherwise the first channel;\n3D shows the middle Z slice.",
-		"RGB":          "func RGB(data []float32, shape []int) (*image.RGBA, error)\n\nRGB returns the 2D slice (middle Z) of a three-channel image [3, Y, X] or\n[3, Z, Y, X] as a colour image, the channels scaled together from the 1st to\nthe 99.8th percentile of all their values (so colours keep their balance).",
+		"Chart":         "type Chart struct {\n\tTitle, XLabel, YLabel string\n\tLogY                  bool\n\tCurves                []Curve\n}\n\nChart is one panel of curves with a title and axis labels; LogY draws Y on a\nlog scale (losses). Put one unit on a chart: dB and 0–1 scores apart.",
+		"Charts":        "func Charts(charts ...Chart) *Figure\n\nCharts draws charts side by side, each with its legend to the right of the\nplot area (never over the curves), nice ticks and axes that hold every point.",
+		"Curve":         "type Curve struct {\n\tName           string\n\tX, Y           []float64\n\tPoints, Dashed bool\n}\n\nCurve is one named series. X may be empty (then 1, 2, 3, ...). Points draws\nmarkers without a line, Dashed a dashed line.",
+		"Curves":        "func Curves(title string, curves ...Curve) *Figure\n\nCurves draws one chart of the given curves (x: step or epoch).",
+		"Figure":        "type Figure struct {\n\t// contains filtered or unexported fields\n}\n\nFigure is a rendered figure: its PNG bytes and a one-line description, or\nthe error that prevented it.",
+		"Figure.Err":    "func (f *Figure) Err() error\n\nErr returns the rendering error, if any.",
+		"Figure.Image":  "func (f *Figure) Image() (image.Image, error)\n\nImage decodes the figure.",
+		"Figure.PNG":    "func (f *Figure) PNG() []byte\n\nPNG returns the figure's PNG encoding (nil if rendering failed).",
+		"Figure.Show":   "func (f *Figure) Show()\n\nShow displays the figure in the running cell (or its error as text).",
+		"Figure.String": "func (f *Figure) String() string\n\nString is the figure's one-line description (what it shows), the plain-text\nform notebooks keep beside the picture.",
+		"Gray":          "func Gray(data []float32, shape []int) (*image.Gray, error)\n\nGray returns the 2D slice a panel shows (first channel, middle Z) as an 8-bit\nimage scaled from the 1st to the 99.8th percentile.",
+		"Images":        "func Images(panels ...Panel) *Figure\n\nImages draws panels side by side at their true aspect (physical aspect when\nPixelSize is set, with a scale bar): intensities from the 1st to the 99.8th\npercentile of the panel (or of its Group, or its Range) in grey, three\nchannels as RGB, label images in categorical colours; an Outline (with\nTruth: errors in two colours) over the panel; 3D as the middle slice, a\nmaximum projection or orthogonal views.",
+		"IsLabels":      "func IsLabels(values []float32) bool\n\nIsLabels reports whether values look like a label image: every value a\nnon-negative integer, at most 64 distinct ones (masks, classes, a few dozen\ninstances). Panels of Kind \"\" and `im2im image convert` to PNG use it.",
+		"KindIntensity": "const (\n\tKindIntensity = \"intensity\"\n\tKindLabels    = \"labels\"\n\tViewMIP       = \"mip\"\n\tViewOrtho     = \"ortho\"\n)\n\nPanel kinds and 3D views (the values of Panel.Kind and Panel.View).",
+		"KindLabels":    "const (\n\tKindIntensity = \"intensity\"\n\tKindLabels    = \"labels\"\n\tViewMIP       = \"mip\"\n\tViewOrtho     = \"ortho\"\n)\n\nPanel kinds and 3D views (the values of Panel.Kind and Panel.View).",
+		"LabelColor":    "func LabelColor(l int) color.RGBA\n\nLabelColor is the colour of label l: 0 (background) black, then hues a\ngolden angle apart (1 orange, 2 blue, 3 green, 4 red, …) with saturation and\nbrightness in three tiers, so neighbouring labels differ.",
+		"Labels":        "func Labels(data []float32, shape []int) (*image.RGBA, error)\n\nLabels returns the 2D slice a panel shows (first channel, middle Z) with\neach label in its LabelColor (0 black).",
+		"Panel":         "type Panel struct {\n\tTitle string\n\tData  []float32\n\tShape []int\n\t// Kind is how values become colours: \"\" chooses (labels when every value is\n\t// a non-negative integer and there are at most 64 of them), \"intensity\"\n\t// (grey levels, or RGB for three channels), \"labels\" (one colour per label,\n\t// 0 black: classes and instances stay distinguishable).\n\tKind string\n\t// PixelSize is the physical size of a pixel in µm, [Y, X] or [Z, Y, X]:\n\t// the panel keeps the physical aspect and gets a scale bar. Nil: square\n\t// pixels, no scale bar.\n\tPixelSize []float64\n\t// Range fixes the intensity display range {low, high}; nil: the panel's\n\t// (or its Group's) 1st to 99.8th percentile.\n\tRange []float64\n\t// Group: intensity panels of one row with the same non-empty Group share\n\t// one display range, so their brightness compares (target and prediction).\n\tGroup string\n\t// ColorBar draws the intensity scale right of the panel.\n\tColorBar bool\n\t// View of 3D data: \"\" the middle Z slice, \"mip\" the maximum projection\n\t// along Z, \"ortho\" orthogonal views through the centre (XY, with XZ below\n\t// and YZ to the right).\n\tView string\n\t// Outline is a label image of the panel's Z, Y, X size (a prediction)\n\t// whose boundaries are drawn over the panel in yellow.\n\tOutline []float32\n\t// Truth, with Outline, is the reference label image: pixels Outline marks\n\t// and Truth does not (false positives) are tinted magenta, pixels Truth\n\t// marks and Outline misses (false negatives) green.\n\tTruth []float32\n}\n\nPanel is one image of an Images row: Data in row-major order with Shape\n[Y, X], [C, Y, X] or [C, Z, Y, X]. Three channels are shown as RGB, otherwise\nthe first channel. Zero values of the other fields mean: colours chosen from\nthe values, square pixels, 1st–99.8th percentile range, middle Z slice.",
+		"RGB":           "func RGB(data []float32, shape []int) (*image.RGBA, error)\n\nRGB returns the 2D slice (middle Z) of a three-channel image [3, Y, X] or\n[3, Z, Y, X] as a colour image, the channels scaled together from the 1st to\nthe 99.8th percentile of all their values (so colours keep their balance).",
+		"ViewMIP":       "const (\n\tKindIntensity = \"intensity\"\n\tKindLabels    = \"labels\"\n\tViewMIP       = \"mip\"\n\tViewOrtho     = \"ortho\"\n)\n\nPanel kinds and 3D views (the values of Panel.Kind and Panel.View).",
+		"ViewOrtho":     "const (\n\tKindIntensity = \"intensity\"\n\tKindLabels    = \"labels\"\n\tViewMIP       = \"mip\"\n\tViewOrtho     = \"ortho\"\n)\n\nPanel kinds and 3D views (the values of Panel.Kind and Panel.View).",
 	}
 }
