@@ -36,6 +36,7 @@ type Session struct {
 	declSeq  int                 // counts declarations, for their order
 	logFn    func(format string, args ...any)
 	panics   *panicSniffer // the interpreter's stderr, recording panic frames
+	slots    slotState     // the global frame's slots, for releasing finished top-level values
 
 	sinkMu      sync.Mutex
 	sink        Sink     // sink of the running cell, for stdin reads and non-capturing output
@@ -96,6 +97,8 @@ func (s *Session) reset() error {
 	s.declared = map[string]string{}
 	s.imported = imported
 	s.decls, s.declSeq = map[string]*declSrc{}, 0
+	s.startSlots()
+	s.slots.keepFor = s.declRefers
 	return nil
 }
 
@@ -216,6 +219,7 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 		}
 	}
 	src := strings.Repeat("\n", c.startLine-1) + c.text
+	defer s.releaseChunk(c, s.in.FileSet().Base())
 	s.panics.take()
 	v, err := s.evalWait(ctx, src, sink)
 	if err != nil {
