@@ -37,6 +37,7 @@ type Session struct {
 	logFn    func(format string, args ...any)
 	panics   *panicSniffer // the interpreter's stderr, recording panic frames
 	slots    slotState     // the global frame's slots, for releasing finished top-level values
+	limits   Limits        // the watchdog's thresholds
 
 	sinkMu      sync.Mutex
 	sink        Sink     // sink of the running cell, for stdin reads and non-capturing output
@@ -50,7 +51,7 @@ type Session struct {
 // New returns a fresh session with the Go standard library, os/exec, and the im2im
 // stdlib packages (PreImported ones already imported).
 func New() (*Session, error) {
-	s := &Session{}
+	s := &Session{limits: DefaultLimits()}
 	if err := s.reset(); err != nil {
 		return nil, err
 	}
@@ -132,12 +133,20 @@ func (l *lockedSink) Input(prompt string, password bool) (string, error) {
 // a compiled call stops when it notices display.Context() is done, and Execute
 // returns only after the cell's code has really stopped, so the next cell never
 // overlaps an interrupted one. Panics become *Error{Name: ErrPanic}.
-func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Result, err error) {
+//
+// A watchdog (Limits) stops a cell whose goroutine stacks or heap grow towards a
+// crash, with an ErrStackOverflow or ErrOutOfMemory error.
+func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (Result, error) {
 	if sink == nil {
 		sink = DiscardSink{}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.watch(ctx, func(ctx context.Context) (Result, error) { return s.execute(ctx, cell, sink) })
+}
+
+// execute is Execute with the session locked.
+func (s *Session) execute(ctx context.Context, cell string, sink Sink) (res Result, err error) {
 	ls := &lockedSink{sink: sink}
 
 	capt, persistent := s.between, s.between != nil
