@@ -38,6 +38,7 @@ type Session struct {
 	panics   *panicSniffer // the interpreter's stderr, recording panic frames
 	slots    slotState     // the global frame's slots, for releasing finished top-level values
 	limits   Limits        // the watchdog's thresholds
+	goPanics goPanics      // panics of goroutines that cells started
 
 	sinkMu      sync.Mutex
 	sink        Sink     // sink of the running cell, for stdin reads and non-capturing output
@@ -83,6 +84,9 @@ func (s *Session) reset() error {
 		if err := in.Use(exp); err != nil {
 			return fmt.Errorf("dsl: loading symbols: %w", err)
 		}
+	}
+	if err := s.useGoGuard(in); err != nil {
+		return fmt.Errorf("dsl: loading the goroutine guard: %w", err)
 	}
 	imported := map[string]bool{}
 	for _, p := range PreImported {
@@ -184,7 +188,15 @@ func (s *Session) execute(ctx context.Context, cell string, sink Sink) (res Resu
 		s.sink, s.capt = nil, nil
 		s.sinkMu.Unlock()
 	}()
-	return s.runCell(ctx, cell, ls)
+	n := s.goPanics.cell.Add(1)
+	if e := goPanicError(s.goPanics.take(), n, false); e != nil {
+		return Result{}, e
+	}
+	res, err = s.runCell(ctx, cell, ls)
+	if e := goPanicError(s.goPanics.take(), n, true); e != nil && err == nil {
+		return Result{}, e
+	}
+	return res, err
 }
 
 // Reset discards all state and starts a fresh interpreter (the %reset magic).
@@ -218,6 +230,8 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 	if c.decl {
 		c.text, fresh = s.dropReimports(c.text)
 	}
+	var goIns []insertion
+	c.text, goIns = guardGoroutines(c.text, c.decl, c.startLine)
 	c.text, c.ins = fixParallelAssign(c.text, c.decl, c.startLine)
 	var redef *redefinition
 	if c.decl {
@@ -240,7 +254,7 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 			s.findUndefined(e, c)
 		}
 		if e.Line > 0 {
-			e.Col = originalCol(c.ins, e.Line, e.Col)
+			e.Col = originalCol(goIns, e.Line, originalCol(c.ins, e.Line, e.Col))
 		}
 		return v, e
 	}
