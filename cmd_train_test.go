@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -67,6 +68,16 @@ func TestTrainPredictEvaluateCommands(t *testing.T) {
 		if _, err := os.Stat(filepath.Join(run, f)); err != nil {
 			t.Error(err)
 		}
+	}
+
+	// A second run with the same name is refused (exit 2) and leaves the first alone.
+	before, _ := os.ReadFile(filepath.Join(run, "metrics.csv"))
+	out, err = runCmd(t, newTrainCmd(), "-c", cfg, "--data.patch.size=32,32", "--trainer.name", "cli", "--trainer.epochs=1")
+	if exitCode(err) != exitBadInput || !strings.Contains(fmt.Sprint(err), "is taken") {
+		t.Errorf("second train with a taken name: exit %d, %v\n%s", exitCode(err), err, out)
+	}
+	if after, _ := os.ReadFile(filepath.Join(run, "metrics.csv")); !bytes.Equal(before, after) {
+		t.Error("second train with a taken name changed the first run's metrics.csv")
 	}
 
 	pred := filepath.Join(dir, "pred")

@@ -88,7 +88,10 @@ func (s *Session) runCell(ctx context.Context, cell string, sink Sink) (Result, 
 		return Result{}, nil
 	}
 	if funSrc != "" {
-		if fv, err := s.in.Eval(funSrc); err == nil && fv.IsValid() && hideResult(fv.Type(), last) {
+		base := s.in.FileSet().Base()
+		fv, err := s.in.Eval(funSrc)
+		s.releaseChunk(chunk{text: funSrc}, base)
+		if err == nil && fv.IsValid() && hideResult(fv.Type(), last) {
 			return Result{}, nil
 		}
 	}

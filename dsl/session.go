@@ -36,6 +36,9 @@ type Session struct {
 	declSeq  int                 // counts declarations, for their order
 	logFn    func(format string, args ...any)
 	panics   *panicSniffer // the interpreter's stderr, recording panic frames
+	slots    slotState     // the global frame's slots, for releasing finished top-level values
+	limits   Limits        // the watchdog's thresholds
+	goPanics goPanics      // panics of goroutines that cells started
 
 	sinkMu      sync.Mutex
 	sink        Sink     // sink of the running cell, for stdin reads and non-capturing output
@@ -49,7 +52,7 @@ type Session struct {
 // New returns a fresh session with the Go standard library, os/exec, and the im2im
 // stdlib packages (PreImported ones already imported).
 func New() (*Session, error) {
-	s := &Session{}
+	s := &Session{limits: DefaultLimits()}
 	if err := s.reset(); err != nil {
 		return nil, err
 	}
@@ -82,6 +85,9 @@ func (s *Session) reset() error {
 			return fmt.Errorf("dsl: loading symbols: %w", err)
 		}
 	}
+	if err := s.useGoGuard(in); err != nil {
+		return fmt.Errorf("dsl: loading the goroutine guard: %w", err)
+	}
 	imported := map[string]bool{}
 	for _, p := range PreImported {
 		if _, ok := symbols.Symbols[p+"/"+p]; !ok {
@@ -96,6 +102,8 @@ func (s *Session) reset() error {
 	s.declared = map[string]string{}
 	s.imported = imported
 	s.decls, s.declSeq = map[string]*declSrc{}, 0
+	s.startSlots()
+	s.slots.keepFor = s.declRefers
 	return nil
 }
 
@@ -129,12 +137,20 @@ func (l *lockedSink) Input(prompt string, password bool) (string, error) {
 // a compiled call stops when it notices display.Context() is done, and Execute
 // returns only after the cell's code has really stopped, so the next cell never
 // overlaps an interrupted one. Panics become *Error{Name: ErrPanic}.
-func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Result, err error) {
+//
+// A watchdog (Limits) stops a cell whose goroutine stacks or heap grow towards a
+// crash, with an ErrStackOverflow or ErrOutOfMemory error.
+func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (Result, error) {
 	if sink == nil {
 		sink = DiscardSink{}
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	return s.watch(ctx, func(ctx context.Context) (Result, error) { return s.execute(ctx, cell, sink) })
+}
+
+// execute is Execute with the session locked.
+func (s *Session) execute(ctx context.Context, cell string, sink Sink) (res Result, err error) {
 	ls := &lockedSink{sink: sink}
 
 	capt, persistent := s.between, s.between != nil
@@ -172,7 +188,15 @@ func (s *Session) Execute(ctx context.Context, cell string, sink Sink) (res Resu
 		s.sink, s.capt = nil, nil
 		s.sinkMu.Unlock()
 	}()
-	return s.runCell(ctx, cell, ls)
+	n := s.goPanics.cell.Add(1)
+	if e := goPanicError(s.goPanics.take(), n, false); e != nil {
+		return Result{}, e
+	}
+	res, err = s.runCell(ctx, cell, ls)
+	if e := goPanicError(s.goPanics.take(), n, true); e != nil && err == nil {
+		return Result{}, e
+	}
+	return res, err
 }
 
 // Reset discards all state and starts a fresh interpreter (the %reset magic).
@@ -206,6 +230,8 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 	if c.decl {
 		c.text, fresh = s.dropReimports(c.text)
 	}
+	var goIns []insertion
+	c.text, goIns = guardGoroutines(c.text, c.decl, c.startLine)
 	c.text, c.ins = fixParallelAssign(c.text, c.decl, c.startLine)
 	var redef *redefinition
 	if c.decl {
@@ -216,6 +242,7 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 		}
 	}
 	src := strings.Repeat("\n", c.startLine-1) + c.text
+	defer s.releaseChunk(c, s.in.FileSet().Base())
 	s.panics.take()
 	v, err := s.evalWait(ctx, src, sink)
 	if err != nil {
@@ -227,7 +254,7 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 			s.findUndefined(e, c)
 		}
 		if e.Line > 0 {
-			e.Col = originalCol(c.ins, e.Line, e.Col)
+			e.Col = originalCol(goIns, e.Line, originalCol(c.ins, e.Line, e.Col))
 		}
 		return v, e
 	}

@@ -35,25 +35,90 @@ type Run struct {
 	sample *array.Sample // a validation image for Show
 }
 
-// newRun creates the run directory of a resolved config.
+// newRun creates the run directory of a resolved config. A run never overwrites
+// another: without trainer.name the directory is named after the time, with a
+// suffix -2, -3, … when taken; a given trainer.name must be free (or trainer.resume
+// set), else a *ValidationError (exit 2). A run claims its directory by creating
+// its checkpoints folder, so two trainers started at once cannot share one.
 func newRun(r Config) (*Run, error) {
-	name := r.Trainer.Name
-	if name == "" {
-		name = time.Now().Format("20060102-150405")
-	}
-	dir := filepath.Join(r.Trainer.Root, name)
-	if r.Trainer.Name == "" {
-		for i := 2; ; i++ {
-			if _, err := os.Stat(dir); os.IsNotExist(err) {
-				break
-			}
-			dir = filepath.Join(r.Trainer.Root, fmt.Sprintf("%s-%d", name, i))
-		}
-	}
-	if err := mkdirs(dir, filepath.Join(dir, "checkpoints")); err != nil {
+	t := r.Trainer
+	if err := os.MkdirAll(t.Root, 0o755); err != nil {
 		return nil, fmt.Errorf("trainer.root: %w", err)
 	}
-	return &Run{Dir: dir, Config: r}, nil
+	if t.Name != "" {
+		dir := filepath.Join(t.Root, t.Name)
+		if t.Resume {
+			if err := mkdirs(dir, filepath.Join(dir, "checkpoints")); err != nil {
+				return nil, fmt.Errorf("trainer.root: %w", err)
+			}
+			return &Run{Dir: dir, Config: r}, nil
+		}
+		ok, err := claimRun(dir)
+		if err != nil {
+			return nil, fmt.Errorf("trainer.root: %w", err)
+		}
+		if !ok {
+			return nil, runTakenError(t)
+		}
+		return &Run{Dir: dir, Config: r}, nil
+	}
+	name := time.Now().Format("20060102-150405")
+	for i := 1; ; i++ {
+		dir := filepath.Join(t.Root, name)
+		if i > 1 {
+			dir = fmt.Sprintf("%s-%d", dir, i)
+		}
+		ok, err := claimRun(dir)
+		if err != nil {
+			return nil, fmt.Errorf("trainer.root: %w", err)
+		}
+		if ok {
+			return &Run{Dir: dir, Config: r}, nil
+		}
+	}
+}
+
+// claimRun creates dir (or accepts it empty) and its checkpoints folder; false
+// when another run has it.
+func claimRun(dir string) (bool, error) {
+	if err := os.Mkdir(dir, 0o755); err != nil && !os.IsExist(err) {
+		return false, err
+	}
+	if runTaken(dir) {
+		return false, nil
+	}
+	err := os.Mkdir(filepath.Join(dir, "checkpoints"), 0o755)
+	if os.IsExist(err) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+// runTaken reports whether dir holds anything: a run (its checkpoints folder,
+// config.yaml, metrics) or files of the user's.
+func runTaken(dir string) bool {
+	entries, err := os.ReadDir(dir)
+	return err == nil && len(entries) > 0
+}
+
+// checkRunFree returns runTakenError when the run a config names (trainer.name
+// without trainer.resume) exists, so training stops before the data are prepared.
+func checkRunFree(r Config) error {
+	if t := r.Trainer; t.Name != "" && !t.Resume && runTaken(filepath.Join(t.Root, t.Name)) {
+		return runTakenError(t)
+	}
+	return nil
+}
+
+// runTakenError is the *ValidationError of a taken trainer.name.
+func runTakenError(t Trainer) error {
+	return &ValidationError{Problems: Problems{{Path: "trainer.name", Message: takenMsg(t.Root, t.Name)}}}
+}
+
+// takenMsg says that the run root/name exists and what to do.
+func takenMsg(root, name string) string {
+	return fmt.Sprintf("%q is taken: %s already holds a run, which training would overwrite; choose another trainer.name, "+
+		"set trainer.resume to continue that run, or remove the directory", name, filepath.Join(root, name))
 }
 
 // writeMeta writes config.yaml and run.yaml.

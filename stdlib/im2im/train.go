@@ -36,6 +36,9 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		return nil, err
 	}
 	r := c.Resolved()
+	if err := checkRunFree(r); err != nil {
+		return nil, err
+	}
 	d := r.Data
 	p, err := preparePipeline(ctx, r, PrepareOptions{})
 	if err != nil {
