@@ -200,20 +200,45 @@ func (img *Image) MaxZ() *Image {
 	return &out
 }
 
-// Panel is the picture of the image a figure shows: the first time point, the
-// middle Z slice, three channels as RGB or else the first channel.
+// Panel is the picture of the image a figure shows: the first time point,
+// three channels as RGB or else the first channel, [C, Y, X] for a plane and
+// [C, Z, Y, X] for a stack (the panel's View picks the middle slice, a maximum
+// projection or orthogonal views), with the pixel size when the file has one.
 func (img *Image) Panel() plot.Panel {
 	if err := img.check(); err != nil {
 		panic(err)
 	}
 	x := img.T(0)
-	if x.Shape[2] > 1 {
-		x = x.Z(x.Shape[2] / 2)
-	}
 	if x.Shape[1] != 3 {
 		x = x.C(0)
 	}
-	return plot.Panel{Title: img.Name, Data: x.Data, Shape: []int{x.Shape[1], x.Shape[3], x.Shape[4]}}
+	p := plot.Panel{Title: img.Name, Data: x.Data, Shape: []int{x.Shape[1], x.Shape[3], x.Shape[4]}}
+	um, known := micrometres(img.Unit)
+	if known && img.PixelSizeX > 0 && img.PixelSizeY > 0 {
+		p.PixelSize = []float64{img.PixelSizeY * um, img.PixelSizeX * um}
+	}
+	if x.Shape[2] > 1 {
+		p.Shape = []int{x.Shape[1], x.Shape[2], x.Shape[3], x.Shape[4]}
+		if p.PixelSize != nil && img.PixelSizeZ > 0 {
+			p.PixelSize = []float64{img.PixelSizeZ * um, p.PixelSize[0], p.PixelSize[1]}
+		} else {
+			p.PixelSize = nil
+		}
+	}
+	return p
+}
+
+// micrometres returns how many µm one unit is, for the units images state.
+func micrometres(unit string) (float64, bool) {
+	switch unit {
+	case "µm", "um", "micron", "micrometer", "micrometre":
+		return 1, true
+	case "nm", "nanometer", "nanometre":
+		return 1e-3, true
+	case "mm", "millimeter", "millimetre":
+		return 1e3, true
+	}
+	return 0, false
 }
 
 // Show shows the image's Panel in the notebook.
