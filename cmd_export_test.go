@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/im2im/im2im/ml/nets"
 )
 
 // im2im export on a trained run writes an ONNX file that python3-onnx's checker
@@ -25,6 +27,7 @@ func TestExportCommand(t *testing.T) {
 		t.Fatalf("export: %v\n%s", err, out)
 	}
 	t.Log(strings.TrimSpace(out))
+	checkTrainedExport(t, nets.UNet{Dims: 2, OutChannels: 2, Features: []int{4, 8}}, filepath.Join(run, "checkpoints", "best.ckpt"), model, 2, 1, 32, 48)
 	if err := exec.Command("/usr/bin/python3", "-c", "import onnx").Run(); err == nil {
 		check := "import onnx,sys; m=onnx.load(sys.argv[1]); onnx.checker.check_model(m, full_check=True)"
 		if b, err := exec.Command("/usr/bin/python3", "-c", check, model).CombinedOutput(); err != nil {
