@@ -17,6 +17,9 @@ func loadCLIConfig(a dottedArgs) (im2im.Config, error) {
 	if path == "" {
 		return im2im.Config{}, badf("give -c FILE.yaml (or a preset: %s)", strings.Join(im2im.Presets(), ", "))
 	}
+	if c, ok, err := loadMMVConfig(path, a.overrides, os.Stderr); ok {
+		return c, err
+	}
 	c, err := im2im.LoadConfig(path, a.overrides...)
 	if err != nil {
 		return c, badInput(err)

@@ -360,7 +360,7 @@ func (c *mmvConv) randFlip(t *mmvTransform) {
 			c.approx(ax, t.path+".params.spatial_axis", "", "im2im flips each listed axis independently; MONAI flips them together")
 		}
 	} else {
-		c.approx(t.node, t.path, "", "im2im flips each spatial axis independently with prob; MONAI without spatial_axis flips all axes together")
+		c.approx(t.node, t.path, "data.augment", "im2im flips each spatial axis independently with prob; MONAI without spatial_axis flips all axes together")
 	}
 	c.appendTo("data.augment", "rand_flip", p)
 }
