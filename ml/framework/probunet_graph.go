@@ -32,6 +32,9 @@ func (p ProbUnet) latent(ctx *context.Context, scope string, in *graph.Node) gau
 		axes[i] = i + 2
 	}
 	h = graph.ReduceAndKeep(h, graph.ReduceMean, axes...)
+	// Small initial weights: both nets start near N(0, 1), so the KL term starts
+	// near 0 and z near unit noise instead of swamping the reconstruction.
+	c.SetParam(nn.InitParam, nn.InitNormal)
 	return gaussian{
 		mu:     nn.Conv(c.In("mu"), h, p.LatentDim, 1, 1, true),
 		logVar: nn.Conv(c.In("log_var"), h, p.LatentDim, 1, 1, true),
