@@ -57,6 +57,10 @@ type Inference struct {
 	// prediction as <name>_uncertainty.ome.tiff (ProbUnet: the spread of its
 	// samples); nil: the framework has none.
 	Uncertainty func(out []float32, shape []int) ([]float32, []int, error)
+	// Wrap, when set, wraps the network's window predictor (test-time
+	// augmentation runs it on transformed windows); Post and Uncertainty then
+	// receive the wrapped predictor's output.
+	Wrap func(infer.Predictor) infer.Predictor
 }
 
 // Problem is one configuration problem: its config path and message.

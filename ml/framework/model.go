@@ -127,7 +127,7 @@ func (m *Model) Predict(ctx stdctx.Context, x []float32, shape []int) ([]float32
 	if err != nil {
 		return nil, nil, err
 	}
-	out, outShape, err := infer.Predict(ctx, x, shape, m.Predictor(), opt)
+	out, outShape, err := infer.Predict(ctx, x, shape, m.windowPredictor(), opt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: predict: %w", name, err)
 	}

@@ -14,7 +14,7 @@ func (m *Model) rawTCZYX(ctx stdctx.Context, x []float32, shape []int, vol infer
 	if err != nil {
 		return nil, nil, err
 	}
-	out, outShape, err := infer.PredictTCZYX(ctx, x, shape, vol, m.Predictor(), opt)
+	out, outShape, err := infer.PredictTCZYX(ctx, x, shape, vol, m.windowPredictor(), opt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: predict: %w", m.fw.Name(), err)
 	}
@@ -58,4 +58,13 @@ func (m *Model) PredictTCZYXUncertainty(ctx stdctx.Context, x []float32, shape [
 	}
 	unc.Data, unc.Shape, err = perUnit(out, outShape, vol.Dims, m.inf.Uncertainty, name)
 	return pred, unc, err
+}
+
+// windowPredictor is the predictor sliding windows run: the network's,
+// wrapped by Inference.Wrap when set (test-time augmentation).
+func (m *Model) windowPredictor() infer.Predictor {
+	if m.inf.Wrap != nil {
+		return m.inf.Wrap(m.Predictor())
+	}
+	return m.Predictor()
 }

@@ -108,6 +108,9 @@ func (p ProbUnet) Validate() Problems {
 	if p.Samples < 0 {
 		errs.Add("model.samples", "must be ≥ 1 (0: %d), got %d", DefaultSamples, p.Samples)
 	}
+	if p.Predict.TTA != "" && p.Predict.TTA != TTANone {
+		errs.Add("model.predict.tta", "probunet's prior samples already map the uncertainty; test-time augmentation is for fcn, pix2pix and cyclegan")
+	}
 	var names []string
 	for _, m := range p.Metrics {
 		names = append(names, m.Name)
@@ -181,5 +184,6 @@ func (p ProbUnet) Inference() Inference {
 		return pr.apply(mean, ms)
 	}
 	inf.Uncertainty = s.uncertainty
+	inf.Wrap = nil // Validate refuses TTA: the samples map the uncertainty
 	return inf
 }

@@ -127,7 +127,7 @@ func (m ProbUnet) problems(r, declared Config) Problems {
 		return ps // an unknown metric, reported by the FCN view
 	}
 	for _, p := range f.Validate() {
-		for _, own := range []string{"model.latent_dim", "model.beta", "model.kl_clamp", "model.samples"} {
+		for _, own := range []string{"model.latent_dim", "model.beta", "model.kl_clamp", "model.samples", "model.predict.tta"} {
 			if strings.HasPrefix(p.Path, own) {
 				ps = append(ps, p)
 			}
