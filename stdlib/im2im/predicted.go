@@ -26,8 +26,15 @@ func (p Predicted) Sidecar() string {
 	return strings.TrimSuffix(p.Path, ".ome.tiff") + ".json"
 }
 
-// String is the prediction's path and window on one line.
-func (p Predicted) String() string { return p.Path + ": " + p.Window.String() }
+// String is the prediction's path and window on one line (and the
+// uncertainty map's path when one was written).
+func (p Predicted) String() string {
+	s := p.Path + ": " + p.Window.String()
+	if p.Uncertainty != "" {
+		s += "; uncertainty: " + p.Uncertainty
+	}
+	return s
+}
 
 // writeSidecar writes the window of the prediction to Sidecar().
 func (p Predicted) writeSidecar() error {
