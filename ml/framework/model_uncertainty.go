@@ -68,3 +68,30 @@ func (m *Model) windowPredictor() infer.Predictor {
 	}
 	return m.Predictor()
 }
+
+// PredictUncertainty is Predict (one channel-first image, [C, Y, X] or [C, Z,
+// Y, X]) that also returns the uncertainty map of the same network run (a
+// zero Output when the framework has none).
+func (m *Model) PredictUncertainty(ctx stdctx.Context, x []float32, shape []int) (pred, unc Output, err error) {
+	if !m.HasUncertainty() {
+		pred.Data, pred.Shape, err = m.Predict(ctx, x, shape)
+		return pred, unc, err
+	}
+	name := m.fw.Name()
+	if len(shape) < 3 {
+		return pred, unc, fmt.Errorf("%s: predict: image shape %v: want [C, Y, X] or [C, Z, Y, X]", name, shape)
+	}
+	opt, err := m.options(shape[1:])
+	if err != nil {
+		return pred, unc, err
+	}
+	out, outShape, err := infer.Predict(ctx, x, shape, m.windowPredictor(), opt)
+	if err != nil {
+		return pred, unc, fmt.Errorf("%s: predict: %w", name, err)
+	}
+	if pred.Data, pred.Shape, err = m.post(out, outShape); err != nil {
+		return pred, unc, err
+	}
+	unc.Data, unc.Shape, err = m.inf.Uncertainty(out, outShape)
+	return pred, unc, err
+}

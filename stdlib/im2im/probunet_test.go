@@ -60,6 +60,9 @@ func TestProbUnetFromYAML(t *testing.T) {
 	if again.YAML() != r.YAML() {
 		t.Errorf("YAML round trip differs:\n%s\nvs\n%s", again.YAML(), r.YAML())
 	}
+	if f := run.Images(); f.Err() != nil || !strings.Contains(f.String(), "uncertainty (entropy)") {
+		t.Errorf("image panels %q (%v): want an uncertainty panel", f.String(), f.Err())
+	}
 	out := t.TempDir()
 	done, err := PredictFiles(t.Context(), r, run.Checkpoint(), filepath.Join(data, "semantic_000_IM.ome.tiff"), out)
 	if err != nil {
