@@ -142,3 +142,28 @@ func TestLearnTTA(t *testing.T) {
 		}
 	}
 }
+
+// TestTTAInferenceWiring checks which frameworks' inference wraps the
+// predictor for test-time augmentation.
+func TestTTAInferenceWiring(t *testing.T) {
+	net := nets.UNet{Dims: 2, OutChannels: 1, Features: []int{4, 8}}
+	flips := Predict{TTA: TTAFlips}
+	for _, tc := range []struct {
+		name string
+		fw   Framework
+		wrap bool
+	}{
+		{"fcn none", FCN{Net: net}, false},
+		{"fcn flips", FCN{Net: net, Predict: flips}, true},
+		{"pix2pix flips", Pix2Pix{Generator: net, Predict: flips}, true},
+		{"cyclegan flips", CycleGAN{Generator: net, Predict: flips}, true},
+		{"probunet (refused by Validate)", ProbUnet{Net: net, Predict: flips}, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			inf := tc.fw.Inference()
+			if (inf.Wrap != nil) != tc.wrap || (inf.Uncertainty != nil) != (tc.wrap || tc.fw.Name() == "probunet") {
+				t.Errorf("wrap %v, uncertainty %v; want wrap %v", inf.Wrap != nil, inf.Uncertainty != nil, tc.wrap)
+			}
+		})
+	}
+}
