@@ -52,6 +52,15 @@ type Inference struct {
 	// point of a 3D model, a plane of a 2D model), shaped [C, spatial...], into
 	// what predict writes (labels, probabilities, images); nil keeps it as is.
 	Post func(out []float32, shape []int) ([]float32, []int, error)
+	// Uncertainty, when set, maps the same raw output of one unit to an
+	// uncertainty map ([channels, spatial...]) that predict writes beside the
+	// prediction as <name>_uncertainty.ome.tiff (ProbUnet: the spread of its
+	// samples); nil: the framework has none.
+	Uncertainty func(out []float32, shape []int) ([]float32, []int, error)
+	// Wrap, when set, wraps the network's window predictor (test-time
+	// augmentation runs it on transformed windows); Post and Uncertainty then
+	// receive the wrapped predictor's output.
+	Wrap func(infer.Predictor) infer.Predictor
 }
 
 // Problem is one configuration problem: its config path and message.

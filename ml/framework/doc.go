@@ -12,7 +12,12 @@
 // (generator, then discriminator), variables below GeneratorScope and
 // DiscriminatorScope; CycleGAN (cyclegan.go, pool.go) is unpaired translation
 // with two generators, two discriminators and replay pools, fed by Unpaired
-// (unpaired.go: two domains' datasets zipped). Shared pieces: metrics.go
+// (unpaired.go: two domains' datasets zipped); ProbUnet (probunet.go,
+// probunet_graph.go, probunet_stats.go) is the probabilistic U-Net: prior and
+// posterior Gaussians over a small latent space, a ReLU combiner, and
+// inference that averages prior samples and maps their spread
+// (Inference.Uncertainty, Model.PredictTCZYXUncertainty in
+// model_uncertainty.go). Shared pieces: metrics.go
 // (metrics by name), samples.go and loader.go (data to trainer batches).
 //
 // framework imports GoMLX, ml/train, ml/infer, ml/post, ml/metric, ml/nets

@@ -93,6 +93,11 @@ type Predict struct {
 	// MinSize removes connected foreground components smaller than this many
 	// voxels from labels (0: keep all).
 	MinSize int `yaml:"min_size"`
+	// TTA is test-time augmentation: TTANone ("" too), TTAFlips or
+	// TTAFlipsRot90. Each window is predicted once per transform, transformed
+	// back, and the predictions averaged (as probabilities for prob and labels
+	// outputs); their variance is the uncertainty map.
+	TTA string `yaml:"tta"`
 }
 
 // FCN declares a fully-convolutional model: network, loss, validation metrics,
@@ -138,6 +143,9 @@ func (f FCN) Inference() Inference {
 		Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
 	if p.Output != OutputRaw {
 		inf.Post = p.apply
+	}
+	if p.TTA != "" && p.TTA != TTANone {
+		inf = p.ttaInference(inf)
 	}
 	return inf
 }
@@ -222,6 +230,17 @@ func (f FCN) predictProblems() Problems {
 	}
 	if p.MinSize < 0 {
 		errs.Add("model.predict.min_size", "must not be negative, got %d", p.MinSize)
+	}
+	switch p.TTA {
+	case "", TTANone, TTAFlips:
+	case TTAFlipsRot90:
+		if f.Net != nil {
+			if d := axisDivisors(f.Net); len(d) >= 2 && d[len(d)-2] != d[len(d)-1] {
+				errs.Add("model.predict.tta", "rot90 swaps Y and X, but the net down-samples them by %d and %d", d[len(d)-2], d[len(d)-1])
+			}
+		}
+	default:
+		errs.Add("model.predict.tta", "want %s, %s or %s, got %q", TTANone, TTAFlips, TTAFlipsRot90, p.TTA)
 	}
 	return errs
 }

@@ -127,7 +127,7 @@ func (m *Model) Predict(ctx stdctx.Context, x []float32, shape []int) ([]float32
 	if err != nil {
 		return nil, nil, err
 	}
-	out, outShape, err := infer.Predict(ctx, x, shape, m.Predictor(), opt)
+	out, outShape, err := infer.Predict(ctx, x, shape, m.windowPredictor(), opt)
 	if err != nil {
 		return nil, nil, fmt.Errorf("%s: predict: %w", name, err)
 	}
@@ -149,13 +149,9 @@ func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol i
 			return nil, nil, fmt.Errorf("%s: predict: %d input channel(s) selected, the model takes %d", name, n, m.inChannels)
 		}
 	}
-	opt, err := m.options(UnitShape(shape, vol.Dims))
+	out, outShape, err := m.rawTCZYX(ctx, x, shape, vol)
 	if err != nil {
 		return nil, nil, err
-	}
-	out, outShape, err := infer.PredictTCZYX(ctx, x, shape, vol, m.Predictor(), opt)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: predict: %w", name, err)
 	}
 	if m.inf.Post == nil {
 		return out, outShape, nil

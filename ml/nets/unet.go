@@ -27,14 +27,5 @@ func (u UNet) CheckInput(dims []int) error { return u.common().checkInput("unet"
 
 // Build implements Net (and train.ModelFn).
 func (u UNet) Build(ctx *context.Context, x *graph.Node) *graph.Node {
-	c := u.common()
-	c.mustBuildable("unet", x)
-	feats := c.encode(ctx, x)
-	h := feats[len(feats)-1]
-	for i := len(feats) - 2; i >= 0; i-- {
-		lctx := ctx.Inf("dec%d", i)
-		up := c.upTo(lctx.In("up"), h, i)
-		h = c.unit(lctx, graph.Concatenate([]*graph.Node{up, feats[i]}, 1), c.channels()[i], c.ones())
-	}
-	return c.head(ctx.In("head"), h)
+	return u.common().head(ctx.In("head"), u.Decoded(ctx, x))
 }

@@ -172,6 +172,14 @@ func TestTrainingGraphsUseOnlyXLAOps(t *testing.T) {
 			Metrics: metrics("dice"), Trainer: cfg(train.Optimizer{Kind: "adam"}, 0), DOptimizer: train.Optimizer{Kind: "adam"},
 			Direction: framework.BtoA,
 		}, []int{4, 8, 8}, false},
+		{"probunet 2D segmentation, DiceCE with cost map, 3 samples", framework.ProbUnet{
+			Net:  nets.UNet{Dims: 2, OutChannels: 2, Features: []int{2, 4}},
+			Loss: loss.DiceCE{}, Segmentation: true, Samples: 3, Metrics: metrics("dice"), Trainer: cfg(train.Optimizer{}, 0),
+		}, two, true},
+		{"probunet 3D regression, MSE", framework.ProbUnet{
+			Net:  nets.UNet{Dims: 3, OutChannels: 1, Features: []int{2, 4}, Norm: "none"},
+			Loss: loss.MSE{}, LatentDim: 2, Metrics: metrics("psnr"), Trainer: cfg(train.Optimizer{}, 0),
+		}, []int{4, 8, 8}, false},
 	}
 	be, err := backends.NewWithConfig(backend.CPU)
 	if err != nil {

@@ -65,7 +65,7 @@ func (s Schedule) engine() train.Schedule {
 // engine is the prediction settings for the engine.
 func (p Prediction) engine() framework.Predict {
 	return framework.Predict{Window: p.Window, MaxVoxels: p.MaxVoxels, Overlap: p.Overlap, BatchSize: p.BatchSize,
-		Output: p.Output, Threshold: p.Threshold, ThresholdMethod: p.ThresholdMethod, MinSize: p.MinSize}
+		Output: p.Output, Threshold: p.Threshold, ThresholdMethod: p.ThresholdMethod, MinSize: p.MinSize, TTA: p.TTA}
 }
 
 // netLoss is the model's loss, wrapped in loss.Deep when the net has deep

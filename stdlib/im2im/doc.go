@@ -18,13 +18,16 @@
 // its generator seen as an FCN for data checks, prediction and evaluation:
 // Model.fcnView), nets.go (UNet, AttentionUNet, DynUNet: ml/nets.Config),
 // gan_nets.go (ResNetGenerator, PatchGAN), cyclegan.go (CycleGAN, CycleLoss),
+// probunet.go (ProbUnet: a U-Net with prior/posterior latents whose samples
+// give the uncertainty maps predict writes as <stem>_uncertainty.ome.tiff),
 // unpaired.go (the two domains' loaders of data.category unpair),
 // losses.go, trainer.go, config.go (Config, Resolved: every default),
 // validate.go (problems as values, one function per section: data, model,
 // trainer), build.go (the engine declaration and data chains a resolved config
 // builds), yaml.go and suggest.go (YAML codec, overrides), preset.go, prepare.go
 // (the patch store), train.go and run.go (Train, Run, run directory), live.go
-// (notebook panel and terminal progress), predict.go, evaluate.go. A new
+// (notebook panel and terminal progress), predict.go and predicted.go,
+// evaluate.go. A new
 // framework adds its declaration beside FCN (implementing Model) and its
 // ml/framework counterpart.
 //

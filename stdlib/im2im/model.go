@@ -61,7 +61,7 @@ type Model interface {
 }
 
 // frameworks are the model declarations by model.framework name.
-var frameworks = map[string]Model{"fcn": FCN{}, "pix2pix": Pix2Pix{}, "cyclegan": CycleGAN{}}
+var frameworks = map[string]Model{"fcn": FCN{}, "pix2pix": Pix2Pix{}, "cyclegan": CycleGAN{}, "probunet": ProbUnet{}}
 
 // Framework implements Model.
 func (FCN) Framework() string { return "fcn" }
@@ -156,6 +156,7 @@ func (p Prediction) resolved(seg bool) Prediction {
 	}
 	p.Window = append([]int(nil), p.Window...)
 	p.MaxVoxels = orInt(p.MaxVoxels, framework.DefaultMaxVoxels)
+	p.TTA = strings.ToLower(orString(p.TTA, framework.TTANone))
 	return p
 }
 
@@ -222,4 +223,11 @@ type Prediction struct {
 	// round to nearest and clamp; refused for prob, whose values lie in [0, 1]).
 	// [uint8 for labels of up to 256 classes, uint16 beyond; float32 for prob and raw]
 	DType string `yaml:"dtype"`
+	// TTA is test-time augmentation: none, flips (every combination of flipped
+	// axes) or flips+rot90 (also 90° rotations in the YX plane). Predictions of
+	// the transformed windows are transformed back and averaged (as
+	// probabilities for prob and labels), and their variance is written as
+	// <stem>_uncertainty.ome.tiff. Not for probunet, whose samples map the
+	// uncertainty. [none]
+	TTA string `yaml:"tta"`
 }

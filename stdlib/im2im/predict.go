@@ -34,7 +34,7 @@ func predictInputs(input, role string) ([]string, error) {
 	var tagged, all []string
 	for _, e := range entries {
 		stem, ok := imageio.Stem(e.Name())
-		if e.IsDir() || !ok || strings.HasSuffix(stem, "_pred") {
+		if e.IsDir() || !ok || strings.HasSuffix(stem, "_pred") || strings.HasSuffix(stem, "_uncertainty") {
 			continue
 		}
 		p := filepath.Join(input, e.Name())
@@ -242,7 +242,9 @@ func writePrediction(path, name string, out []float32, shape []int, dims int, dt
 
 // Predict predicts every image of input (a file or a folder) with the model of
 // a configuration and checkpoint, and writes <stem>_pred.ome.tiff files to
-// outDir, each with a <stem>_pred.json sidecar naming the sliding window used.
+// outDir, each with a <stem>_pred.json sidecar naming the sliding window used
+// (and, for models that map uncertainty such as ProbUnet, a float32
+// <stem>_uncertainty.ome.tiff).
 // It returns the written image paths.
 //
 // Every time point of an image is predicted (the output keeps T), and for a 2D
@@ -320,16 +322,22 @@ func PredictFiles(ctx context.Context, c Config, checkpoint, input, outDir strin
 			}
 			modelIn = inShape[1]
 		}
-		out, outShape, err := m.PredictTCZYX(ctx, in, inShape, infer.Volume{Dims: r.Data.Dims})
+		out, unc, err := m.PredictTCZYXUncertainty(ctx, in, inShape, infer.Volume{Dims: r.Data.Dims})
 		if err != nil {
 			return written, fmt.Errorf("predict %s: %w", f, err)
 		}
 		stem = strings.TrimSuffix(stem, "_"+r.Data.Input)
 		p := filepath.Join(outDir, stem+"_pred.ome.tiff")
-		if err := writePrediction(p, stem, out, outShape, r.Data.Dims, dt); err != nil {
+		if err := writePrediction(p, stem, out.Data, out.Shape, r.Data.Dims, dt); err != nil {
 			return written, fmt.Errorf("predict %s: %w", f, err)
 		}
 		done := Predicted{Path: p, Input: f, Window: m.Window(framework.UnitShape(inShape, r.Data.Dims))}
+		if unc.Data != nil {
+			done.Uncertainty = filepath.Join(outDir, stem+"_uncertainty.ome.tiff")
+			if err := writePrediction(done.Uncertainty, stem+" uncertainty", unc.Data, unc.Shape, r.Data.Dims, infer.Float32); err != nil {
+				return written, fmt.Errorf("predict %s: %w", f, err)
+			}
+		}
 		if err := done.writeSidecar(); err != nil {
 			return written, fmt.Errorf("predict %s: %w", f, err)
 		}

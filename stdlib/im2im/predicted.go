@@ -16,6 +16,9 @@ type Predicted struct {
 	// Window is the window per predicted unit (a plane of a 2D model, a time
 	// point of a 3D one) and why it was chosen.
 	Window framework.WindowChoice
+	// Uncertainty is the written uncertainty map, <stem>_uncertainty.ome.tiff
+	// ("" when the model has none).
+	Uncertainty string
 }
 
 // Sidecar is the JSON file written next to the prediction: <stem>_pred.json.
@@ -23,17 +26,28 @@ func (p Predicted) Sidecar() string {
 	return strings.TrimSuffix(p.Path, ".ome.tiff") + ".json"
 }
 
-// String is the prediction's path and window on one line.
-func (p Predicted) String() string { return p.Path + ": " + p.Window.String() }
+// String is the prediction's path and window on one line (and the
+// uncertainty map's path when one was written).
+func (p Predicted) String() string {
+	s := p.Path + ": " + p.Window.String()
+	if p.Uncertainty != "" {
+		s += "; uncertainty: " + p.Uncertainty
+	}
+	return s
+}
 
 // writeSidecar writes the window of the prediction to Sidecar().
 func (p Predicted) writeSidecar() error {
 	w := p.Window
-	b, err := json.MarshalIndent(map[string]any{
+	m := map[string]any{
 		"input": p.Input, "prediction": p.Path,
 		"window": w.Window, "windows": w.Windows, "whole_image": w.Whole, "reason": w.Reason,
 		"batch_size": w.BatchSize, "max_voxels": w.MaxVoxels,
-	}, "", "  ")
+	}
+	if p.Uncertainty != "" {
+		m["uncertainty"] = p.Uncertainty
+	}
+	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
 		return err
 	}

@@ -112,6 +112,31 @@ var presets = map[string]func() Config{
 			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 2e-4},
 		}
 	},
+	// probunet_2d is a probabilistic U-Net for 2D segmentation with uncertainty
+	// maps (frameworks.md §4: latent size 6, β 1, AdamW 1e-3) at a 2-core CPU's
+	// size: U-Net 16-32-64-128 whose encoder the prior and posterior nets
+	// repeat, 128×128 patches, batch 8, Dice+CE reconstruction, 8 prior
+	// samples at prediction.
+	"probunet_2d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{128, 128}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5), RandRotate90(0.5)}},
+			Model: ProbUnet{Net: UNet{Dims: 2, OutChannels: 2, Features: []int{16, 32, 64, 128}},
+				Loss: DiceCE{}, Schedule: Schedule{Kind: "cosine", WarmupSteps: 50}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 8, LR: 1e-3},
+		}
+	},
+	// probunet_3d is probunet_2d for stacks: 16×64×64 patches, a 3D U-Net
+	// 16-32-64, batch 2.
+	"probunet_3d": func() Config {
+		return Config{
+			Data: Data{Patch: Patch{Size: []int{16, 64, 64}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5)}},
+			Model: ProbUnet{Net: UNet{Dims: 3, OutChannels: 2, Features: []int{16, 32, 64}},
+				Loss: DiceCE{}, Schedule: Schedule{Kind: "cosine", WarmupSteps: 50}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 1e-3},
+		}
+	},
 }
 
 // Presets returns the preset names, sorted.
@@ -126,7 +151,7 @@ func Presets() []string {
 
 // Preset returns mmv_im2im's standard configuration called name
 // (semanticseg_2d, semanticseg_3d, labelfree_2d, labelfree_3d, denoising_3d,
-// pix2pix_2d, pix2pix_3d, cyclegan_2d, cyclegan_3d);
+// pix2pix_2d, pix2pix_3d, cyclegan_2d, cyclegan_3d, probunet_2d, probunet_3d);
 // set its Data.Path and override what differs.
 func Preset(name string) (Config, error) {
 	f, ok := presets[strings.ToLower(name)]

@@ -386,23 +386,46 @@ func imagesFigure(ctx context.Context, m *framework.Model, s *array.Sample, d Da
 	if gt != nil {
 		panels = append(panels, plot.Panel{Title: titles[1], Data: gt.Data, Shape: gt.Shape, View: view, Group: "output"})
 	}
-	out, shape, err := m.Predict(ctx, in.Data, in.Shape)
+	pred, unc, err := m.PredictUncertainty(ctx, in.Data, in.Shape)
 	if err != nil {
 		display.Text("im2im: prediction for the image panel failed: " + err.Error())
 		return plot.Images(panels...)
 	}
+	out, shape := pred.Data, pred.Shape
 	panels = append(panels, plot.Panel{Title: titles[2], Data: out, Shape: shape, View: view, Group: "output"})
+	// The uncertainty map (ProbUnet, test-time augmentation) comes last.
+	figure := func(ps []plot.Panel) *plot.Figure {
+		if u := uncertaintyPanel(unc, view); u != nil {
+			ps = append(ps, *u)
+		}
+		return plot.Images(ps...)
+	}
 	if gt == nil || d.Category == "unpair" {
-		return plot.Images(panels...)
+		return figure(panels)
 	}
 	spatial := len(in.Data) / max(1, in.Shape[0])
 	if plot.IsLabels(gt.Data) && plot.IsLabels(out) && len(gt.Data) == spatial && len(out) == spatial {
 		first := plot.Panel{Title: "outline on input (magenta extra, green missed)", Data: in.Data[:spatial],
 			Shape: append([]int{1}, in.Shape[1:]...), View: view, Outline: out, Truth: gt.Data}
-		return plot.Images(append(panels, first)...)
+		return figure(append(panels, first))
 	}
 	if !plot.IsLabels(out) {
 		panels[len(panels)-1].ColorBar = true
 	}
-	return plot.Images(panels...)
+	return figure(panels)
+}
+
+// uncertaintyPanel draws the first channel of an uncertainty map with a colour
+// bar: ProbUnet's predictive entropy (for regression its standard deviation),
+// or the variance of test-time augmentation; nil without a map.
+func uncertaintyPanel(unc framework.Output, view string) *plot.Panel {
+	if len(unc.Shape) < 2 || unc.Shape[0] < 1 {
+		return nil
+	}
+	n := len(unc.Data) / unc.Shape[0]
+	title := "uncertainty"
+	if unc.Shape[0] == 2 {
+		title = "uncertainty (entropy)"
+	}
+	return &plot.Panel{Title: title, Data: unc.Data[:n], Shape: append([]int{1}, unc.Shape[1:]...), View: view, ColorBar: true}
 }
