@@ -90,6 +90,8 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 		convTapsPacked(s, g, in, kernel, out)
 	case prod(s.KernelSpatial) > prod(s.OutSpatial):
 		convTaps(s, g, in, kernel, out)
+	case UsePhases && g.phased():
+		return convPhases(s, g, in, kernel, out)
 	case UseShifted && g.unitStrides():
 		convShifted(s, g, in, kernel, out)
 	default:

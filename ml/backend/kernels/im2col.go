@@ -180,3 +180,16 @@ func (g *geometry) unitKernelDilations() bool {
 	}
 	return true
 }
+
+// phased reports whether the convolution has stride 1 and no kernel dilation but some
+// input dilation: the input gradient of a strided convolution (see convPhases).
+func (g *geometry) phased() bool {
+	dilated := false
+	for d := range g.stride {
+		if g.stride[d] != 1 || g.kdil[d] != 1 {
+			return false
+		}
+		dilated = dilated || g.idil[d] != 1
+	}
+	return dilated
+}
