@@ -18,13 +18,14 @@ func BenchmarkConv(b *testing.B) {
 		// PatchGAN (pix2pix discriminator) 4×4 stride-2 layer and its input gradient (input dilation 2).
 		{name: "fwd-2d-k4s2-64to128-64", batch: 4, cin: 64, cout: 128, in: []int{64, 64}, k: []int{4, 4}, stride: []int{2, 2}, padLo: []int{1, 1}, padHi: []int{1, 1}},
 		{name: "dgrad-2d-k4s2-128to64-32", batch: 4, cin: 128, cout: 64, in: []int{32, 32}, k: []int{4, 4}, idl: []int{2, 2}, padLo: []int{2, 2}, padHi: []int{3, 3}, swapKernel: true},
+		{name: "kgrad-2d-k4s2-64to128-64", batch: 64, cin: 4, cout: 128, in: []int{64, 64}, k: []int{32, 32}, kdil: []int{2, 2}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
 		{name: "dgrad-3d-k4s2-32to16-16", batch: 2, cin: 32, cout: 16, in: []int{8, 16, 16}, k: []int{4, 4, 4}, idl: []int{2, 2, 2}, padLo: []int{2, 2, 2}, padHi: []int{3, 3, 3}, swapKernel: true},
 		{name: "fwd-3d-16to16", batch: 2, cin: 16, cout: 16, in: []int{32, 64, 64}, k: []int{3, 3, 3}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
 		{name: "kgrad-3d-16x16", batch: 16, cin: 2, cout: 16, in: []int{32, 64, 64}, k: []int{32, 64, 64}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true, swapKernel: true},
 	}
 	for _, tc := range cases {
 		for _, mode := range []struct{ shifted, phases bool }{{true, true}, {false, true}, {true, false}} {
-			if !mode.phases && tc.idl == nil {
+			if !mode.phases && tc.idl == nil && tc.kdil == nil {
 				continue
 			}
 			b.Run(fmt.Sprintf("%s/shifted=%v/phases=%v", tc.name, mode.shifted, mode.phases), func(b *testing.B) {

@@ -126,13 +126,20 @@ func idilOf(s *ConvSpec, d int) int { return at(s.InputDilations, d) }
 // placePhase writes the phase's outputs res ([B][O][j…]) to out at q_d = idil_d·j_d + r_d.
 func placePhase(s *ConvSpec, axes []phaseAxis, res, out []float32) {
 	n := len(axes)
-	ost := RowMajorStrides(s.OutSpatial)
-	nj := make([]int, n)
+	nj, step, first := make([]int, n), make([]int, n), make([]int, n)
 	for d, a := range axes {
-		nj[d] = a.nj
+		nj[d], step[d], first[d] = a.nj, idilOf(s, d), a.r
 	}
+	placeStrided(s, nj, step, first, res, out)
+}
+
+// placeStrided writes res ([B][O][j…], dims nj) to out (laid out by s) at spatial
+// positions q_d = step_d·j_d + first_d.
+func placeStrided(s *ConvSpec, nj, step, first []int, res, out []float32) {
+	n := len(nj)
+	ost := RowMajorStrides(s.OutSpatial)
 	J, last := prod(nj), nj[n-1]
-	lastStep := idilOf(s, n-1) // ost[n-1] is 1
+	lastStep := step[n-1] // ost[n-1] is 1
 	O := s.OutChannels
 	ParallelFor(s.Batch*O, func(_, bo int) {
 		b, o := bo/O, bo%O
@@ -140,9 +147,9 @@ func placePhase(s *ConvSpec, axes []phaseAxis, res, out []float32) {
 		dst := out[b*s.OutBatchStride+o*s.OutChanStride:]
 		j := make([]int, n)
 		for p := 0; p < J; p += last {
-			off := axes[n-1].r
+			off := first[n-1]
 			for d := 0; d < n-1; d++ {
-				off += (j[d]*idilOf(s, d) + axes[d].r) * ost[d]
+				off += (j[d]*step[d] + first[d]) * ost[d]
 			}
 			row := src[p : p+last]
 			for t, v := range row {

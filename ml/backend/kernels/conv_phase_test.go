@@ -37,8 +37,36 @@ func stride2GradCases() []convCase {
 	return cases
 }
 
+// stride2KernelGradCases returns the kernel-gradient convolutions of stride-2
+// convolutions (kernels 3 and 4, paddings 0 and 1, odd and even sizes, 2D and 3D): the
+// input with batch and channel axes swapped, convolved with the output gradient dilated
+// by 2, giving the kernel's taps. 9 input channels take the packed taps lowering per
+// phase, 3 the general one.
+func stride2KernelGradCases() []convCase {
+	var cases []convCase
+	for _, sizes := range [][]int{{9, 8}, {8, 11}, {5, 6, 7}, {6, 5, 4}} {
+		for _, k := range []int{3, 4} {
+			for _, p := range []int{0, 1} {
+				for _, chans := range []int{3, 9} {
+					n := len(sizes)
+					tc := convCase{batch: chans, cin: 2, cout: 4, swapBatchChannel: true, swapKernel: true,
+						in: sizes, k: make([]int, n), kdil: make([]int, n), padLo: make([]int, n), padHi: make([]int, n)}
+					for d, size := range sizes {
+						m := (size+2*p-k)/2 + 1 // forward output size: the gradient's "kernel"
+						tc.k[d], tc.kdil[d], tc.padLo[d] = m, 2, p
+						tc.padHi[d] = k + 2*(m-1) - size - p
+					}
+					tc.name = fmt.Sprintf("kgrad-of-%dd-k%d-s2-p%d-%v-c%d", n, k, p, sizes, chans)
+					cases = append(cases, tc)
+				}
+			}
+		}
+	}
+	return cases
+}
+
 func TestConvPhasesAgainstNaive(t *testing.T) {
-	for _, tc := range stride2GradCases() {
+	for _, tc := range append(stride2GradCases(), stride2KernelGradCases()...) {
 		for _, shifted := range []bool{true, false} {
 			for _, phases := range []bool{true, false} {
 				t.Run(fmt.Sprintf("%s/shifted=%v/phases=%v", tc.name, shifted, phases), func(t *testing.T) {

@@ -111,6 +111,7 @@ var convCases = []convCase{
 	// and wide panels (one, and two with a partial one).
 	{name: "2d-taps-packed-narrow", batch: 12, cin: 3, cout: 5, in: []int{10, 9}, k: []int{10, 9}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
 	{name: "2d-taps-packed-wide", batch: 20, cin: 2, cout: 9, in: []int{7, 8}, k: []int{7, 8}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true},
+	{name: "2d-taps-packed-more-than-MC-outputs", batch: 9, cin: 2, cout: 2*MC + 3, in: []int{6, 5}, k: []int{6, 5}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
 	{name: "3d-taps-packed-two-panels", batch: 40, cin: 2, cout: 3, in: []int{4, 5, 6}, k: []int{4, 5, 6}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true},
 	// More than KC input channels×taps and more than MC output channels: several blocks of
 	// the whole-packed weights (shifted and positions lowerings).
