@@ -37,9 +37,10 @@ func SamePadding(kernel []int) [][2]int {
 // ConvND convolves x [B, Cin, S...] with w [Cout, Cin, K...], with the given strides
 // and paddings per spatial axis, and adds bias [Cout] when not nil.
 //
-// A kernel axis of even size is embedded in an odd one (a zero appended, one more
-// padding at the end): the result is identical and GoMLX's input gradient, wrong for
-// even kernels, is then right. 1×1 kernels with stride 1 and no padding become a
+// GoMLX's input gradient is wrong along kernel axes of even size; ConvND corrects it
+// (conv_even.go): with padding before ≥ 1 by a one-voxel shift of the input and its
+// gradient, else by embedding the axis in an odd one (a zero appended, one more padding
+// at the end). The result is identical either way. 1×1 kernels with stride 1 and no padding become a
 // DotGeneral (exact, and faster on the pure-Go backend).
 func ConvND(x, w, bias *graph.Node, strides []int, paddings [][2]int) *graph.Node {
 	spatial := x.Rank() - 2
@@ -71,8 +72,12 @@ func ConvND(x, w, bias *graph.Node, strides []int, paddings [][2]int) *graph.Nod
 		y = PointwiseConv(x, graph.Reshape(w, w.Shape().Dimensions[0], w.Shape().Dimensions[1]))
 	} else {
 		paddings = slices.Clone(paddings)
+		shifted := evenShiftAxes(kernel, paddings)
+		if len(shifted) > 0 {
+			x = shiftForEvenKernel(x, shifted, paddings)
+		}
 		for i, k := range kernel {
-			if k%2 == 0 {
+			if k%2 == 0 && !slices.Contains(shifted, i) {
 				w = appendZero(w, i+2)
 				paddings[i][1]++
 			}

@@ -14,8 +14,9 @@
 //     ConvBlock(Axes), ResidualUnit(Axes), AttentionGate. The …Axes forms take one
 //     stride/factor per spatial axis (anisotropic 3D).
 //
-// Where GoMLX's own gradient is wrong we avoid it: ConvND embeds even kernels in odd
-// ones (GoMLX's input gradient of even kernels is wrong), 1×1 convolutions are
+// Where GoMLX's own gradient is wrong we avoid it: ConvND corrects GoMLX's input
+// gradient of even kernels (a one-voxel shift of input and gradient, or an odd embedding
+// without padding before), 1×1 convolutions are
 // DotGeneral, and up-sampling is a 1×1 convolution followed by DepthToSpace, which is
 // exactly a transposed convolution with kernel 2 and stride 2 (UpConv); general
 // transposed convolutions (ConvTranspose) insert zeros by reshape and convolve; never

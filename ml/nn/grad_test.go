@@ -92,6 +92,16 @@ func TestConvGradients(t *testing.T) {
 			f: conv([]int{2, 2, 2}, SamePadding([]int{3, 3, 3}), false), max: 40},
 		{name: "3D k2 stride2 (even)", inputs: []gradcheck.Input{in("x", 1, 1, 2, 4, 4, 4), in("w", 2, 2, 2, 2, 2, 2)},
 			f: conv([]int{2, 2, 2}, nil, false), max: 40},
+		// Even kernels with padding before (ConvND's shifted input): PatchGAN's k4 s2 p1 on odd
+		// and even sizes, its k4 s1 p1 layer, 3D, and one axis shifted beside one embedded.
+		{name: "2D k4 stride2 p1 odd size (even, shifted)", inputs: []gradcheck.Input{in("x", 1, 1, 2, 7, 9), in("w", 2, 2, 2, 4, 4), in("b", 3, 2)},
+			f: conv([]int{2, 2}, [][2]int{{1, 1}, {1, 1}}, true)},
+		{name: "2D k4 stride1 p1 (even, shifted)", inputs: []gradcheck.Input{in("x", 1, 1, 2, 6, 5), in("w", 2, 2, 2, 4, 4)},
+			f: conv(nil, [][2]int{{1, 1}, {1, 1}}, false)},
+		{name: "2D k4x2 p(2,0)/(0,1) (one axis shifted, one embedded)", inputs: []gradcheck.Input{in("x", 1, 1, 2, 6, 5), in("w", 2, 2, 2, 4, 2)},
+			f: conv([]int{2, 1}, [][2]int{{2, 1}, {0, 1}}, false)},
+		{name: "3D k4 stride2 p1 (even, shifted)", inputs: []gradcheck.Input{in("x", 1, 1, 1, 5, 4, 6), in("w", 2, 2, 1, 4, 4, 4)},
+			f: conv([]int{2, 2, 2}, [][2]int{{1, 1}, {1, 1}, {1, 1}}, false), max: 40},
 	}
 	runGradCases(t, cases)
 }

@@ -78,6 +78,8 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, dev backen
 		}
 		if s.fused != nil {
 			outs, err = e.runFused(s, bufs, dev)
+		} else if s.native != nil && s.native.kind == kindWhere {
+			outs, err = e.runWhere(s.native, s, bufs, dev)
 		} else if s.native != nil {
 			outs, err = e.runNative(s.native, s, bufs, dev)
 		} else {

@@ -1190,22 +1190,3 @@ func (b *Builder) Tanh(x backends.Op) (backends.Op, error) {
 	}
 	return outs[0], nil
 }
-
-// Where records the Where operation; see backends.StandardOps.
-func (b *Builder) Where(condition backends.Op, onTrue backends.Op, onFalse backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	conditionAt := len(ins)
-	ins = append(ins, condition)
-	onTrueAt := len(ins)
-	ins = append(ins, onTrue)
-	onFalseAt := len(ins)
-	ins = append(ins, onFalse)
-	outs, err := b.record("Where", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Where(in[conditionAt], in[onTrueAt], in[onFalseAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}

@@ -25,6 +25,7 @@ const (
 	kindDot                           // native float32 DotGeneral
 	kindSlice                         // native float32 Slice (strided copy)
 	kindConcat                        // native float32 Concatenate (axes: the axis)
+	kindWhere                         // native Where: bool condition, float32 values
 )
 
 // replayFn re-creates a recorded op on another builder from its (re-created) inputs.

@@ -10,7 +10,8 @@ import (
 )
 
 // nativeOpsGraph exercises every native element-wise, reduction, layout, pooling, dot and
-// concatenation op, and the Mul+ReduceSum fusion through DotGeneral's gradient.
+// concatenation op, Where (PReLU-like, with scalar operands, and in a gradient), and the
+// Mul+ReduceSum fusion through DotGeneral's gradient.
 func nativeOpsGraph(x, y, w, r *Node) []*Node {
 	s := Scalar(x.Graph(), x.DType(), 0.5)
 	pos := AddScalar(Abs(x), 1)
@@ -27,6 +28,9 @@ func nativeOpsGraph(x, y, w, r *Node) []*Node {
 		Concatenate([]*Node{x, Neg(x)}, 1), Concatenate([]*Node{x, x, Neg(x)}, 3), Concatenate([]*Node{x, Exp(x)}, 0),
 		Concatenate([]*Node{x, Slice(x, AxisRange(), AxisRange(0, 1))}, 1),
 		dot, grads[0], grads[1],
+		Where(GreaterThan(x, ZerosLike(x)), x, Mul(x, s)), Where(GreaterThan(x, y), s, x), Where(LessThan(x, s), x, s),
+		Where(IsFinite(Log(x)), Neg(x), Scalar(x.Graph(), x.DType(), 0)),
+		Gradient(ReduceAllSum(Mul(r, Where(GreaterThan(dot, ZerosLike(dot)), dot, Mul(dot, s)))), w)[0],
 	}
 }
 

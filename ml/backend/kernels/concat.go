@@ -23,7 +23,34 @@ func Concat(dst []float32, outer int, parts [][]float32, widths []int) error {
 	if len(dst) != outer*total {
 		return fmt.Errorf("kernels.Concat: destination has %d elements, want %d×%d", len(dst), outer, total)
 	}
-	// Work items: (row, part, piece of the part's row).
+	if total >= concatChunk {
+		concatLongRows(dst, outer, total, parts, widths)
+		return nil
+	}
+	// Short rows: each work item copies a block of whole rows, all parts.
+	rowsPer := concatChunk / max(total, 1)
+	ParallelFor(ceilDiv(outer, rowsPer), func(_, k int) {
+		for r := k * rowsPer; r < min(outer, (k+1)*rowsPer); r++ {
+			d := dst[r*total : (r+1)*total]
+			for i, w := range widths {
+				src := parts[i][r*w : (r+1)*w]
+				if w <= 4 {
+					for j, v := range src {
+						d[j] = v
+					}
+				} else {
+					copy(d[:w], src)
+				}
+				d = d[w:]
+			}
+		}
+	})
+	return nil
+}
+
+// concatLongRows is Concat for rows of at least concatChunk floats: work items are pieces
+// of at most concatChunk floats of one part's row.
+func concatLongRows(dst []float32, outer, total int, parts [][]float32, widths []int) {
 	type item struct{ row, part, from, to, col int }
 	var items []item
 	for r := 0; r < outer; r++ {
@@ -41,5 +68,4 @@ func Concat(dst []float32, outer int, parts [][]float32, widths []int) error {
 		base := it.row*total + it.col
 		copy(dst[base+it.from:base+it.to], parts[it.part][it.row*w+it.from:it.row*w+it.to])
 	})
-	return nil
 }

@@ -13,6 +13,8 @@ func TestConcat(t *testing.T) {
 		{"long rows split in pieces", 2, []int{concatChunk + 7, 2*concatChunk + 1}},
 		{"empty part", 4, []int{2, 0, 3}},
 		{"no rows", 0, []int{2, 3}},
+		{"many short rows (zeros appended to a kernel axis)", concatChunk/2 + 3, []int{4, 1}},
+		{"many rows, narrow and wide parts", 3*concatChunk/100 + 1, []int{1, 90, 9}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

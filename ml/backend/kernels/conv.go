@@ -86,10 +86,21 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 	}
 	g := newGeometry(s)
 	switch {
-	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitStrides() && g.unitKernelDilations() && s.OutChannels <= MC && s.Batch >= 8:
-		convTapsPacked(s, g, in, kernel, out)
+	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UsePhases && g.tapPhased():
+		return convTapPhases(s, g, in, kernel, out)
+	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseTapsGemm && s.OutChannels > MC && s.Batch >= 8:
+		convTapsGemm(s, g, in, kernel, out)
+	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitStrides() && g.unitKernelDilations() && s.Batch >= 8:
+		// The packed taps lowering handles up to MC output channels at a time.
+		for o0 := 0; o0 < s.OutChannels; o0 += MC {
+			sub := *s
+			sub.OutChannels = min(MC, s.OutChannels-o0)
+			convTapsPacked(&sub, g, in, kernel[o0*s.KernelOutStride:], out[o0*s.OutChanStride:])
+		}
 	case prod(s.KernelSpatial) > prod(s.OutSpatial):
 		convTaps(s, g, in, kernel, out)
+	case UsePhases && g.phased():
+		return convPhases(s, g, in, kernel, out)
 	case UseShifted && g.unitStrides():
 		convShifted(s, g, in, kernel, out)
 	default:

@@ -111,6 +111,10 @@ var convCases = []convCase{
 	// and wide panels (one, and two with a partial one).
 	{name: "2d-taps-packed-narrow", batch: 12, cin: 3, cout: 5, in: []int{10, 9}, k: []int{10, 9}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
 	{name: "2d-taps-packed-wide", batch: 20, cin: 2, cout: 9, in: []int{7, 8}, k: []int{7, 8}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true},
+	{name: "2d-taps-packed-more-than-MC-outputs", batch: 9, cin: 2, cout: 2*MC + 3, in: []int{6, 5}, k: []int{6, 5}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
+	// Wide kernel gradients (more than MC output channels): convTapsGemm, strided too.
+	{name: "2d-taps-gemm-wide", batch: 10, cin: 9, cout: MC + 5, in: []int{7, 6}, k: []int{6, 5}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
+	{name: "3d-taps-gemm-wide-dilated", batch: 3, cin: 8, cout: MC + 1, in: []int{7, 6, 8}, k: []int{3, 3, 4}, kdil: []int{2, 2, 2}, padLo: []int{1, 1, 1}, padHi: []int{1, 0, 1}, swapBatchChannel: true},
 	{name: "3d-taps-packed-two-panels", batch: 40, cin: 2, cout: 3, in: []int{4, 5, 6}, k: []int{4, 5, 6}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true},
 	// More than KC input channels×taps and more than MC output channels: several blocks of
 	// the whole-packed weights (shifted and positions lowerings).
@@ -129,8 +133,8 @@ func TestConvAgainstNaive(t *testing.T) {
 			for _, shifted := range []bool{true, false} {
 				t.Run(fmt.Sprintf("%s/%s/shifted=%v", p, tc.name, shifted), func(t *testing.T) {
 					withPath(t, p)
-					UseShifted = shifted
-					defer func() { UseShifted = true }()
+					UseShifted, UseTapsGemm = shifted, shifted
+					defer func() { UseShifted, UseTapsGemm = true, true }()
 					s := tc.spec()
 					r := rand.New(rand.NewPCG(3, uint64(len(tc.name))))
 					in := randSlice(r, tc.batch*tc.cin*prod(tc.in))

@@ -83,6 +83,9 @@ func Gemm(m, n, k int, a, b, c Mat, accumulate bool) {
 
 // storeTile writes (or adds) the valid mr×nr corner of tile into C at (i0, j0).
 func storeTile(tile *[MR * NR]float32, c Mat, i0, j0, mr, nr int, acc bool) {
+	if mr == MR && nr == NR && storeFullTile(tile, c, i0, j0, acc) {
+		return
+	}
 	for i := 0; i < mr; i++ {
 		row := tile[i*NR : i*NR+nr]
 		base := c.Off + (i0+i)*c.RS + j0*c.CS

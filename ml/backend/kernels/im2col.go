@@ -180,3 +180,29 @@ func (g *geometry) unitKernelDilations() bool {
 	}
 	return true
 }
+
+// phased reports whether the convolution has stride 1 and no kernel dilation but some
+// input dilation: the input gradient of a strided convolution (see convPhases).
+func (g *geometry) phased() bool {
+	dilated := false
+	for d := range g.stride {
+		if g.stride[d] != 1 || g.kdil[d] != 1 {
+			return false
+		}
+		dilated = dilated || g.idil[d] != 1
+	}
+	return dilated
+}
+
+// tapPhased reports whether the convolution has stride 1 and no input dilation but some
+// kernel dilation: the kernel gradient of a strided convolution (see convTapPhases).
+func (g *geometry) tapPhased() bool {
+	dilated := false
+	for d := range g.stride {
+		if g.stride[d] != 1 || g.idil[d] != 1 {
+			return false
+		}
+		dilated = dilated || g.kdil[d] != 1
+	}
+	return dilated
+}
