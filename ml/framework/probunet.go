@@ -5,6 +5,8 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/im2im/im2im/ml/nets"
 	"github.com/im2im/im2im/ml/train"
+
+	"github.com/im2im/im2im/ml/infer"
 )
 
 // ProbUnet defaults (frameworks.md §4; zero values select them).
@@ -108,9 +110,6 @@ func (p ProbUnet) Validate() Problems {
 	if p.Samples < 0 {
 		errs.Add("model.samples", "must be ≥ 1 (0: %d), got %d", DefaultSamples, p.Samples)
 	}
-	if p.Predict.TTA != "" && p.Predict.TTA != TTANone {
-		errs.Add("model.predict.tta", "probunet's prior samples already map the uncertainty; test-time augmentation is for fcn, pix2pix and cyclegan")
-	}
 	var names []string
 	for _, m := range p.Metrics {
 		names = append(names, m.Name)
@@ -175,15 +174,31 @@ func (p ProbUnet) Inference() Inference {
 	p = p.withDefaults()
 	inf := FCN{Net: p.Net, Predict: p.Predict}.Inference()
 	pr := p.Predict.withDefaults()
-	s := sampleStats{samples: p.Samples, segmentation: p.Segmentation}
+	// With test-time augmentation every transform's window carries the prior
+	// samples: T·S samples of C channels (transform-major), whose mean and
+	// entropy/mutual information (or std) cover both sources of doubt.
+	mode := pr.TTA
+	tta := mode != "" && mode != TTANone
+	stats := func(shape []int) sampleStats {
+		n := p.Samples
+		if tta {
+			n *= len(ttaOps(mode, len(shape)-1))
+		}
+		return sampleStats{samples: n, segmentation: p.Segmentation}
+	}
 	inf.Post = func(out []float32, shape []int) ([]float32, []int, error) {
-		mean, ms, err := s.mean(out, shape)
+		mean, ms, err := stats(shape).mean(out, shape)
 		if err != nil || pr.Output == OutputRaw {
 			return mean, ms, err
 		}
 		return pr.apply(mean, ms)
 	}
-	inf.Uncertainty = s.uncertainty
-	inf.Wrap = nil // Validate refuses TTA: the samples map the uncertainty
+	inf.Uncertainty = func(out []float32, shape []int) ([]float32, []int, error) {
+		return stats(shape).uncertainty(out, shape)
+	}
+	inf.Wrap = nil
+	if tta {
+		inf.Wrap = func(pred infer.Predictor) infer.Predictor { return ttaPredictor(pred, mode) }
+	}
 	return inf
 }

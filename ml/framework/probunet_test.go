@@ -143,3 +143,36 @@ func TestProbUnetValidate(t *testing.T) {
 		}
 	}
 }
+
+// TestProbUnetWithTTA predicts a whole image with test-time augmentation: the
+// prior samples of every flipped window are combined (T·S samples), giving 0/1
+// labels and a two-channel entropy/MI map in [0, 1] of the image's size.
+func TestProbUnetWithTTA(t *testing.T) {
+	p := ProbUnet{Net: nets.UNet{Dims: 2, OutChannels: 2, Features: []int{4, 8}}, Loss: loss.CE{}, Segmentation: true, Samples: 2,
+		Trainer: train.Config{Epochs: 1, Seed: 1}, Predict: Predict{Output: OutputLabels, TTA: TTAFlips, Window: []int{16, 16}}}
+	m, err := New(learnBackend(t), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := make([]float32, 20*24)
+	for i := range x {
+		x[i] = float32(math.Sin(float64(i) * 0.21))
+	}
+	pred, unc, err := m.PredictUncertainty(stdctx.Background(), x, []int{1, 20, 24})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pred.Shape[0] != 1 || unc.Shape[0] != 2 || len(pred.Data) != 20*24 || len(unc.Data) != 2*20*24 {
+		t.Fatalf("prediction %v, uncertainty %v: want 1 label channel and entropy + MI of 20×24", pred.Shape, unc.Shape)
+	}
+	for i, v := range pred.Data {
+		if v != 0 && v != 1 {
+			t.Fatalf("label %d = %v", i, v)
+		}
+	}
+	for i, v := range unc.Data {
+		if v < -1e-6 || v > 1+1e-6 || math.IsNaN(float64(v)) {
+			t.Fatalf("uncertainty %d = %v outside [0, 1]", i, v)
+		}
+	}
+}

@@ -157,7 +157,8 @@ func TestTTAInferenceWiring(t *testing.T) {
 		{"fcn flips", FCN{Net: net, Predict: flips}, true},
 		{"pix2pix flips", Pix2Pix{Generator: net, Predict: flips}, true},
 		{"cyclegan flips", CycleGAN{Generator: net, Predict: flips}, true},
-		{"probunet (refused by Validate)", ProbUnet{Net: net, Predict: flips}, false},
+		{"probunet none", ProbUnet{Net: net}, false},
+		{"probunet flips (samples of every transform)", ProbUnet{Net: net, Predict: flips}, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			inf := tc.fw.Inference()

@@ -227,7 +227,8 @@ type Prediction struct {
 	// axes) or flips+rot90 (also 90° rotations in the YX plane). Predictions of
 	// the transformed windows are transformed back and averaged (as
 	// probabilities for prob and labels), and their variance is written as
-	// <stem>_uncertainty.ome.tiff. Not for probunet, whose samples map the
-	// uncertainty. [none]
+	// <stem>_uncertainty.ome.tiff. For probunet, every transform's window
+	// carries the prior samples: the mean and the entropy/mutual information
+	// (or std) cover all of them. [none]
 	TTA string `yaml:"tta"`
 }

@@ -58,7 +58,7 @@ func TestTTAProblems(t *testing.T) {
 		want  string
 	}{
 		{"unknown mode", FCN{Predict: Prediction{TTA: "rot180"}}, "model.predict.tta: want none, flips or flips+rot90"},
-		{"probunet", ProbUnet{Predict: Prediction{TTA: "flips"}}, "model.predict.tta: probunet's prior samples"},
+		{"probunet unknown mode", ProbUnet{Predict: Prediction{TTA: "mirror"}}, "model.predict.tta: want none, flips or flips+rot90"},
 		{"anisotropic rot90", FCN{Net: UNet{Dims: 2, Features: []int{4, 8}, AxisStrides: [][]int{{1, 2}}}, Predict: Prediction{TTA: "flips+rot90"}},
 			"model.predict.tta: rot90 swaps Y and X"},
 	} {
