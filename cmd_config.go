@@ -13,6 +13,9 @@ func loadCLIConfig(a dottedArgs) (im2im.Config, error) {
 	path := a.named["config"]
 	if run := a.named["run"]; run != "" && path == "" {
 		path = filepath.Join(run, "config.yaml")
+		if _, err := os.Stat(path); err != nil {
+			return im2im.Config{}, badf("--run %s: no training run there (no config.yaml); give the run directory `im2im train` printed (trainer.root/trainer.name)", run)
+		}
 	}
 	if path == "" {
 		return im2im.Config{}, badf("give -c FILE.yaml (or a preset: %s)", strings.Join(im2im.Presets(), ", "))
@@ -25,6 +28,15 @@ func loadCLIConfig(a dottedArgs) (im2im.Config, error) {
 		return c, badInput(err)
 	}
 	return c, nil
+}
+
+// needModel refuses a command that uses a trained model (predict, evaluate)
+// when neither --run nor -c names one.
+func needModel(a dottedArgs) error {
+	if a.named["run"] == "" && a.named["config"] == "" {
+		return badf("give --run DIR (a training run) or -c FILE.yaml with --checkpoint FILE")
+	}
+	return nil
 }
 
 // runCheckpoint returns --checkpoint, else the best (or last) checkpoint of --run.

@@ -42,6 +42,9 @@ func newDataSynthCmd() *cobra.Command {
 			strings.Join(synth.Kinds(), "\n  ") + "\n--size gives Y,X for 2D or Z,Y,X for 3D.",
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if kind == "" {
+				return badf("data synth: --kind is required:\n  %s", strings.Join(synth.Kinds(), "\n  "))
+			}
 			k, err := synth.ParseKind(kind)
 			if err != nil {
 				return badInput(err)

@@ -26,13 +26,19 @@ model's metrics (model.metrics) per image and their mean as a table; --csv also 
 			if a.help {
 				return cmd.Help()
 			}
+			if err := needModel(a); err != nil {
+				return err
+			}
 			c, err := loadCLIConfig(a)
 			if err != nil {
 				return err
 			}
 			data := a.named["data"]
-			if data == "" {
-				data = c.Data.Path // the config's data when --data is not given
+			if data == "" && c.Data.Path != "" {
+				// The config's data when --data is not given: the images the model
+				// trained on (and its validation split), so the scores flatter it.
+				data = c.Data.Path
+				fmt.Fprintf(cmd.ErrOrStderr(), "evaluate: no --data: scoring the config's data.path %s, which holds the images this model TRAINED on; give --data DIR with held-out images for an honest score\n", data)
 			}
 			if data == "" {
 				return badf("evaluate: give --data PATH (the config has no data.path)")

@@ -25,7 +25,7 @@ func newImageCmd() *cobra.Command {
 		RunE: func(cmd *cobra.Command, args []string) error {
 			img, err := imageio.Open(args[0])
 			if err != nil {
-				return err
+				return badInput(err) // missing, unreadable or not an image: the argument is wrong
 			}
 			defer img.Close()
 			b, err := json.MarshalIndent(img.Meta(), "", "  ")
@@ -142,7 +142,7 @@ func convertImageTo(in, out, dims string, t, c, z int, compression string, ps *p
 	}
 	img, err := imageio.Open(in)
 	if err != nil {
-		return err
+		return badInput(err) // missing, unreadable or not an image: the argument is wrong
 	}
 	defer img.Close()
 	m := img.Meta()

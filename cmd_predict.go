@@ -36,6 +36,9 @@ with --checkpoint FILE. Dotted overrides change the config, e.g. --model.predict
 			if a.named["input"] == "" || a.named["output"] == "" {
 				return badf("predict: --input PATH and --output DIR are required")
 			}
+			if err := needModel(a); err != nil {
+				return err
+			}
 			c, err := loadCLIConfig(a)
 			if err != nil {
 				return err

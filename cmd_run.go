@@ -190,7 +190,30 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 	}
 	fmt.Fprintf(term, "im2im run: %s: %s ran in %s%s; wrote %s\n", in, plural(res.Executed, "cell"),
 		res.Duration.Round(time.Millisecond), failures, out)
+	if r := lastResult(nb); r != "" {
+		fmt.Fprintf(term, "im2im run: result: %s\n", r)
+	}
 	return nil
+}
+
+// lastResult is the last line the last code cell printed (a tutorial's check
+// cell says "ok: mean test Dice …"), or "" when it printed nothing.
+func lastResult(nb *notebook.Notebook) string {
+	for i := len(nb.Cells) - 1; i >= 0; i-- {
+		c := nb.Cells[i]
+		if c.Type != "code" || strings.TrimSpace(c.Source) == "" {
+			continue
+		}
+		for j := len(c.Outputs) - 1; j >= 0; j-- {
+			o := c.Outputs[j]
+			if o.Type == "stream" && o.Name == "stdout" {
+				lines := strings.Split(strings.TrimRight(o.Text, "\n"), "\n")
+				return strings.TrimSpace(lines[len(lines)-1])
+			}
+		}
+		return ""
+	}
+	return ""
 }
 
 // plural writes "1 cell", "2 cells".

@@ -198,12 +198,13 @@ func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellEr
 	r.mu.Unlock()
 	began := time.Now()
 	head := fmt.Sprintf("[%d/%d] In [%d]", n, total, n)
+	label := r.label(i, c)
 	finished := false
 	slow := time.AfterFunc(slowCell, func() {
 		r.mu.Lock()
 		defer r.mu.Unlock()
 		if !finished {
-			r.term.printf("%s running …  %s", head, firstLine(c.Source))
+			r.term.printf("%s running …  %s", head, label)
 		}
 	})
 	rec := &recorder{mu: &r.mu, cell: c, ids: r.ids, dirty: r.dirty, term: r.term}
@@ -232,7 +233,7 @@ func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellEr
 				r.term.printf("%s", bundleText(out.Data, false))
 			}
 		}
-		r.term.printf("%s ok %8s  %s", head, took, firstLine(c.Source))
+		r.term.printf("%s ok %8s  %s", head, took, label)
 		return nil
 	}
 	var eo *Output
@@ -254,7 +255,7 @@ func (r *runner) cell(ctx context.Context, i int, c *Cell, n, total int) *CellEr
 	}
 	rec.clearPending()
 	c.Outputs = append(c.Outputs, eo)
-	r.term.printf("%s FAILED %5s  %s", head, took, firstLine(c.Source))
+	r.term.printf("%s FAILED %5s  %s", head, took, label)
 	for _, l := range eo.Traceback {
 		r.term.printf("    %s", l)
 	}
@@ -374,6 +375,22 @@ func (r *runner) setRunMetadata(status string, failed *CellError) {
 
 // stamp formats t as Jupyter's message dates (UTC, microseconds).
 func stamp(t time.Time) string { return t.UTC().Format("2006-01-02T15:04:05.000000Z") }
+
+// label names code cell i (c) on the terminal: the heading of the markdown
+// just above it ("## 3. Train"), else its first line. A code cell that follows
+// another code cell has no heading of its own.
+func (r *runner) label(i int, c *Cell) string {
+	if i > 0 {
+		if prev := r.nb.Cells[i-1]; prev.Type == "markdown" {
+			for _, l := range strings.Split(prev.Source, "\n") {
+				if t := strings.TrimSpace(l); strings.HasPrefix(t, "#") {
+					return cut(strings.TrimSpace(strings.TrimLeft(t, "#")), 60)
+				}
+			}
+		}
+	}
+	return firstLine(c.Source)
+}
 
 // firstLine is the first non-blank line of a cell, shortened, for progress lines.
 func firstLine(src string) string {

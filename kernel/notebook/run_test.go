@@ -37,7 +37,8 @@ var runCases = []runCase{
 	{name: "params", file: "params.ipynb",
 		params:   []string{"epochs=5", "sizes=[32, 16]", "name=cells", "verbose=true", "lr=0.01", "scale=2"},
 		executed: 4,
-		terminal: []string{`\[1/4\] In \[1\] ok .* epochs := 3`, `\[2/4\] In \[2\] ok .*// Parameters injected`, `\[4/4\] In \[4\] ok`}},
+		// The parameters cell is named by the markdown heading above it.
+		terminal: []string{`\[1/4\] In \[1\] ok .* Parameters`, `\[2/4\] In \[2\] ok .*// Parameters injected`, `\[4/4\] In \[4\] ok`}},
 	{name: "params-defaults", file: "params.ipynb", executed: 3},
 	{name: "fail", file: "fail.ipynb", executed: 2,
 		wantErr:  &CellError{Cell: 3, Count: 2, Name: dsl.ErrCompile, Msg: "undefined: undefinedName", Line: 3, Col: 10},
