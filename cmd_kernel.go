@@ -44,8 +44,37 @@ func newKernelCmd() *cobra.Command {
 
 // buildVersion is the module version of this binary (e.g. "(devel)").
 func buildVersion() string {
-	if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-		return bi.Main.Version
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "dev"
 	}
-	return "dev"
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	// A build from a checkout: the commit Go stamped (go build records it; go
+	// run does not), "+dirty" when the tree had changes.
+	var rev, at, dirty string
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			at = s.Value
+		case "vcs.modified":
+			if s.Value == "true" {
+				dirty = "+dirty"
+			}
+		}
+	}
+	if rev == "" {
+		return "dev (this build carries no commit: go run, or GOFLAGS=-buildvcs=false)"
+	}
+	if len(rev) > 12 {
+		rev = rev[:12]
+	}
+	v := "dev-" + rev + dirty
+	if at != "" {
+		v += " (" + at + ")"
+	}
+	return v
 }

@@ -26,14 +26,8 @@ func newVersionCmd() *cobra.Command {
 
 // writeVersion prints one "key: value" line per fact.
 func writeVersion(w io.Writer) {
-	mainVersion, gomlxVersion := "(unknown)", "(not linked)"
+	mainVersion, gomlxVersion := buildVersion(), "(not linked)"
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		mainVersion = bi.Main.Version
-		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				mainVersion += " " + s.Value
-			}
-		}
 		for _, d := range bi.Deps {
 			if d.Path == "github.com/gomlx/gomlx" {
 				gomlxVersion = d.Version

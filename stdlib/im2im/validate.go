@@ -275,15 +275,21 @@ func checkPredictDType(m FCN, dt infer.DType) Problems {
 	return ps
 }
 
-// dedupe drops repeated problems, keeping the first of each.
+// dedupe drops repeated problems and further problems of a setting already
+// named, keeping the first of each.
 func dedupe(ps Problems) Problems {
 	seen := map[Problem]bool{}
+	paths := map[string]bool{}
 	var out Problems
 	for _, p := range ps {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
+		// One problem per setting: the model's and the engine's checks of one
+		// value (trainer.epochs: "must be positive" and "at least 1") say the
+		// same thing twice.
+		if seen[p] || (p.Path != "" && paths[p.Path]) {
+			continue
 		}
+		seen[p], paths[p.Path] = true, true
+		out = append(out, p)
 	}
 	return out
 }
