@@ -117,8 +117,7 @@ Entries of this dataset's files that were modified or deleted since they were
 stored are always removed (training does the same); --collect also removes this
 dataset's entries made with another preprocessing chain. Other datasets' entries
 in the same store are kept.
-(The former mini-schema with data.data_path, cache_path, train_val_ratio and
-mmv_im2im func_name preprocess entries is no longer read: use a training config.)
+An mmv_im2im config given with -c is converted first (see im2im config convert).
 
 Options: -c/--config FILE|PRESET, --workers N (build parallelism), --zstd
 (compress chunks), --collect, --path, --dims, --category, --preprocess, --store.`

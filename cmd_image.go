@@ -70,9 +70,9 @@ is scaled from its 1st to its 99.8th percentile (--percentiles) to 0–255; the 
 		},
 	}
 	convert.Flags().StringVar(&dims, "dims", "", "output axis order, e.g. ZYX or CZYX (default: non-singleton axes)")
-	convert.Flags().IntVar(&t, "T", -1, "time point to keep (default: all)")
-	convert.Flags().IntVar(&c, "C", -1, "channel to keep (default: all)")
-	convert.Flags().IntVar(&z, "Z", -1, "Z slice to keep (default: all)")
+	convert.Flags().IntVar(&t, "T", -1, "time point to keep (-1: all)")
+	convert.Flags().IntVar(&c, "C", -1, "channel to keep (-1: all)")
+	convert.Flags().IntVar(&z, "Z", -1, "Z slice to keep (-1: all)")
 	convert.Flags().StringVar(&compression, "compression", "deflate", "TIFF output compression: deflate, zstd or none")
 	convert.Flags().StringVar(&scale, "scale", "auto", "PNG values: auto, labels (colours), percentile (scaled to 0–255) or none (as they are)")
 	convert.Flags().StringVar(&pct, "percentiles", "1,99.8", "PNG scaling range LOW,HIGH in percent (--scale auto or percentile)")
