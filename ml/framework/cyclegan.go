@@ -3,13 +3,11 @@ package framework
 import (
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/im2im/im2im/ml/loss"
 	"github.com/im2im/im2im/ml/nets"
-	"github.com/im2im/im2im/ml/nn"
 	"github.com/im2im/im2im/ml/train"
 )
 
@@ -82,17 +80,8 @@ func (c CycleGAN) Inference() Inference {
 
 // Validate implements Framework.
 func (c CycleGAN) Validate() Problems {
-	var errs Problems
-	if c.Generator == nil {
-		errs.Add("model.generator", "missing")
-	} else if v, ok := c.Generator.(validator); ok {
-		if err := v.Validate(); err != nil {
-			errs = append(errs, placeNetProblems(err, "model.generator")...)
-		}
-	}
-	if err := c.Discriminator.Validate(); err != nil {
-		errs = append(errs, placeNetProblems(err, "model.discriminator")...)
-	}
+	errs := ganParts{generator: c.Generator, discriminator: c.Discriminator, init: c.Init, metrics: c.Metrics,
+		trainer: c.Trainer, dOptimizer: c.DOptimizer, dSchedule: c.DSchedule, predict: c.Predict}.problems()
 	if !slices.Contains(loss.GANCriteria, c.Criterion) {
 		errs.Add("model.loss.gan", "want one of %v, got %q", loss.GANCriteria, c.Criterion)
 	}
@@ -105,47 +94,20 @@ func (c CycleGAN) Validate() Problems {
 	if c.PoolSize < 0 {
 		errs.Add("model.pool_size", "must not be negative, got %d", c.PoolSize)
 	}
-	switch c.Init {
-	case "", nn.InitNormal, nn.InitKaiming:
-	default:
-		errs.Add("model.init", "want %s or %s, got %q", nn.InitNormal, nn.InitKaiming, c.Init)
-	}
 	switch c.Direction {
 	case "", AtoB, BtoA:
 	default:
 		errs.Add("model.direction", "want %s or %s, got %q", AtoB, BtoA, c.Direction)
 	}
-	var names []string
-	for _, m := range c.Metrics {
-		names = append(names, m.Name)
-	}
-	errs = append(errs, c.Trainer.Problems(names)...)
-	d := train.Config{Optimizer: c.DOptimizer, Schedule: c.DSchedule}
-	for _, pr := range d.Problems(nil) {
-		if strings.HasPrefix(pr.Path, "trainer.optimizer") || strings.HasPrefix(pr.Path, "trainer.schedule") {
-			errs = append(errs, Problem{Path: "discriminator." + pr.Path[len("trainer."):], Message: pr.Message})
-		}
-	}
-	return append(errs, FCN{Net: c.Generator, Predict: c.Predict}.predictProblems()...)
-}
-
-// scoped returns ctx in scope (absolute) with the declared initialisation.
-func (c CycleGAN) scoped(ctx *context.Context, scope string) *context.Context {
-	s := ctx.InAbsPath(scope)
-	init := c.Init
-	if init == "" {
-		init = nn.InitNormal
-	}
-	s.SetParam(nn.InitParam, init)
-	return s
+	return errs
 }
 
 func (c CycleGAN) gen(ctx *context.Context, scope string, x *graph.Node) *graph.Node {
-	return buildNet(c.Generator, c.scoped(ctx, scope), x)
+	return buildNet(c.Generator, ganScope(ctx, scope, c.Init), x)
 }
 
 func (c CycleGAN) logits(ctx *context.Context, scope string, x *graph.Node) [][]*graph.Node {
-	return c.Discriminator.Features(c.scoped(ctx, scope), x)
+	return c.Discriminator.Features(ganScope(ctx, scope, c.Init), x)
 }
 
 // checkDomains panics with a clear message unless A and B batches agree in

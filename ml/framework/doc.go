@@ -11,7 +11,8 @@
 // paired translation with a conditional GAN: two objectives per step
 // (generator, then discriminator), variables below GeneratorScope and
 // DiscriminatorScope; CycleGAN (cyclegan.go, pool.go) is unpaired translation
-// with two generators, two discriminators and replay pools, fed by Unpaired
+// with two generators, two discriminators and replay pools (gan.go: the checks
+// and variable scopes both GANs share), fed by Unpaired
 // (unpaired.go: two domains' datasets zipped); ProbUnet (probunet.go,
 // probunet_graph.go, probunet_stats.go) is the probabilistic U-Net: prior and
 // posterior Gaussians over a small latent space, a ReLU combiner, and

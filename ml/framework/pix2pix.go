@@ -3,14 +3,12 @@ package framework
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"sync"
 
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/im2im/im2im/ml/loss"
 	"github.com/im2im/im2im/ml/nets"
-	"github.com/im2im/im2im/ml/nn"
 	"github.com/im2im/im2im/ml/train"
 )
 
@@ -85,36 +83,9 @@ func (p Pix2Pix) Inference() Inference {
 
 // Validate implements Framework.
 func (p Pix2Pix) Validate() Problems {
-	var errs Problems
-	if p.Generator == nil {
-		errs.Add("model.generator", "missing")
-	} else if v, ok := p.Generator.(validator); ok {
-		if err := v.Validate(); err != nil {
-			errs = append(errs, placeNetProblems(err, "model.generator")...)
-		}
-	}
-	if err := p.Discriminator.Validate(); err != nil {
-		errs = append(errs, placeNetProblems(err, "model.discriminator")...)
-	}
-	errs = append(errs, p.Loss.problems()...)
-	switch p.Init {
-	case "", nn.InitNormal, nn.InitKaiming:
-	default:
-		errs.Add("model.init", "want %s or %s, got %q", nn.InitNormal, nn.InitKaiming, p.Init)
-	}
-	var names []string
-	for _, m := range p.Metrics {
-		names = append(names, m.Name)
-	}
-	errs = append(errs, p.Trainer.Problems(names)...)
-	d := train.Config{Optimizer: p.DOptimizer, Schedule: p.DSchedule}
-	for _, pr := range d.Problems(nil) {
-		if strings.HasPrefix(pr.Path, "trainer.optimizer") || strings.HasPrefix(pr.Path, "trainer.schedule") {
-			errs = append(errs, Problem{Path: "discriminator." + pr.Path[len("trainer."):], Message: pr.Message})
-		}
-	}
-	errs = append(errs, FCN{Net: p.Generator, Predict: p.Predict}.predictProblems()...)
-	return errs
+	errs := ganParts{generator: p.Generator, discriminator: p.Discriminator, init: p.Init, metrics: p.Metrics,
+		trainer: p.Trainer, dOptimizer: p.DOptimizer, dSchedule: p.DSchedule, predict: p.Predict}.problems()
+	return append(errs, p.Loss.problems()...)
 }
 
 func (l GANLoss) problems() Problems {
@@ -136,18 +107,7 @@ func (l GANLoss) problems() Problems {
 
 // generator builds G below GeneratorScope, checking the input first.
 func (p Pix2Pix) generator(ctx *context.Context, x *graph.Node) *graph.Node {
-	return buildNet(p.Generator, p.scoped(ctx, GeneratorScope), x)
-}
-
-// scoped returns ctx in scope (absolute) with the declared initialisation.
-func (p Pix2Pix) scoped(ctx *context.Context, scope string) *context.Context {
-	c := ctx.InAbsPath(scope)
-	init := p.Init
-	if init == "" {
-		init = nn.InitNormal
-	}
-	c.SetParam(nn.InitParam, init)
-	return c
+	return buildNet(p.Generator, ganScope(ctx, GeneratorScope, p.Init), x)
 }
 
 // buildNet checks the input against the net (when it can) and builds it.
@@ -166,7 +126,7 @@ func (p Pix2Pix) judge(ctx *context.Context, a, b *graph.Node) [][]*graph.Node {
 	if !sameSpatial(a, b) {
 		panic(fmt.Errorf("pix2pix: input %v and target %v must have the same batch and spatial size", a.Shape().Dimensions, b.Shape().Dimensions))
 	}
-	return p.Discriminator.Features(p.scoped(ctx, DiscriminatorScope), graph.Concatenate([]*graph.Node{a, b}, 1))
+	return p.Discriminator.Features(ganScope(ctx, DiscriminatorScope, p.Init), graph.Concatenate([]*graph.Node{a, b}, 1))
 }
 
 func sameSpatial(a, b *graph.Node) bool {
