@@ -28,8 +28,13 @@ type WeightedLossFn func(pred, target, weight *graph.Node) *graph.Node
 type Metric struct {
 	// Name identifies the metric in results, progress and Config.Monitor.
 	Name string
-	// Fn returns a scalar from a prediction and its target.
+	// Fn returns a scalar from a prediction and its target, in the graph.
 	Fn func(pred, target *graph.Node) *graph.Node
+	// Host, instead of Fn, computes the metric on the host from one validation
+	// batch's prediction and target ([N, C, spatial...]): measures a graph cannot
+	// express, such as EmbedSeg's clustering and instance matching. The
+	// prediction is copied out of the evaluation graph only when a task has one.
+	Host func(pred, target Tensor) (float64, error)
 	// HigherIsBetter selects the direction used for the best checkpoint and early stopping.
 	HigherIsBetter bool
 }
@@ -75,8 +80,8 @@ func NewTask(backend backends.Backend, task Task, cfg Config) (*Trainer, error) 
 	names := map[string]bool{"loss": true}
 	var metricNames []string
 	for i, m := range task.Metrics {
-		if m.Name == "" || m.Fn == nil {
-			return nil, fmt.Errorf("train: metric %d needs a name and a function", i)
+		if m.Name == "" || (m.Fn == nil) == (m.Host == nil) {
+			return nil, fmt.Errorf("train: metric %d needs a name and one function (Fn or Host)", i)
 		}
 		if names[m.Name] {
 			return nil, fmt.Errorf("train: metric name %q used twice (\"loss\" is reserved)", m.Name)
@@ -242,10 +247,48 @@ func (t *Trainer) evalGraph(ctx *context.Context, x, y, w *graph.Node) []*graph.
 		vl = t.task.ValLoss(pred, y, w)
 	}
 	out := []*graph.Node{scalarLoss(vl)}
+	host := false
 	for _, m := range t.task.Metrics {
+		if m.Host != nil {
+			host = true
+			continue
+		}
 		out = append(out, scalarLoss(m.Fn(pred, y)))
 	}
+	if host {
+		out = append(out, pred) // last: read by the host metrics
+	}
 	return out
+}
+
+// batchValues returns one validation batch's loss and metrics in MetricNames
+// order from the evaluation graph's outputs: the graph's scalars, then the
+// host metrics computed on the prediction (the last output when there are any).
+func (t *Trainer) batchValues(out []*tensors.Tensor, y Tensor) ([]float64, error) {
+	vals := []float64{scalarOf(out[0])}
+	k := 1
+	var pred *Tensor
+	for _, m := range t.task.Metrics {
+		if m.Host == nil {
+			vals = append(vals, scalarOf(out[k]))
+			k++
+			continue
+		}
+		if pred == nil {
+			p := out[len(out)-1]
+			data, err := tensors.CopyFlatData[float32](p)
+			if err != nil {
+				return nil, fmt.Errorf("metric %s: prediction: %w", m.Name, err)
+			}
+			pred = &Tensor{Shape: p.Shape().Dimensions, Data: data}
+		}
+		v, err := m.Host(*pred, y)
+		if err != nil {
+			return nil, fmt.Errorf("metric %s: %w", m.Name, err)
+		}
+		vals = append(vals, v)
+	}
+	return vals, nil
 }
 
 func (t *Trainer) predictGraph(ctx *context.Context, x *graph.Node) *graph.Node {
@@ -349,9 +392,13 @@ func (t *Trainer) EvaluateContext(ctx stdctx.Context, data Dataset) (map[string]
 		if err != nil {
 			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
 		}
+		vals, err := t.batchValues(out, b.Y)
+		if err != nil {
+			return nil, fmt.Errorf("train: validation batch %d: %w", i, err)
+		}
 		n := b.X.Shape[0]
 		for k := range names {
-			sums[k] += scalarOf(out[k]) * float64(n)
+			sums[k] += vals[k] * float64(n)
 		}
 		total += n
 	}
