@@ -60,7 +60,7 @@ func (c Config) Resolved() Config {
 	}
 
 	m = m.resolved(d.Dims, d.Patch.Size)
-	if d.Patch.PosFraction == 0 && m.labels() {
+	if _, instances := m.(EmbedSeg); d.Patch.PosFraction == 0 && (m.labels() || instances) {
 		d.Patch.PosFraction = 0.5
 	}
 

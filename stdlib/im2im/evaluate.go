@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/backends"
 	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/instance"
 	"github.com/im2im/im2im/ml/metric"
 	"github.com/im2im/im2im/stdlib/display"
 	"github.com/im2im/im2im/stdlib/plot"
@@ -35,7 +36,10 @@ func Evaluate(c Config, checkpoint, path string) (*Evaluation, error) {
 // EvaluateContext is Evaluate with an explicit context.
 func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*Evaluation, error) {
 	r := c.Resolved()
-	r.Model = r.Model.rawOutput()
+	_, instances := r.Model.(EmbedSeg) // scored on its clustered labels
+	if !instances {
+		r.Model = r.Model.rawOutput()
+	}
 	d, _, err := dataset.Open(dataset.Spec{Path: path, Category: dataset.Pair, Dims: r.Data.Dims, ValRatio: -1})
 	if err != nil {
 		return nil, err
@@ -77,6 +81,14 @@ func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*E
 			return ev, fmt.Errorf("evaluate %s: %w", sub.ID, err)
 		}
 		row := make([]float64, len(ev.Names))
+		if instances {
+			if row, err = instanceRow(ev.Names, out, gt.Data); err != nil {
+				return ev, fmt.Errorf("evaluate %s: %w", sub.ID, err)
+			}
+			ev.IDs = append(ev.IDs, sub.ID)
+			ev.Values = append(ev.Values, row)
+			continue
+		}
 		for j, n := range ev.Names {
 			spec, err := metric.ByName(n)
 			if err != nil {
@@ -242,4 +254,28 @@ func (e *Evaluation) Plot() { e.Figure().Show() }
 // Evaluate evaluates the run's trained model on a dataset.
 func (r *Run) Evaluate(path string) (*Evaluation, error) {
 	return Evaluate(r.Config, r.Checkpoint(), path)
+}
+
+// instanceRow matches predicted instance labels with the true ones of one
+// image and returns the named instance metrics.
+func instanceRow(names []string, pred, truth []float32) ([]float64, error) {
+	if len(pred) != len(truth) {
+		return nil, fmt.Errorf("prediction has %d voxels, the instance labels %d", len(pred), len(truth))
+	}
+	if err := checkInstanceIDs(truth); err != nil {
+		return nil, fmt.Errorf("target: %w", err)
+	}
+	p, t := make([]int32, len(pred)), make([]int32, len(truth))
+	for i := range pred {
+		p[i], t[i] = int32(pred[i]), int32(truth[i])
+	}
+	r, err := instance.Match(p, t, instance.DefaultThresholds())
+	if err != nil {
+		return nil, err
+	}
+	row := make([]float64, len(names))
+	for j, n := range names {
+		row[j] = framework.InstanceScore(n, r)
+	}
+	return row, nil
 }

@@ -16,11 +16,17 @@ var metricBackend = sync.OnceValues(func() (backends.Backend, error) { return ba
 
 // Measure computes a metric of a prediction against its target with the code
 // the trainer validates with: dice, iou (one channel: prediction above 0 against
-// target above ½; several: the argmax against the labels), psnr, ssim, pearson.
+// target above ½; several: the argmax against the labels), psnr, ssim, pearson;
+// and, on instance labels (one id per object), the instance metrics ap50,
+// ap75, map, f1 and matched_iou (objects matched one to one by IoU, as
+// EmbedSeg validates; see img.Components for an FCN's labels).
 // Both images are taken whole as one sample [C, Z, Y, X] per time point, T
 // must be 1; the target may have one channel of labels where the prediction has
 // one per class.
 func Measure(name string, pred, target *Image) (float64, error) {
+	if isInstanceMetric(name) {
+		return measureInstances(name, pred, target)
+	}
 	spec, err := metric.ByName(name)
 	if err != nil {
 		return 0, err

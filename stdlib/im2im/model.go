@@ -61,7 +61,7 @@ type Model interface {
 }
 
 // frameworks are the model declarations by model.framework name.
-var frameworks = map[string]Model{"fcn": FCN{}, "pix2pix": Pix2Pix{}, "cyclegan": CycleGAN{}, "probunet": ProbUnet{}}
+var frameworks = map[string]Model{"fcn": FCN{}, "pix2pix": Pix2Pix{}, "cyclegan": CycleGAN{}, "probunet": ProbUnet{}, "embedseg": EmbedSeg{}}
 
 // Framework implements Model.
 func (FCN) Framework() string { return "fcn" }

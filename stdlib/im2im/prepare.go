@@ -79,7 +79,7 @@ type pipeline struct {
 // subject against the declaration, then checks and stores the rest.
 func preparePipeline(ctx context.Context, r Config, o PrepareOptions) (*pipeline, error) {
 	d := r.Data
-	det, random, valChain, err := chains(d, r.Model.labels())
+	det, random, valChain, err := modelChains(r)
 	if err != nil {
 		return nil, err
 	}

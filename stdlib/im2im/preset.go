@@ -137,6 +137,32 @@ var presets = map[string]func() Config{
 			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 1e-3},
 		}
 	},
+	// embedseg_2d is instance segmentation by spatial embeddings
+	// (frameworks.md §3; data.category: embedseg, instance label targets) at a
+	// 2-core CPU's size: BranchedERFNet 2D, 128×128 crops around objects,
+	// batch 4, Adam 5e-4 with exponential decay 0.99 (the paper configs'),
+	// foreground weight 10, approximate-medoid centres, validation by
+	// clustering (ap50).
+	"embedseg_2d": func() Config {
+		return Config{
+			Data: Data{Category: "embedseg", Patch: Patch{Size: []int{128, 128}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5)}},
+			Model:   EmbedSeg{Net: BranchedERFNet{Dims: 2}, Schedule: Schedule{Kind: "exponential", Gamma: 0.99}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 4, LR: 5e-4},
+		}
+	},
+	// embedseg_3d is embedseg_2d for stacks: BranchedERFNet 3D, 16×64×64
+	// crops, batch 2, foreground weight 4.5 (mmv's 3D configs), centroid
+	// centres, the clustering's 3D defaults.
+	"embedseg_3d": func() Config {
+		return Config{
+			Data: Data{Category: "embedseg", Patch: Patch{Size: []int{16, 64, 64}, PerImage: 4}, Normalize: Percentile(1, 99.8),
+				Augment: []Transform{RandFlip(0.5)}},
+			Model: EmbedSeg{Net: BranchedERFNet{Dims: 3}, ForegroundWeight: 4.5, CenterMethod: "centroid",
+				Schedule: Schedule{Kind: "exponential", Gamma: 0.99}},
+			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 5e-4},
+		}
+	},
 }
 
 // Presets returns the preset names, sorted.
@@ -151,7 +177,8 @@ func Presets() []string {
 
 // Preset returns mmv_im2im's standard configuration called name
 // (semanticseg_2d, semanticseg_3d, labelfree_2d, labelfree_3d, denoising_3d,
-// pix2pix_2d, pix2pix_3d, cyclegan_2d, cyclegan_3d, probunet_2d, probunet_3d);
+// pix2pix_2d, pix2pix_3d, cyclegan_2d, cyclegan_3d, probunet_2d, probunet_3d, embedseg_2d,
+// embedseg_3d);
 // set its Data.Path and override what differs.
 func Preset(name string) (Config, error) {
 	f, ok := presets[strings.ToLower(name)]

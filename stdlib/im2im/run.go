@@ -375,6 +375,12 @@ func imagesFigure(ctx context.Context, m *framework.Model, s *array.Sample, d Da
 		return plot.Images()
 	}
 	titles := [3]string{"input " + s.ID, "target", "prediction"}
+	if d.Category == "embedseg" {
+		titles[1], titles[2] = "target instances", "predicted instances"
+		if gt != nil && gt.Shape[0] == 2 { // the stored target: instances, then centres
+			gt = &array.Array{Shape: append([]int{1}, gt.Shape[1:]...), Data: gt.Data[:len(gt.Data)/2]}
+		}
+	}
 	if d.Category == "unpair" { // s holds an image of each domain, of two scenes
 		titles = [3]string{"real A", "real B (another scene)", "fake B (translated A)"}
 	}

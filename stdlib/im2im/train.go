@@ -90,9 +90,14 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		}
 		return nil, fmt.Errorf("data: %d training images × %d patches make no full batch of trainer.batch_size %d", p.Train.Len(), d.Patch.PerImage, r.Trainer.BatchSize)
 	}
-	trainDS := framework.NewLoaderDataset(trainLd, d.Input, d.Target)
-	trainDS.CM = d.CostMap
-	defer trainDS.Close()
+	trainLDS := framework.NewLoaderDataset(trainLd, d.Input, d.Target)
+	trainLDS.CM = d.CostMap
+	defer trainLDS.Close()
+	var trainDS train.Dataset = trainLDS
+	_, instances := r.Model.(EmbedSeg)
+	if instances {
+		trainDS = framework.EmbedSegData{Dataset: trainLDS}
+	}
 	var valDS train.Dataset
 	if p.Val != nil && p.Val.Len() > 0 {
 		valLd, err := loader.New(p.Val, loader.Options{BatchSize: r.Trainer.BatchSize, Workers: 1, Seed: uint64(r.Trainer.Seed), NoShuffle: true, KeepLast: true, Random: p.val})
@@ -103,6 +108,9 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		vds.CM = d.CostMap
 		defer vds.Close()
 		valDS = vds
+		if instances {
+			valDS = framework.EmbedSegData{Dataset: vds}
+		}
 		if s, err := p.Val.Sample(0); err == nil {
 			run.sample = s
 		}
@@ -181,7 +189,13 @@ func checkData(r Config, s *array.Sample) error {
 			}
 		}
 	}
-	if gt != nil {
+	if _, instances := r.Model.(EmbedSeg); gt != nil && instances {
+		if gt.Shape[0] != 1 {
+			ps.Add("data.target", "instance label images must have 1 channel, %s has %d", s.ID, gt.Shape[0])
+		} else if err := checkInstanceIDs(gt.Data); err != nil {
+			ps.Add("data.target", "%s: %v", s.ID, err)
+		}
+	} else if gt != nil {
 		out := net.OutChannels
 		if seg {
 			if gt.Shape[0] != 1 {
