@@ -2,7 +2,9 @@ package instance
 
 import (
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 )
 
 // MatchResult scores a predicted instance image against the ground truth, per IoU
@@ -79,7 +81,7 @@ func Match(pred, truth []int32, thresholds []float64) (MatchResult, error) {
 }
 
 // pairIoUs returns the IoU of every overlapping pair of instances of p (ids 1..np) and
-// t (ids 1..nt).
+// t (ids 1..nt), ordered by (p id, t id).
 func pairIoUs(p, t []int32, np, nt int) []float64 {
 	sizeP, sizeT := make([]int, np+1), make([]int, nt+1)
 	inter := map[int64]int{}
@@ -103,10 +105,11 @@ func pairIoUs(p, t []int32, np, nt int) []float64 {
 	if last >= 0 {
 		inter[last] += run
 	}
-	ious := make([]float64, 0, len(inter))
-	for key, n := range inter {
-		a, b := sizeP[key>>32], sizeT[key&math.MaxUint32]
-		ious = append(ious, float64(n)/float64(a+b-n))
+	keys := slices.Sorted(maps.Keys(inter)) // a fixed order, so that sums are reproducible
+	ious := make([]float64, len(keys))
+	for i, key := range keys {
+		n, a, b := inter[key], sizeP[key>>32], sizeT[key&math.MaxUint32]
+		ious[i] = float64(n) / float64(a+b-n)
 	}
 	return ious
 }
