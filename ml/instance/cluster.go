@@ -83,7 +83,13 @@ func checkFinite(pred []float32, shape [3]int, d int) error {
 // logit(t).
 func foreground(logits []float32, t float64) []int32 {
 	lt := math.Log(t / (1 - t)) // −Inf for 0, +Inf for 1
-	var fg []int32
+	n := 0
+	for _, l := range logits {
+		if float64(l) > lt {
+			n++
+		}
+	}
+	fg := make([]int32, 0, n)
 	for i, l := range logits {
 		if float64(l) > lt {
 			fg = append(fg, int32(i))
@@ -109,23 +115,17 @@ func gather(pred []float32, shape [3]int, o ClusterOptions, fg []int32, fast boo
 	var e [3][]float32
 	for a := 0; a < d; a++ {
 		e[a] = make([]float32, len(fg))
-		off, step := pred[a*v:(a+1)*v], o.Step[2-a]
-		for k, i := range fg {
-			idx := int(i)
-			switch a {
-			case 0:
-				idx %= shape[2]
-			case 1:
-				idx = idx / shape[2] % shape[1]
-			default:
-				idx /= shape[1] * shape[2]
-			}
-			e[a][k] = float32(math.Tanh(float64(off[i])) + float64(idx)*step)
+	}
+	for k, i := range fg {
+		yx := int(i) % (shape[1] * shape[2])
+		c := [3]int{yx % shape[2], yx / shape[2], int(i) / (shape[1] * shape[2])} // x, y, z
+		for a := 0; a < d; a++ {
+			e[a][k] = float32(math.Tanh(float64(pred[a*v+int(i)])) + float64(c[a])*o.Step[2-a])
 		}
 	}
 	logits := pred[2*d*v:]
-	var seeds []float32
-	var cand []int32 // raster-order positions k of the candidates
+	seeds := make([]float32, 0, len(fg))
+	cand := make([]int32, 0, len(fg)) // raster-order positions k of the candidates
 	for k, i := range fg {
 		if s := float32(1 / (1 + math.Exp(-float64(logits[i])))); float64(s) >= o.SeedThresh {
 			seeds = append(seeds, s)
