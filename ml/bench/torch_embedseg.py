@@ -15,15 +15,14 @@ loss  = per image: background seed^2; per instance (python loop over ids, as mmv
         exp(10 sigma_mean), Lovasz hinge (true sort) on 2 phi - 1, foreground seed
         term (weight 10); normalised by instance and pixel counts; 1/10/1 weights;
         mean over the batch. Grid step 1/1023 on every axis.
-step  = Adam (lr 5e-4) on the loss of one fixed batch of synthetic crops (discs).
+step  = Adam (lr 5e-4) on the loss of one fixed batch of synthetic crops: 15 random
+        discs per crop (radius 6..14, later ones on top), ids 1..15, centres at the
+        rounded centroid when it lies in the disc's remaining mask.
 
-usage: torch_embedseg.py DIMS BATCH SIZE WARMUP STEPS [THREADS] [--data FILE]
-       (SIZE comma-separated; FILE: float32 instances then centres, [B,1,S...] each,
-       written by `im2im bench embedseg`; without it random discs are drawn here)
+usage: torch_embedseg.py DIMS BATCH SIZE WARMUP STEPS [THREADS]   (SIZE: comma-separated)
 prints one line per step, then `RESULT torch VERSION threads=N dims=D median_step_s=...
 min=... max=... n=... params_erfnet=...`.
 """
-import math
 import resource
 import statistics
 import sys
@@ -34,10 +33,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-args = [a for a in sys.argv[1:]]
-data_file = None
-if "--data" in args:
-    i = args.index("--data"); data_file = args[i + 1]; del args[i:i + 2]
+args = sys.argv[1:]
 dims = int(args[0]); batch = int(args[1]); size = [int(s) for s in args[2].split(",")]
 warm = int(args[3]); steps = int(args[4]); threads = int(args[5]) if len(args) > 5 else 2
 torch.set_num_threads(threads)
@@ -200,11 +196,7 @@ torch.manual_seed(0)
 net = BranchedERFNet(1)
 opt = torch.optim.Adam(net.parameters(), lr=5e-4)
 X = torch.randn(batch, 1, *size)
-if data_file:
-    raw = np.fromfile(data_file, dtype=np.float32).reshape([2, batch, 1] + size)
-    inst, cen = raw[0], raw[1]
-else:
-    inst, cen = discs(np.random.default_rng(0), batch)
+inst, cen = discs(np.random.default_rng(0), batch)
 I, C = torch.from_numpy(inst), torch.from_numpy(cen)
 print(f"params erfnet={count(net)} instances/crop={[len(np.unique(inst[i])) - 1 for i in range(batch)]}", flush=True)
 if steps == 0:
