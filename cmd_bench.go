@@ -13,7 +13,7 @@ import (
 // newBenchCmd builds `im2im bench` with its unet and pix2pix subcommands.
 func newBenchCmd() *cobra.Command {
 	cmd := commandGroup(&cobra.Command{Use: "bench", Short: "Benchmarks (training speed against PyTorch CPU)"})
-	cmd.AddCommand(newBenchUNetCmd(), newBenchPix2PixCmd())
+	cmd.AddCommand(newBenchUNetCmd(), newBenchPix2PixCmd(), newBenchEmbedSegCmd())
 	return cmd
 }
 
@@ -45,6 +45,21 @@ PyTorch (torch_pix2pix.py, built into im2im) with the same shape and threads and
 both medians, their ratio (ours/torch) and both sides' parameter counts.`,
 	}, "default 4 for 2D, 1 for 3D", "default 128,128 for 2D, 32,64,64 for 3D",
 		"path of a PyTorch script to run instead of the built-in torch_pix2pix.py")
+}
+
+// newBenchEmbedSegCmd builds `im2im bench embedseg`; the benchmark itself is ml/bench.
+func newBenchEmbedSegCmd() *cobra.Command {
+	return newBenchModelCmd(bench.ModelEmbedSeg, &cobra.Command{
+		Use:   "embedseg",
+		Short: "Time EmbedSeg training steps (BranchedERFNet + spatial embedding loss) on our backend and on PyTorch CPU",
+		Long: `Trains nets.BranchedERFNet (in 1, out 2·dims+1) with loss.SpatialEmbedding (grid step
+1/1023, foreground weight 10, histogram Lovász hinge, max_instances 15) and Adam 5e-4 on one
+batch of random input with 15 synthetic touching discs per crop, and prints the median
+step time; then runs the same net and loss in PyTorch (torch_embedseg.py, built into
+im2im: mmv's loop over instances with a sort-based Lovász hinge) with the same shape
+and threads and prints both medians, their ratio (ours/torch) and both parameter counts.`,
+	}, "default 4 for 2D, 1 for 3D", "default 128,128 for 2D, 32,64,64 for 3D",
+		"path of a PyTorch script to run instead of the built-in torch_embedseg.py")
 }
 
 // newBenchModelCmd adds the options every benchmark shares to cmd and runs model.
@@ -88,14 +103,22 @@ func runBench(w io.Writer, o *bench.Options, noTorch bool) error {
 	var ours bench.Result
 	extra := ""
 	flops := 0.0
-	if o.Model == bench.ModelPix2Pix {
+	switch o.Model {
+	case bench.ModelEmbedSeg:
+		fmt.Fprintf(w, "embedseg %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads\n",
+			o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads)
+		if ours, err = bench.OursEmbedSeg(w, *o, size); err != nil {
+			return err
+		}
+		extra = " " + bench.FormatParams(ours.Params)
+	case bench.ModelPix2Pix:
 		fmt.Fprintf(w, "pix2pix %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads\n",
 			o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads)
 		if ours, err = bench.OursPix2Pix(w, *o, size, bench.Pix2PixNets{}); err != nil {
 			return err
 		}
 		extra = " " + bench.FormatParams(ours.Params)
-	} else {
+	default:
 		flops = bench.ConvFLOPs(o.Batch, size)
 		fmt.Fprintf(w, "U-Net %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads; conv work %.2f GFLOP/step\n",
 			o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads, flops/1e9)

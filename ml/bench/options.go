@@ -8,14 +8,15 @@ import (
 
 // Models a benchmark can time (Options.Model).
 const (
-	ModelUNet    = "unet"    // the reference U-Net of ../shared/bench/torch_unet.py
-	ModelPix2Pix = "pix2pix" // framework.Pix2Pix with the nets of Pix2PixNets
+	ModelUNet     = "unet"     // the reference U-Net of ../shared/bench/torch_unet.py
+	ModelPix2Pix  = "pix2pix"  // framework.Pix2Pix with the nets of Pix2PixNets
+	ModelEmbedSeg = "embedseg" // nets.BranchedERFNet with loss.SpatialEmbedding (EmbedSegStep)
 )
 
 // Options are the settings of one benchmark. Zero values (and Warmup < 0) mean
 // the per-model, per-dimension defaults that Resolve fills in.
 type Options struct {
-	Model      string // ModelUNet ("" too) or ModelPix2Pix
+	Model      string // ModelUNet ("" too), ModelPix2Pix or ModelEmbedSeg
 	Dims       int    // spatial dimensions: 2 or 3
 	Batch      int    // batch size (see modelDefaults)
 	Size       string // spatial size, comma-separated (see modelDefaults)
@@ -54,6 +55,12 @@ func defaultsOf(model string, dims int) (modelDefaults, bool) {
 			2: {4, 2, 5, "128,128", 8, 24, why},
 			3: {1, 1, 3, "32,64,64", 8, 24, why},
 		}[dims], true
+	case ModelEmbedSeg:
+		const why = "three 2× down-samplings in the ERFNet encoder"
+		return map[int]modelDefaults{
+			2: {4, 2, 5, "128,128", 8, 32, why},
+			3: {1, 1, 3, "32,64,64", 8, 32, why},
+		}[dims], true
 	}
 	return modelDefaults{}, false
 }
@@ -63,7 +70,7 @@ func defaultsOf(model string, dims int) (modelDefaults, bool) {
 func (o *Options) Resolve() ([]int, error) {
 	def, ok := defaultsOf(o.Model, o.Dims)
 	if !ok {
-		return nil, fmt.Errorf("model %q: want %s or %s", o.Model, ModelUNet, ModelPix2Pix)
+		return nil, fmt.Errorf("model %q: want %s, %s or %s", o.Model, ModelUNet, ModelPix2Pix, ModelEmbedSeg)
 	}
 	if o.Model == "" {
 		o.Model = ModelUNet

@@ -75,10 +75,16 @@ func tail(s string, n int) string {
 //go:embed torch_pix2pix.py
 var pix2pixScript []byte
 
+// embedSegScript is torch_embedseg.py, the PyTorch side of the embedseg benchmark.
+//
+//go:embed torch_embedseg.py
+var embedSegScript []byte
+
 // TorchScript returns the path of the PyTorch script of o's model and a function
 // that removes what it wrote: o.Torch if set; for the U-Net,
 // ../shared/bench/torch_unet.py from the current or the executable's directory;
-// for pix2pix, the built-in torch_pix2pix.py written to a temporary file.
+// for pix2pix and embedseg, the built-in torch_pix2pix.py or torch_embedseg.py
+// written to a temporary file.
 func TorchScript(o Options) (string, func(), error) {
 	none := func() {}
 	if o.Torch != "" {
@@ -87,14 +93,15 @@ func TorchScript(o Options) (string, func(), error) {
 		}
 		return o.Torch, none, nil
 	}
-	if o.Model == ModelPix2Pix {
+	builtIn := map[string][]byte{ModelPix2Pix: pix2pixScript, ModelEmbedSeg: embedSegScript}
+	if script, ok := builtIn[o.Model]; ok {
 		dir, err := os.MkdirTemp("", "im2im-bench-")
 		if err != nil {
 			return "", none, err
 		}
 		cleanup := func() { os.RemoveAll(dir) }
-		p := filepath.Join(dir, "torch_pix2pix.py")
-		if err := os.WriteFile(p, pix2pixScript, 0o644); err != nil {
+		p := filepath.Join(dir, "torch_"+o.Model+".py")
+		if err := os.WriteFile(p, script, 0o644); err != nil {
 			cleanup()
 			return "", none, err
 		}

@@ -68,3 +68,23 @@ func Act(ctx *context.Context, x *graph.Node, name string) *graph.Node {
 func Dropout(ctx *context.Context, x *graph.Node, rate float64) *graph.Node {
 	return layers.DropoutStatic(ctx, x, rate)
 }
+
+// ChannelDropout zeroes whole channels of x [B, C, S...] (one draw per sample and
+// channel) with probability rate while training, scaling the rest by 1/(1−rate)
+// (PyTorch's Dropout2d/3d); a no-op for rate ≤ 0 or outside training.
+func ChannelDropout(ctx *context.Context, x *graph.Node, rate float64) *graph.Node {
+	g := x.Graph()
+	if rate <= 0 || !ctx.IsTraining(g) {
+		return x
+	}
+	dims := x.Shape().Dimensions
+	drawDims := make([]int, len(dims))
+	for i := range drawDims {
+		drawDims[i] = 1
+	}
+	drawDims[0], drawDims[1] = dims[0], dims[1]
+	draw := ctx.RandomUniform(g, shapeOf(x, drawDims...))
+	scale := graph.Where(graph.GreaterThan(draw, graph.Scalar(g, x.DType(), rate)),
+		graph.Scalar(g, x.DType(), 1/(1-rate)), graph.Scalar(g, x.DType(), 0))
+	return graph.Mul(x, scale)
+}

@@ -54,22 +54,42 @@ func Norm(ctx *context.Context, x *graph.Node, kind string) *graph.Node {
 	case NormGroup:
 		return GroupNorm(x, DefaultGroups(c), gamma, beta, NormEpsilon)
 	case NormBatch:
-		meanVar := ctx.WithInitializer(initializers.Zero).VariableWithShape("running_mean", shapeOf(x, c)).SetTrainable(false)
-		varVar := ctx.WithInitializer(initializers.One).VariableWithShape("running_var", shapeOf(x, c)).SetTrainable(false)
-		if !ctx.IsTraining(g) {
-			return BatchNormInfer(x, gamma, beta, meanVar.ValueGraph(g), varVar.ValueGraph(g), NormEpsilon)
-		}
-		y, mean, variance := BatchNormTrain(x, gamma, beta, NormEpsilon)
-		n := float64(x.Shape().Size() / c)
-		unbiased := variance
-		if n > 1 {
-			unbiased = graph.MulScalar(variance, n/(n-1))
-		}
-		m := BatchNormMomentum
-		meanVar.SetValueGraph(graph.Add(graph.MulScalar(meanVar.ValueGraph(g), 1-m), graph.MulScalar(graph.StopGradient(mean), m)))
-		varVar.SetValueGraph(graph.Add(graph.MulScalar(varVar.ValueGraph(g), 1-m), graph.MulScalar(graph.StopGradient(unbiased), m)))
-		return y
+		return batchNorm(ctx, x, gamma, beta, NormEpsilon)
 	}
 	panicf("unknown norm %q (want one of %v)", kind, NormKinds)
 	return nil
+}
+
+// BatchNorm is Norm's batch normalization with epsilon eps instead of NormEpsilon
+// (ERFNet's layers use 1e-3): the same variables, running statistics and
+// training/inference behaviour.
+func BatchNorm(ctx *context.Context, x *graph.Node, eps float64) *graph.Node {
+	c := x.Shape().Dimensions[1]
+	g := x.Graph()
+	gamma := ctx.WithInitializer(initializers.One).VariableWithShape("gamma", shapeOf(x, c)).ValueGraph(g)
+	beta := ctx.WithInitializer(initializers.Zero).VariableWithShape("beta", shapeOf(x, c)).ValueGraph(g)
+	return batchNorm(ctx, x, gamma, beta, eps)
+}
+
+// batchNorm normalizes with the batch statistics while training (updating the
+// non-trainable "running_mean" and "running_var" in ctx's scope by
+// BatchNormMomentum, unbiased variance) and with the running statistics otherwise.
+func batchNorm(ctx *context.Context, x, gamma, beta *graph.Node, eps float64) *graph.Node {
+	c := x.Shape().Dimensions[1]
+	g := x.Graph()
+	meanVar := ctx.WithInitializer(initializers.Zero).VariableWithShape("running_mean", shapeOf(x, c)).SetTrainable(false)
+	varVar := ctx.WithInitializer(initializers.One).VariableWithShape("running_var", shapeOf(x, c)).SetTrainable(false)
+	if !ctx.IsTraining(g) {
+		return BatchNormInfer(x, gamma, beta, meanVar.ValueGraph(g), varVar.ValueGraph(g), eps)
+	}
+	y, mean, variance := BatchNormTrain(x, gamma, beta, eps)
+	n := float64(x.Shape().Size() / c)
+	unbiased := variance
+	if n > 1 {
+		unbiased = graph.MulScalar(variance, n/(n-1))
+	}
+	m := BatchNormMomentum
+	meanVar.SetValueGraph(graph.Add(graph.MulScalar(meanVar.ValueGraph(g), 1-m), graph.MulScalar(graph.StopGradient(mean), m)))
+	varVar.SetValueGraph(graph.Add(graph.MulScalar(varVar.ValueGraph(g), 1-m), graph.MulScalar(graph.StopGradient(unbiased), m)))
+	return y
 }

@@ -98,17 +98,32 @@ func zerosAlong(x *graph.Node, axis, n int) *graph.Node {
 func UpConvTranspose(ctx *context.Context, x *graph.Node, out, kernel int, strides []int) *graph.Node {
 	checkSpatial("UpConvTranspose", x)
 	spatial := x.Rank() - 2
-	in := x.Shape().Dimensions[1]
 	ks := uniform(spatial, kernel)
 	pads := uniform(spatial, (kernel-1)/2)
 	ops := make([]int, spatial)
 	for a, s := range strides {
 		ops[a] = s - 1
 	}
-	fanIn := in
-	for range spatial {
-		fanIn *= kernel
+	return convTransposeLayer(ctx, x, out, ks, strides, pads, ops)
+}
+
+// ConvTransposeLayer is the layer form of ConvTranspose with kernel size kernel,
+// stride, padding pad and output padding outPad on every spatial axis (PyTorch's
+// ConvTranspose(k, s, p, output_padding)): (n−1)·s − 2p + k + outPad outputs per axis.
+// Variables as UpConvTranspose's; it always has a bias.
+func ConvTransposeLayer(ctx *context.Context, x *graph.Node, out, kernel, stride, pad, outPad int) *graph.Node {
+	checkSpatial("ConvTransposeLayer", x)
+	spatial := x.Rank() - 2
+	return convTransposeLayer(ctx, x, out, uniform(spatial, kernel), uniform(spatial, stride),
+		uniform(spatial, pad), uniform(spatial, outPad))
+}
+
+// convTransposeLayer creates the variables of a transposed convolution layer and applies it.
+func convTransposeLayer(ctx *context.Context, x *graph.Node, out int, ks, strides, pads, ops []int) *graph.Node {
+	fanIn := x.Shape().Dimensions[1]
+	for _, k := range ks {
+		fanIn *= k
 	}
-	w, b := convVars(ctx, x, append([]int{out, in}, ks...), fanIn, true)
+	w, b := convVars(ctx, x, append([]int{out, x.Shape().Dimensions[1]}, ks...), fanIn, true)
 	return ConvTranspose(x, w, b, strides, pads, ops)
 }
