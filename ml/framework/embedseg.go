@@ -36,7 +36,7 @@ type EmbedSeg struct {
 	// EmbedSeg's.
 	Loss loss.SpatialEmbeddingConfig
 	// Step is the embedding units per voxel along z, y, x (coordinate of
-	// voxel i = i·Step[a]); zero values: DefaultEmbedStep, z the same (an
+	// voxel i = i·Step[a]); zero values: loss.DefaultEmbeddingStep, z the same (an
 	// isotropic grid). Training and clustering use the same Step.
 	Step [3]float64
 	// Cluster configures inference and validation clustering; its Dims and
@@ -49,10 +49,6 @@ type EmbedSeg struct {
 	// sliding windows; Output is labels (instances, the default) or raw.
 	Predict Predict
 }
-
-// DefaultEmbedStep is the embedding step per voxel in y and x: mmv's default
-// grid of 1024 voxels spanning one unit.
-const DefaultEmbedStep = 1.0 / 1023
 
 // EmbedSegMetrics are the validation metrics EmbedSeg computes by clustering
 // each validation crop: ap50 and ap75 are the DSB 2018 / StarDist average
@@ -72,7 +68,7 @@ func (e EmbedSeg) TrainConfig() train.Config { return e.Trainer }
 func (e EmbedSeg) withDefaults() EmbedSeg {
 	for a := range e.Step {
 		if e.Step[a] == 0 {
-			e.Step[a] = DefaultEmbedStep
+			e.Step[a] = loss.DefaultEmbeddingStep
 		}
 	}
 	e.Loss.Dims, e.Loss.Step = e.Dims, e.Step
@@ -159,7 +155,7 @@ func (e EmbedSeg) Task() train.Task {
 		}
 		inst := graph.Slice(y, graph.AxisRange(), graph.AxisRange(0, 1))
 		centres := graph.Slice(y, graph.AxisRange(), graph.AxisRange(1, 2))
-		return loss.SpatialEmbedding(pred, inst, centres, e.Loss)
+		return loss.SpatialEmbedding(e.Loss, pred, inst, centres)
 	}
 	metrics, err := e.hostMetrics()
 	if err != nil {

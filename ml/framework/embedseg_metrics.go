@@ -70,19 +70,19 @@ func InstanceScore(name string, r instance.MatchResult) float64 {
 // matchCache keeps the matchings of the last validation batch, so that the
 // metrics of one batch cluster it once.
 type matchCache struct {
-	pred    []float32
-	results []instance.MatchResult
+	pred []float32
+	last []instance.MatchResult
 }
 
 func (c *matchCache) results(e EmbedSeg, pred, y train.Tensor) ([]instance.MatchResult, error) {
-	if c.results != nil && len(c.pred) == len(pred.Data) && len(pred.Data) > 0 && &c.pred[0] == &pred.Data[0] {
-		return c.results, nil
+	if c.last != nil && len(c.pred) == len(pred.Data) && len(pred.Data) > 0 && &c.pred[0] == &pred.Data[0] {
+		return c.last, nil
 	}
 	rs, err := e.matchBatch(pred, y)
 	if err != nil {
 		return nil, err
 	}
-	c.pred, c.results = pred.Data, rs
+	c.pred, c.last = pred.Data, rs
 	return rs, nil
 }
 

@@ -97,8 +97,14 @@ func (m EmbedSeg) rawOutput() Model {
 }
 
 // fcnView is the net and prediction seen as an FCN (data checks, windows).
+// Instance labels are written as uint16 unless model.predict.dtype says
+// otherwise (the net's channel count says nothing about the number of objects).
 func (m EmbedSeg) fcnView() FCN {
-	return FCN{Net: m.Net, Optimizer: m.Optimizer, Schedule: m.Schedule, Predict: m.Predict}
+	p := m.Predict
+	if p.Output == "labels" && p.DType == "" {
+		p.DType = "uint16"
+	}
+	return FCN{Net: m.Net, Optimizer: m.Optimizer, Schedule: m.Schedule, Predict: p}
 }
 
 // resolved implements Model.
@@ -108,9 +114,9 @@ func (m EmbedSeg) resolved(dims int, patch []int) Model {
 	}
 	m.Net = m.Net.withDefaults(dims)
 	m.ForegroundWeight = orFloat(m.ForegroundWeight, 10)
-	m.MaxInstances = orInt(m.MaxInstances, loss.DefaultMaxInstances)
+	m.MaxInstances = orInt(m.MaxInstances, 64)
 	m.CenterMethod = strings.ToLower(orString(m.CenterMethod, "approximate-medoid"))
-	m.GridStep = orFloat(m.GridStep, framework.DefaultEmbedStep)
+	m.GridStep = orFloat(m.GridStep, loss.DefaultEmbeddingStep)
 	m.Anisotropy = orFloat(m.Anisotropy, 1)
 	def := instance.DefaultClusterOptions(m.Net.config().Dims)
 	c := &m.Cluster
@@ -128,9 +134,6 @@ func (m EmbedSeg) resolved(dims int, patch []int) Model {
 	m.Schedule = m.Schedule.resolved()
 	m.Predict.Output = orString(m.Predict.Output, "labels")
 	m.Predict = m.Predict.resolved(false)
-	if m.Predict.Output == "labels" && m.Predict.DType == "" {
-		m.Predict.DType = "uint16"
-	}
 	return m
 }
 

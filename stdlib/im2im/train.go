@@ -190,9 +190,9 @@ func checkData(r Config, s *array.Sample) error {
 		}
 	}
 	if _, instances := r.Model.(EmbedSeg); gt != nil && instances {
-		if gt.Shape[0] != 1 {
-			ps.Add("data.target", "instance label images must have 1 channel, %s has %d", s.ID, gt.Shape[0])
-		} else if err := checkInstanceIDs(gt.Data); err != nil {
+		// The cached chain made the target [instances, centres] (embedsegTargets
+		// refuses label images of several channels with the file's name).
+		if err := checkInstanceIDs(gt.Data[:len(gt.Data)/max(1, gt.Shape[0])]); err != nil {
 			ps.Add("data.target", "%s: %v", s.ID, err)
 		}
 	} else if gt != nil {

@@ -1,0 +1,131 @@
+package framework
+
+import (
+	stdctx "context"
+	"strings"
+	"testing"
+
+	"github.com/im2im/im2im/data/synth"
+	"github.com/im2im/im2im/ml/infer"
+	"github.com/im2im/im2im/ml/instance"
+	"github.com/im2im/im2im/ml/nets"
+	"github.com/im2im/im2im/ml/train"
+)
+
+func TestEmbedSegValidate(t *testing.T) {
+	ok := EmbedSeg{Net: nets.BranchedERFNet{Dims: 2}, Dims: 2, Trainer: train.Config{Epochs: 1}}
+	for _, tc := range []struct {
+		name string
+		edit func(*EmbedSeg)
+		want string // "" = valid
+	}{
+		{"valid", func(*EmbedSeg) {}, ""},
+		{"dims", func(e *EmbedSeg) { e.Dims = 4 }, "model.net.dims"},
+		{"metric", func(e *EmbedSeg) { e.Metrics = []string{"dice"} }, `model.metrics: unknown embedseg metric "dice"`},
+		{"tta", func(e *EmbedSeg) { e.Predict.TTA = TTAFlips }, "model.predict.tta"},
+		{"output", func(e *EmbedSeg) { e.Predict.Output = OutputProb }, "model.predict.output"},
+		{"cluster", func(e *EmbedSeg) { e.Cluster.SeedThresh = 2 }, "model.cluster"},
+		{"net", func(e *EmbedSeg) { e.Net = nets.BranchedERFNet{Dims: 2, InChannels: 20} }, "model.net.in_channels"},
+		{"window", func(e *EmbedSeg) { e.Predict.Window = []int{60, 64} }, "model.predict.window[0]"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			e := ok
+			tc.edit(&e)
+			ps := e.Validate()
+			if tc.want == "" {
+				if len(ps) > 0 {
+					t.Fatalf("want valid, got %v", ps)
+				}
+				return
+			}
+			if !strings.Contains(ps.Err().Error(), tc.want) {
+				t.Fatalf("want a problem at %q, got %v", tc.want, ps)
+			}
+		})
+	}
+}
+
+// EmbedSegData renumbers each crop's ids 1..K in raster order and leaves the
+// centres as they are.
+func TestEmbedSegDataRelabels(t *testing.T) {
+	y := train.Tensor{Shape: []int{2, 2, 2, 2}, Data: []float32{
+		0, 7, 7, 300, /* centres */ 0, 1, 0, 1,
+		5, 5, 0, 0, /* centres */ 1, 0, 0, 0,
+	}}
+	ds := EmbedSegData{Dataset: &train.Samples{Items: []train.Sample{
+		{X: train.Tensor{Shape: []int{1, 2, 2}, Data: make([]float32, 4)}, Y: train.Tensor{Shape: []int{2, 2, 2}, Data: y.Data[:8]}},
+		{X: train.Tensor{Shape: []int{1, 2, 2}, Data: make([]float32, 4)}, Y: train.Tensor{Shape: []int{2, 2, 2}, Data: y.Data[8:]}},
+	}, BatchSize: 2}}
+	b, err := ds.Batch(0, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []float32{0, 1, 1, 2, 0, 1, 0, 1, 1, 1, 0, 0, 1, 0, 0, 0}
+	for i, v := range want {
+		if b.Y.Data[i] != v {
+			t.Fatalf("relabelled target %v, want %v", b.Y.Data, want)
+		}
+	}
+	if y.Data[3] != 300 {
+		t.Fatal("the source batch was modified")
+	}
+}
+
+// An untrained EmbedSeg model accepts inputs whose size is not a multiple of
+// 8 (padded inside the graph), trains a step on them, and predicts instance
+// labels of the input's size; its validation clusters the crops.
+func TestEmbedSegPadsAndPredictsLabels(t *testing.T) {
+	o := synth.Options{Shape: []int{44, 52}, MinRadius: 4, MaxRadius: 7}
+	samples := synthSamples(t, synth.Instance, o, 1, 2)
+	var items []train.Sample
+	for _, s := range samples {
+		gt := s.Arrays["GT"]
+		ids := make([]int32, len(gt.Data))
+		for i, v := range gt.Data {
+			ids[i] = int32(v)
+		}
+		ce, err := instance.Centers(ids, [3]int{1, 44, 52}, instance.ApproximateMedoid, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		y := append(append([]float32(nil), gt.Data...), make([]float32, len(ce))...)
+		for i, v := range ce {
+			y[len(gt.Data)+i] = float32(v)
+		}
+		items = append(items, train.Sample{X: train.Tensor{Shape: s.Arrays["IM"].Shape, Data: s.Arrays["IM"].Data},
+			Y: train.Tensor{Shape: []int{2, 44, 52}, Data: y}})
+	}
+	data := EmbedSegData{Dataset: &train.Samples{Items: items, BatchSize: 2}}
+	e := EmbedSeg{Net: nets.BranchedERFNet{Dims: 2}, Dims: 2, Metrics: []string{"ap50", "f1"},
+		Trainer: train.Config{Epochs: 1, Seed: 1}}
+	m, err := New(learnBackend(t), e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := m.Train(stdctx.Background(), data, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := res.History[len(res.History)-1]
+	if _, ok := h.Val["ap50"]; !ok {
+		t.Fatalf("validation has no ap50: %v", h.Val)
+	}
+	in := samples[0].Arrays["IM"]
+	out, shape, err := m.Predict(stdctx.Background(), in.Data, in.Shape)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(shape) != 3 || shape[0] != 1 || shape[1] != 44 || shape[2] != 52 {
+		t.Fatalf("labels shape %v, want [1 44 52]", shape)
+	}
+	for _, v := range out {
+		if v < 0 || v != float32(int32(v)) {
+			t.Fatalf("labels hold %v, want instance ids", v)
+		}
+	}
+	raw := e
+	raw.Predict = Predict{Output: OutputRaw, Window: []int{24, 24}, Blend: infer.Constant}
+	if ps := raw.Validate(); len(ps) > 0 {
+		t.Fatal(ps)
+	}
+}
