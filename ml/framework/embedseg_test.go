@@ -49,8 +49,8 @@ func TestEmbedSegValidate(t *testing.T) {
 // centres as they are.
 func TestEmbedSegDataRelabels(t *testing.T) {
 	y := train.Tensor{Shape: []int{2, 2, 2, 2}, Data: []float32{
-		0, 7, 7, 300, /* centres */ 0, 1, 0, 1,
-		5, 5, 0, 0, /* centres */ 1, 0, 0, 0,
+		0, 7, 7, 300 /* centres */, 0, 1, 0, 1,
+		5, 5, 0, 0 /* centres */, 1, 0, 0, 0,
 	}}
 	ds := EmbedSegData{Dataset: &train.Samples{Items: []train.Sample{
 		{X: train.Tensor{Shape: []int{1, 2, 2}, Data: make([]float32, 4)}, Y: train.Tensor{Shape: []int{2, 2, 2}, Data: y.Data[:8]}},

@@ -18,7 +18,7 @@ var kinds = map[reflect.Type]map[string]reflect.Type{
 	reflect.TypeOf((*Model)(nil)).Elem(): frameworkTypes(),
 	reflect.TypeOf((*Net)(nil)).Elem(): {
 		"unet": reflect.TypeOf(UNet{}), "attention_unet": reflect.TypeOf(AttentionUNet{}), "dyn_unet": reflect.TypeOf(DynUNet{}),
-		"resnet": reflect.TypeOf(ResNetGenerator{}),
+		"resnet":          reflect.TypeOf(ResNetGenerator{}),
 		"branched_erfnet": reflect.TypeOf(BranchedERFNet{}),
 	},
 	reflect.TypeOf((*Loss)(nil)).Elem(): {
