@@ -56,10 +56,10 @@ func defaultsOf(model string, dims int) (modelDefaults, bool) {
 			3: {1, 1, 3, "32,64,64", 8, 24, why},
 		}[dims], true
 	case ModelEmbedSeg:
-		const why = "three 2× down-samplings in the ERFNet encoder"
+		const why = "three 2× down-samplings in the ERFNet encoder; discs need ≥ 16"
 		return map[int]modelDefaults{
-			2: {4, 2, 5, "128,128", 8, 32, why},
-			3: {1, 1, 3, "32,64,64", 8, 32, why},
+			2: {4, 2, 5, "128,128", 8, 16, why},
+			3: {1, 1, 3, "32,64,64", 8, 16, why},
 		}[dims], true
 	}
 	return modelDefaults{}, false

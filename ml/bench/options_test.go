@@ -23,6 +23,8 @@ func TestOptionsResolve(t *testing.T) {
 		{name: "pix2pix 3d defaults", o: Options{Model: ModelPix2Pix, Dims: 3, Warmup: -1, Threads: 2}, want: []int{32, 64, 64}},
 		{name: "pix2pix too small", o: Options{Model: ModelPix2Pix, Dims: 2, Size: "16,16", Threads: 2}, wantErr: "≥ 24"},
 		{name: "pix2pix not multiple of 8", o: Options{Model: ModelPix2Pix, Dims: 2, Size: "36,32", Threads: 2}, wantErr: "multiples of 8"},
+		{name: "embedseg 2d defaults", o: Options{Model: ModelEmbedSeg, Dims: 2, Warmup: -1, Threads: 2}, want: []int{128, 128}},
+		{name: "embedseg not multiple of 8", o: Options{Model: ModelEmbedSeg, Dims: 3, Size: "32,64,60", Threads: 2}, wantErr: "multiples of 8"},
 		{name: "unknown model", o: Options{Model: "gan", Dims: 2, Threads: 2}, wantErr: "model"},
 	}
 	for _, tc := range cases {

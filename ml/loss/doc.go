@@ -7,6 +7,10 @@
 //     multi-class (softmax; target either class indices [B, 1, S...] stored as
 //     floats, or one-hot [B, C, S...]).
 //   - Regression losses (MSE, L1, Huber) compare pred and target of the same shape.
+//   - SpatialEmbedding is EmbedSeg's loss (instance, variance and seed terms) on a
+//     BranchedERFNet-style prediction [B, 2·Dims+1, S...] with instance ids and centre
+//     images; its Lovász hinge (LovaszHinge) takes its sort order from a histogram
+//     of the errors, as GoMLX has no sort.
 //
 // Losses implementing Weighted also accept a per-voxel cost map weight [B, 1, S...]
 // (mmv_im2im's costmap). Deep wraps a loss for nets.DynUNet's deep supervision.

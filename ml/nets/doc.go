@@ -9,6 +9,8 @@
 //     the main head and DeepSupervision auxiliary heads (nearest-up-sampled to full
 //     size) concatenated on the channel axis; loss.Deep splits them. Evaluation graphs
 //     return the main head only.
+//   - BranchedERFNet: EmbedSeg's ERFNet encoder with two decoders (offsets and
+//     sigmas; seed), output [B, 2·Dims+1, S...] for loss.SpatialEmbedding.
 //
 // Every net implements Net: Build(ctx, x) has the signature of train.ModelFn, so
 // `net.Build` is passed to the trainer directly; Validate reports every config problem

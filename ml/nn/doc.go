@@ -4,14 +4,15 @@
 //
 // Two levels, so that every gradient can be checked on its own:
 //
-//   - functional ops on graph nodes, weights passed in: ConvND, PointwiseConv,
-//     ConvTranspose, DepthToSpace(Axes), UpSample(2), RepeatUpsample(Axes),
+//   - functional ops on graph nodes, weights passed in: ConvND, ConvDilated (kernel
+//     dilation), PointwiseConv, ConvTranspose, DepthToSpace(Axes), UpSample(2), RepeatUpsample(Axes),
 //     MaxPool(Axes), InstanceNorm, GroupNorm, BatchNormTrain, BatchNormInfer,
 //     Activate. They use only GoMLX ops whose gradients are exact on the im2im
 //     backend (ml/backend), which ml/gradcheck verifies against finite differences.
 //   - context layers that own their variables (weights, running statistics) under the
-//     context's scope: Conv(Axes), UpConv(Axes), UpConvTranspose, Norm, Act, Dropout,
-//     ConvBlock(Axes), ResidualUnit(Axes), AttentionGate. The …Axes forms take one
+//     context's scope: Conv(Axes), ConvLayer (per-axis kernel, stride, padding and
+//     dilation: 3×1, 1×1×3, …), UpConv(Axes), UpConvTranspose, ConvTransposeLayer,
+//     Norm, BatchNorm (any ε), Act, Dropout, ChannelDropout, ConvBlock(Axes), ResidualUnit(Axes), AttentionGate. The …Axes forms take one
 //     stride/factor per spatial axis (anisotropic 3D).
 //
 // Where GoMLX's own gradient is wrong we avoid it: ConvND corrects GoMLX's input
