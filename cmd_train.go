@@ -16,8 +16,8 @@ func newTrainCmd() *cobra.Command {
 	return &cobra.Command{
 		Use:   "train -c CONFIG.yaml|PRESET [--section.key=value ...]",
 		Short: "Train a model from a YAML config (or a preset) with dotted overrides",
-		Long: `Trains the FCN declared in a YAML config (data, model, trainer; snake_case keys as
-the im2im package's structs). -c also accepts a preset name (` + strings.Join(im2im.Presets(), ", ") + `).
+		Long: `Trains the model (fcn, pix2pix, cyclegan, probunet or embedseg) declared in a YAML
+config (data, model, trainer; snake_case keys as the im2im package's structs). -c also accepts a preset name (` + strings.Join(im2im.Presets(), ", ") + `).
 Any --section.key=value overrides the config (pyrallis style), e.g.
   im2im train -c semanticseg_2d --data.path=data/nuclei --data.patch.size=64,64 --trainer.epochs=5
 The run directory (trainer.root/trainer.name) receives config.yaml (resolved), run.yaml,

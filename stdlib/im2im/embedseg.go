@@ -27,7 +27,7 @@ type EmbedSeg struct {
 	// ForegroundWeight weighs the seed term inside objects. [10]
 	ForegroundWeight float64 `yaml:"foreground_weight"`
 	// MaxInstances is the most objects one training crop can hold; further
-	// objects are left out of the loss. [64]
+	// objects are left out of the loss; the loss costs time in proportion. [32]
 	MaxInstances int `yaml:"max_instances"`
 	// CenterMethod chooses each object's centre: centroid,
 	// approximate-medoid (the object voxel nearest its per-axis median) or
@@ -114,7 +114,7 @@ func (m EmbedSeg) resolved(dims int, patch []int) Model {
 	}
 	m.Net = m.Net.withDefaults(dims)
 	m.ForegroundWeight = orFloat(m.ForegroundWeight, 10)
-	m.MaxInstances = orInt(m.MaxInstances, 64)
+	m.MaxInstances = orInt(m.MaxInstances, 32)
 	m.CenterMethod = strings.ToLower(orString(m.CenterMethod, "approximate-medoid"))
 	m.GridStep = orFloat(m.GridStep, loss.DefaultEmbeddingStep)
 	m.Anisotropy = orFloat(m.Anisotropy, 1)
