@@ -222,10 +222,10 @@ func describe(r Config, o ExportOptions, kind string, info onnx.Info, net netSum
 		*notes = append(*notes, "license is CC-BY-4.0 by default: change it in rdf.yaml if the model's terms differ")
 	}
 	in := bioimageio.Tensor{ID: "input", Description: "raw intensities (the package normalises them)",
-		Axes: []bioimageio.Axis{{Type: "batch"}, {Type: "channel", ChannelNames: channelNames("channel", info.InChannels)}},
+		Axes:       []bioimageio.Axis{{Type: "batch"}, {Type: "channel", ChannelNames: channelNames("channel", info.InChannels)}},
 		TestTensor: &bioimageio.File{Source: "test_input.npy"}, Data: &bioimageio.Data{Type: "float32"}, Preprocessing: pre}
 	out := bioimageio.Tensor{ID: "output", Description: outputDescription(post),
-		Axes: []bioimageio.Axis{{Type: "batch"}, {Type: "channel", ChannelNames: channelNames("class", info.OutChannels)}},
+		Axes:       []bioimageio.Axis{{Type: "batch"}, {Type: "channel", ChannelNames: channelNames("class", info.OutChannels)}},
 		TestTensor: &bioimageio.File{Source: "test_output.npy"}, Data: &bioimageio.Data{Type: "float32"}, Postprocessing: post}
 	if len(post) == 0 {
 		out.Axes[1].ChannelNames = channelNames("channel", info.OutChannels)
