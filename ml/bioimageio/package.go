@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 )
 
 // RDFName is the description's file name inside a package.
@@ -53,12 +54,13 @@ func WritePackage(dst string, p *Package) error {
 		}
 	}
 	sort.Strings(names[1:])
+	now := time.Now()
 	for _, name := range names {
 		data := rdf
 		if name != RDFName {
 			data = p.Files[name]
 		}
-		w, err := z.Create(name)
+		w, err := z.CreateHeader(&zip.FileHeader{Name: name, Method: zip.Deflate, Modified: now})
 		if err != nil {
 			return fmt.Errorf("bioimageio: %s: %w", name, err)
 		}

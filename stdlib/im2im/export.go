@@ -264,7 +264,7 @@ func outputDescription(post []bioimageio.Processing) string {
 	for i, p := range post {
 		ids[i] = p.ID
 	}
-	return "the net's logits after " + strings.Join(ids, ", ")
+	return "the net's output after " + strings.Join(ids, ", ")
 }
 
 func channelNames(prefix string, n int) []string {

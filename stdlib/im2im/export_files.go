@@ -97,7 +97,11 @@ func readme(r Config, o ExportOptions, d *bioimageio.Description, t *testTensors
 	fmt.Fprintf(&b, "- weights: ONNX (IR 8, opset 17) written by im2im; output postprocessing: %s\n", stepIDs(d.Outputs[0].Postprocessing))
 	b.WriteString("\n## Training\n\n")
 	tr := r.Trainer
-	fmt.Fprintf(&b, "- %d epochs, batch size %d, learning rate %g, seed %d, loss `%v`\n", tr.Epochs, tr.BatchSize, tr.LR, tr.Seed, r.fcn().Loss)
+	loss := "(none)"
+	if l := r.fcn().Loss; l != nil {
+		loss = l.Kind()
+	}
+	fmt.Fprintf(&b, "- %d epochs, batch size %d, learning rate %g, seed %d, loss %s\n", tr.Epochs, tr.BatchSize, tr.LR, tr.Seed, loss)
 	if o.RunDir != "" {
 		if m, err := os.ReadFile(filepath.Join(o.RunDir, "metrics.csv")); err == nil {
 			lines := strings.Split(strings.TrimSpace(string(m)), "\n")
