@@ -199,3 +199,22 @@ func TestApply(t *testing.T) {
 		}
 	}
 }
+
+// Parse and Validate never panic on any YAML, and a parsed description
+// re-marshals.
+func FuzzParse(f *testing.F) {
+	if b, err := os.ReadFile(filepath.Join("testdata", "zoo_style.yaml")); err == nil {
+		f.Add(b)
+	}
+	f.Add([]byte("format_version: 0.5.3\ntype: model\ninputs: [{id: a, axes: [{type: space, size: {tensor_id: b, axis_id: x}, halo: 2}]}]\n"))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		d, err := Parse(b)
+		if err != nil {
+			return
+		}
+		_ = Validate(&Package{Desc: d, Files: map[string][]byte{"test.npy": b}})
+		if _, err := d.Marshal(); err != nil {
+			t.Fatalf("parsed but does not marshal: %v", err)
+		}
+	})
+}
