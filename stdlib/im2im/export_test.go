@@ -145,3 +145,29 @@ func TestExportErrors(t *testing.T) {
 		t.Errorf("pix2pix: %v", err)
 	}
 }
+
+// A package's tile follows its size rule (min + n·step, or fixed), covers a
+// small image whole, and overlaps neighbours by at least twice the halo.
+func TestPackageWindow(t *testing.T) {
+	z := &zooModel{dims: 2, min: []int{18, 64}, step: []int{2, 0}, halo: []int{8, 20}}
+	cases := []struct {
+		spatial []int
+		want    []int // nil: any window under the budget
+	}{
+		{[]int{10, 10}, []int{18, 64}},
+		{[]int{100, 50}, []int{100, 64}},
+		{[]int{2000, 3000}, nil},
+	}
+	for _, tc := range cases {
+		w, overlap := z.window(tc.spatial)
+		if tc.want != nil && !slices.Equal(w.Window, tc.want) {
+			t.Errorf("%v: window %v, want %v", tc.spatial, w.Window, tc.want)
+		}
+		if (w.Window[0]-18)%2 != 0 || w.Window[1] != 64 || prodInts(w.Window) > 1<<20 {
+			t.Errorf("%v: window %v breaks the size rule or the budget", tc.spatial, w.Window)
+		}
+		if want := math.Min(0.5, math.Max(0.25, math.Max(16/float64(w.Window[0]), 40/float64(w.Window[1])))); math.Abs(overlap-want) > 1e-9 {
+			t.Errorf("%v: overlap %v, want %v", tc.spatial, overlap, want)
+		}
+	}
+}
