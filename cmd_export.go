@@ -4,32 +4,41 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
-	"github.com/im2im/im2im/ml/nets"
 	"github.com/im2im/im2im/ml/onnx"
-	"github.com/im2im/im2im/ml/train"
 	"github.com/im2im/im2im/stdlib/im2im"
 )
 
 // newExportCmd builds `im2im export` (its own parsing of dotted overrides).
 func newExportCmd() *cobra.Command {
 	return &cobra.Command{
-		Use:   "export (--run DIR | -c CONFIG --checkpoint FILE) --out MODEL.onnx",
-		Short: "Export a trained FCN model's net as an ONNX file (IR 8, opset 17)",
+		Use:   "export (--run DIR | -c CONFIG --checkpoint FILE) --out (MODEL.onnx | MODEL.zip) [--name N --authors A,B --license ID --input IMAGE]",
+		Short: "Export a trained FCN model as ONNX (.onnx) or as a bioimage.io model package (.zip)",
 		Long: `Writes the net of a trained FCN run (unet, attention_unet or dyn_unet, 2D or 3D) with its
-weights as an ONNX model: input "input" [batch, channels, spatial...] float32 (each spatial
-size a multiple of the net's down-sampling factors, printed), output "output", the net's logits
-(no sigmoid/softmax, no normalisation of the input: apply the run's as im2im predict does).
-The model is the one of --run DIR (its config.yaml and best checkpoint) or of -c CONFIG with
---checkpoint FILE. A net or layer that has no ONNX form is an error naming it (exit code 2).
-bioimage.io packages (rdf.yaml, test tensors, cover) are not written yet.`,
+weights. The model is the one of --run DIR (its config.yaml and best checkpoint) or of -c CONFIG
+with --checkpoint FILE. A net, layer or setting that has no exported form is an error naming it
+(exit code 2).
+
+--out MODEL.onnx: an ONNX model (IR 8, opset 17): input "input" [batch, channels, spatial...]
+float32 (each spatial size a multiple of the net's down-sampling factors, printed), output
+"output", the net's logits (no sigmoid/softmax, no normalisation of the input).
+
+--out MODEL.zip: a bioimage.io model package (format 0.5.3) that Fiji/deepImageJ, ilastik, the
+zoo and im2im predict --model run: rdf.yaml with the run's normalisation as preprocessing
+(scale_range, zero_mean_unit_variance, ...), its prediction output as postprocessing (sigmoid,
+softmax, binarize), axes with pixel size and halo; the ONNX weights; test_input.npy and
+test_output.npy computed by im2im from --input IMAGE (default: the run's first validation
+image); cover.png; README.md; im2im_config.yaml. --name, --authors (comma-separated),
+--license (SPDX id, default CC-BY-4.0) and --description fill the description; placeholders
+and settings a package cannot express are printed as notes on stderr.`,
 		DisableFlagParsing: true,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			a, err := parseDotted(args, "config", "run", "checkpoint", "out")
+			a, err := parseDotted(args, "config", "run", "checkpoint", "out", "name", "authors", "license", "input", "description")
 			if err != nil {
 				return badInput(err)
 			}
@@ -38,27 +47,25 @@ bioimage.io packages (rdf.yaml, test tensors, cover) are not written yet.`,
 			}
 			out := a.named["out"]
 			if out == "" {
-				return badf("export: --out MODEL.onnx is required")
+				return badf("export: --out MODEL.onnx (or MODEL.zip, a bioimage.io package) is required")
 			}
 			c, err := loadCLIConfig(a)
 			if err != nil {
 				return err
 			}
-			net, kind, err := exportNet(c.Resolved())
-			if err != nil {
-				return badInput(err)
-			}
 			path, err := runCheckpoint(a)
 			if err != nil {
 				return err
 			}
-			ckpt, err := train.ReadCheckpoint(path)
+			if strings.EqualFold(filepath.Ext(out), ".zip") {
+				return exportPackage(cmd, a, c, path, out)
+			}
+			if a.named["name"]+a.named["authors"]+a.named["license"]+a.named["input"]+a.named["description"] != "" {
+				return badf("export: --name, --authors, --license, --input and --description describe a bioimage.io package: give --out MODEL.zip")
+			}
+			model, info, kind, err := im2im.ExportONNX(c, path)
 			if err != nil {
 				return badInput(err)
-			}
-			model, info, err := onnx.Export(net, ckpt, onnx.Options{Doc: fmt.Sprintf("im2im %s from %s", kind, path)})
-			if err != nil {
-				return badInput(fmt.Errorf("export: %s: %w", path, err))
 			}
 			if err := os.WriteFile(out, model, 0o644); err != nil {
 				return failed(fmt.Errorf("export: %w", err))
@@ -75,28 +82,23 @@ bioimage.io packages (rdf.yaml, test tensors, cover) are not written yet.`,
 	}
 }
 
-// exportNet returns the net of an FCN config as ml/nets declares it, and its kind.
-func exportNet(c im2im.Config) (any, string, error) {
-	var m im2im.FCN
-	switch v := c.Model.(type) {
-	case im2im.FCN:
-		m = v
-	case *im2im.FCN:
-		m = *v
-	default:
-		f := "(none)"
-		if c.Model != nil {
-			f = c.Model.Framework()
+// exportPackage writes the bioimage.io package of `im2im export --out MODEL.zip`.
+func exportPackage(cmd *cobra.Command, a dottedArgs, c im2im.Config, checkpoint, out string) error {
+	o := im2im.ExportOptions{Name: a.named["name"], License: a.named["license"], Input: a.named["input"],
+		Description: a.named["description"], RunDir: a.named["run"]}
+	for _, s := range strings.Split(a.named["authors"], ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			o.Authors = append(o.Authors, s)
 		}
-		return nil, "", fmt.Errorf("export: model.framework %s has no ONNX export yet (only fcn)", f)
 	}
-	switch n := m.Net.(type) {
-	case im2im.UNet:
-		return nets.UNet(n), n.Kind(), nil
-	case im2im.AttentionUNet:
-		return nets.AttentionUNet(n), n.Kind(), nil
-	case im2im.DynUNet:
-		return nets.DynUNet(n), n.Kind(), nil
+	e, err := im2im.ExportPackage(cmd.Context(), c, checkpoint, out, o)
+	if err != nil {
+		return badInput(err)
 	}
-	return nil, "", fmt.Errorf("export: model.net %T has no ONNX export (unet, attention_unet, dyn_unet)", m.Net)
+	for _, n := range e.Notes {
+		fmt.Fprintln(cmd.ErrOrStderr(), "note:", n)
+	}
+	fmt.Fprintf(cmd.OutOrStdout(), "wrote %s: bioimage.io model %q (format %s), test input %v, %s\n",
+		out, e.Desc.Name, e.Desc.FormatVersion, e.TestShape, strings.Join(e.Files, " "))
+	return nil
 }

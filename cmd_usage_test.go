@@ -28,7 +28,7 @@ var usageCases = []struct {
 	{[]string{"version", "--bogus"}, 2, []string{"unknown flag: --bogus"}},
 	{[]string{"--bogus"}, 2, []string{"unknown flag: --bogus"}},
 	{[]string{"kernel"}, 2, []string{"kernel: --connection-file is required"}},
-	{[]string{"export", "--run", "x"}, 2, []string{"export: --out MODEL.onnx is required"}},
+	{[]string{"export", "--run", "x"}, 2, []string{"export: --out MODEL.onnx (or MODEL.zip, a bioimage.io package) is required"}},
 	{[]string{"version"}, 0, nil},
 	{[]string{"image"}, 0, nil},
 	{[]string{}, 0, nil},

@@ -14,4 +14,11 @@
 //
 // The protobuf encoding is written here by hand (only the ModelProto fields
 // that exporting needs). Imports: GoMLX tensors and ml/nets.
+//
+// Reading: ReadModel decodes a ModelProto with a protobuf reader of its own
+// (read.go, read_wire.go; fuzzed), and Model.Run interprets the graph on the
+// CPU in plain Go (eval*.go): the operators the exporter writes plus those of
+// the zoo's U-Nets (Resize, Constant, Clip, Softmax, Sub, Div, ...), values
+// freed as soon as no later node reads them. Correctness over speed: callers
+// tile large images (see stdlib/im2im.PredictPackage).
 package onnx

@@ -11,9 +11,10 @@ const (
 
 // ONNX attribute types (AttributeProto.AttributeType).
 const (
-	attrFloat = 1
-	attrInt   = 2
-	attrInts  = 7
+	attrFloat  = 1
+	attrInt    = 2
+	attrString = 3
+	attrInts   = 7
 )
 
 // Versions the exporter writes: IR version 8 with the default domain at opset 17
@@ -46,6 +47,7 @@ type attribute struct {
 	kind int
 	f    float32
 	i    int64
+	s    string
 	ints []int64
 }
 
@@ -124,6 +126,8 @@ func (a *attribute) marshal() []byte {
 		b = appendFloat(b, 2, a.f)
 	case attrInt:
 		b = appendInt(b, 3, a.i)
+	case attrString:
+		b = appendString(b, 4, a.s)
 	case attrInts:
 		for _, v := range a.ints {
 			b = appendInt(b, 8, v)
