@@ -65,7 +65,7 @@ func newDataSynthCmd() *cobra.Command {
 			}
 			paths, err := synth.Write(out, k, n, opts)
 			if err != nil {
-				return err
+				return badIfPath(fmt.Errorf("data synth: --out %s: %w", out, err))
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d pairs (%d files) of %s %v to %s\n", len(paths)/2, len(paths), k, shape, out)
 			return nil
@@ -260,7 +260,7 @@ func runDataCache(ctx context.Context, out, errw io.Writer, o *cacheOptions) err
 	p, err := loader.Prepare(ctx, loader.PipelineConfig{Spec: o.spec, Chain: chain, StoreDir: o.store, Workers: o.workers,
 		Compress: o.zstd, Collect: o.collect, Progress: progressBar(errw)})
 	if err != nil {
-		return err
+		return badIfInvalid(err)
 	}
 	fmt.Fprintf(out, "store %s: %d subjects (%d train, %d val), %d built now, %d already stored, %d stale removed\n",
 		o.store, p.Built+p.Reused, len(p.Dataset.Train), len(p.Dataset.Val), p.Built, p.Reused, p.Removed)
@@ -341,9 +341,9 @@ func runDataInfo(out io.Writer, dir string, dims int, cat dataset.Category, verb
 	if d == nil || len(d.All()) == 0 {
 		// Nothing to describe: the error (it names the path) says why.
 		if cerr == nil {
-			cerr = fmt.Errorf("dataset %s holds no subjects", dir)
+			return badf("data info: dataset %s holds no subjects", dir)
 		}
-		return fmt.Errorf("data info: %w", cerr)
+		return badIfInvalid(fmt.Errorf("data info: %w", cerr))
 	}
 	fmt.Fprintf(out, "dataset %s (%s): %d subjects, roles %v\n", dir, d.Category, len(d.All()), d.Roles)
 	shapes := map[string]int{}
@@ -368,5 +368,5 @@ func runDataInfo(out io.Writer, dir string, dims int, cat dataset.Category, verb
 	for _, k := range keys {
 		fmt.Fprintf(out, "  %4d × %s\n", shapes[k], k)
 	}
-	return cerr
+	return badIfInvalid(cerr)
 }

@@ -9,8 +9,15 @@ import (
 
 // Load reads every file of a subject as float32, CYX for dims 2 and CZYX for
 // dims 3. Files with more than one time point (T > 1) are refused, as Check
-// reports them, rather than silently reduced to their first frame.
+// reports them, rather than silently reduced to their first frame. Its errors
+// are *ProblemError (a file is missing, damaged or does not fit).
 func Load(s Subject, dims int) (*array.Sample, error) {
+	smp, err := load(s, dims)
+	return smp, problem(err)
+}
+
+// load is Load without the error marking.
+func load(s Subject, dims int) (*array.Sample, error) {
 	order := map[int]string{2: "CYX", 3: "CZYX"}[dims]
 	if order == "" {
 		return nil, fmt.Errorf("dataset: dims %d: want 2 or 3", dims)
