@@ -207,18 +207,6 @@ func newDataCacheCmd() *cobra.Command {
 	}
 }
 
-// progressBar returns a store.Progress drawing a bar on w.
-func progressBar(w io.Writer) func(done, total int) {
-	return func(done, total int) {
-		const width = 30
-		fill := width * done / max(1, total)
-		fmt.Fprintf(w, "\rcache [%s%s] %d/%d", strings.Repeat("#", fill), strings.Repeat(" ", width-fill), done, total)
-		if done == total {
-			fmt.Fprintln(w)
-		}
-	}
-}
-
 // runDataCacheConfig builds the store of a training config (-c) with
 // im2im.PrepareStore, the pipeline training uses.
 func runDataCacheConfig(cmd *cobra.Command, a dottedArgs, o *cacheOptions) error {
@@ -233,7 +221,7 @@ func runDataCacheConfig(cmd *cobra.Command, a dottedArgs, o *cacheOptions) error
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	rep, err := im2im.PrepareStore(ctx, c, im2im.PrepareOptions{Compress: o.zstd, Collect: o.collect, Progress: progressBar(cmd.ErrOrStderr())})
+	rep, err := im2im.PrepareStore(ctx, c, im2im.PrepareOptions{Compress: o.zstd, Collect: o.collect, Progress: store.TextProgress(cmd.ErrOrStderr(), "cache")})
 	if err != nil {
 		return badIfInvalid(err)
 	}
@@ -258,7 +246,7 @@ func runDataCache(ctx context.Context, out, errw io.Writer, o *cacheOptions) err
 		fmt.Fprintf(out, "caching the %d deterministic steps; %d random steps from %s on run every epoch\n", len(det), len(rest), rest[0].Name())
 	}
 	p, err := loader.Prepare(ctx, loader.PipelineConfig{Spec: o.spec, Chain: chain, StoreDir: o.store, Workers: o.workers,
-		Compress: o.zstd, Collect: o.collect, Progress: progressBar(errw)})
+		Compress: o.zstd, Collect: o.collect, Progress: store.TextProgress(errw, "cache")})
 	if err != nil {
 		return badIfInvalid(err)
 	}

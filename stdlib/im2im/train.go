@@ -9,6 +9,7 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/im2im/im2im/data/loader"
+	"github.com/im2im/im2im/data/store"
 	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/train"
 	"github.com/im2im/im2im/stdlib/display"
@@ -39,7 +40,11 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		return nil, err
 	}
 	d := r.Data
-	p, err := preparePipeline(ctx, r, PrepareOptions{})
+	var po PrepareOptions
+	if !r.Trainer.Quiet {
+		po.Progress = store.TextProgress(os.Stderr, "patch store "+d.Store)
+	}
+	p, err := preparePipeline(ctx, r, po)
 	if err != nil {
 		return nil, err
 	}
@@ -52,6 +57,9 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	run, err := newRun(r)
 	if err != nil {
 		return nil, err
+	}
+	if r.Trainer.Resume {
+		fmt.Fprintln(os.Stderr, resumeNote(run.Dir))
 	}
 	b, bname, err := newBackend(r.Trainer.Backend)
 	if err != nil {
