@@ -32,6 +32,12 @@ func checkData(r Config, s *array.Sample, files map[string]string) error {
 	if in != nil && unpaired && in.Shape[0] != net.OutChannels {
 		ps.Add("model."+r.Model.netKey()+".out_channels", "%d but the domain A images of %s have %d channels (both domains need the generators' channel count)", net.OutChannels, s.ID, in.Shape[0])
 	}
+	if in != nil && d.Dims == 3 && in.Shape[1] == 1 {
+		// A 3D config (often a _3d preset) on 2D images: say so once, not as
+		// a patch larger than the image along every axis.
+		ps.Add("data.dims", "%s", planarData(r, nameOf(files, d.Input, s.ID), in.Shape[2:]))
+		return &ValidationError{Problems: ps}
+	}
 	if in != nil {
 		if c := net.InChannels; c > 0 && in.Shape[0] != c {
 			ps.Add("model."+r.Model.netKey()+".in_channels", "%d but the %s images of %s have %d channels", c, d.Input, s.ID, in.Shape[0])
@@ -140,4 +146,35 @@ func labelProblems(r Config, name string, labels []float32) Problems {
 	ps.Add("model."+r.Model.netKey()+".out_channels", "%d classes (labels 0..%d) but target %s has labels %s",
 		r.fcn().Net.config().OutChannels, classes-1, name, strings.Join(vals, ", "))
 	return ps
+}
+
+// planarData explains a 3D config meeting a 2D image (file, Y×X yx) and
+// what to use instead: the 2D presets of the same kind of model, or the
+// settings to change.
+func planarData(r Config, file string, yx []int) string {
+	var same []string
+	for _, n := range Presets() {
+		p, err := Preset(n)
+		if err != nil {
+			continue
+		}
+		if p = p.Resolved(); p.Data.Dims == 2 && p.Model.Framework() == r.Model.Framework() && p.Model.labels() == r.Model.labels() {
+			same = append(same, n)
+		}
+	}
+	use := ""
+	if len(same) > 0 {
+		use = "use a 2D preset (" + strings.Join(same, ", ") + "), or "
+	}
+	return fmt.Sprintf("the config is 3D (patch %s) but the data is 2D (%s is a single plane of %d×%d): %sset data.dims 2, a 2D data.patch.size and model.%s.dims 2",
+		joinX(r.Data.Patch.Size), file, yx[0], yx[1], use, r.Model.netKey())
+}
+
+// joinX writes sizes as Z×Y×X.
+func joinX(sizes []int) string {
+	parts := make([]string, len(sizes))
+	for i, v := range sizes {
+		parts[i] = fmt.Sprint(v)
+	}
+	return strings.Join(parts, "×")
 }

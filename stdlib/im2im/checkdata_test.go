@@ -96,3 +96,35 @@ func TestEverySubjectChecked(t *testing.T) {
 		})
 	}
 }
+
+// A 3D preset on 2D images is explained once, naming the 2D preset of the
+// same kind and the file, not as a patch larger than the image on every axis.
+func TestPreset3DOn2DData(t *testing.T) {
+	data := synthDir(t, synth.Semantic, 2)
+	for _, tc := range []struct {
+		preset string
+		want   []string
+	}{
+		{"semanticseg_3d", []string{"data.dims: the config is 3D (patch 32×128×128) but the data is 2D (" + filepath.Join(data, "semantic_00"),
+			"_IM.ome.tiff is a single plane of 48×48): use a 2D preset (semanticseg_2d), or set data.dims 2, a 2D data.patch.size and model.net.dims 2"}},
+		{"pix2pix_3d", []string{"data.dims: the config is 3D (patch 16×64×64)", "use a 2D preset (pix2pix_2d), or set data.dims 2, a 2D data.patch.size and model.generator.dims 2"}},
+	} {
+		t.Run(tc.preset, func(t *testing.T) {
+			c, err := Preset(tc.preset)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c.Data.Path, c.Trainer.Root = data, t.TempDir()
+			_, err = PrepareStore(context.Background(), c, PrepareOptions{})
+			var ve *ValidationError
+			if !errors.As(err, &ve) || len(ve.Problems) != 1 {
+				t.Fatalf("error %v, want one problem", err)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q:\n%v", w, err)
+				}
+			}
+		})
+	}
+}
