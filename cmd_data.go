@@ -65,7 +65,7 @@ func newDataSynthCmd() *cobra.Command {
 			}
 			paths, err := synth.Write(out, k, n, opts)
 			if err != nil {
-				return err
+				return badIfPath(fmt.Errorf("data synth: --out %s: %w", out, err))
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "wrote %d pairs (%d files) of %s %v to %s\n", len(paths)/2, len(paths), k, shape, out)
 			return nil
@@ -207,18 +207,6 @@ func newDataCacheCmd() *cobra.Command {
 	}
 }
 
-// progressBar returns a store.Progress drawing a bar on w.
-func progressBar(w io.Writer) func(done, total int) {
-	return func(done, total int) {
-		const width = 30
-		fill := width * done / max(1, total)
-		fmt.Fprintf(w, "\rcache [%s%s] %d/%d", strings.Repeat("#", fill), strings.Repeat(" ", width-fill), done, total)
-		if done == total {
-			fmt.Fprintln(w)
-		}
-	}
-}
-
 // runDataCacheConfig builds the store of a training config (-c) with
 // im2im.PrepareStore, the pipeline training uses.
 func runDataCacheConfig(cmd *cobra.Command, a dottedArgs, o *cacheOptions) error {
@@ -233,7 +221,7 @@ func runDataCacheConfig(cmd *cobra.Command, a dottedArgs, o *cacheOptions) error
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	rep, err := im2im.PrepareStore(ctx, c, im2im.PrepareOptions{Compress: o.zstd, Collect: o.collect, Progress: progressBar(cmd.ErrOrStderr())})
+	rep, err := im2im.PrepareStore(ctx, c, im2im.PrepareOptions{Compress: o.zstd, Collect: o.collect, Progress: store.TextProgress(cmd.ErrOrStderr(), "cache")})
 	if err != nil {
 		return badIfInvalid(err)
 	}
@@ -258,9 +246,9 @@ func runDataCache(ctx context.Context, out, errw io.Writer, o *cacheOptions) err
 		fmt.Fprintf(out, "caching the %d deterministic steps; %d random steps from %s on run every epoch\n", len(det), len(rest), rest[0].Name())
 	}
 	p, err := loader.Prepare(ctx, loader.PipelineConfig{Spec: o.spec, Chain: chain, StoreDir: o.store, Workers: o.workers,
-		Compress: o.zstd, Collect: o.collect, Progress: progressBar(errw)})
+		Compress: o.zstd, Collect: o.collect, Progress: store.TextProgress(errw, "cache")})
 	if err != nil {
-		return err
+		return badIfInvalid(err)
 	}
 	fmt.Fprintf(out, "store %s: %d subjects (%d train, %d val), %d built now, %d already stored, %d stale removed\n",
 		o.store, p.Built+p.Reused, len(p.Dataset.Train), len(p.Dataset.Val), p.Built, p.Reused, p.Removed)
@@ -341,9 +329,9 @@ func runDataInfo(out io.Writer, dir string, dims int, cat dataset.Category, verb
 	if d == nil || len(d.All()) == 0 {
 		// Nothing to describe: the error (it names the path) says why.
 		if cerr == nil {
-			cerr = fmt.Errorf("dataset %s holds no subjects", dir)
+			return badf("data info: dataset %s holds no subjects", dir)
 		}
-		return fmt.Errorf("data info: %w", cerr)
+		return badIfInvalid(fmt.Errorf("data info: %w", cerr))
 	}
 	fmt.Fprintf(out, "dataset %s (%s): %d subjects, roles %v\n", dir, d.Category, len(d.All()), d.Roles)
 	shapes := map[string]int{}
@@ -368,5 +356,5 @@ func runDataInfo(out io.Writer, dir string, dims int, cat dataset.Category, verb
 	for _, k := range keys {
 		fmt.Fprintf(out, "  %4d × %s\n", shapes[k], k)
 	}
-	return cerr
+	return badIfInvalid(cerr)
 }

@@ -3,7 +3,10 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io/fs"
+	"syscall"
 
+	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/stdlib/im2im"
 )
 
@@ -45,13 +48,27 @@ func failed(err error) error {
 }
 
 // badIfInvalid returns err as bad input when it is an im2im.ValidationError (a
-// config or input problem found before the work began), else unchanged.
+// config or input problem found before the work began) or a
+// dataset.ProblemError (missing, unreadable or mismatched data files), else
+// unchanged.
 func badIfInvalid(err error) error {
 	var ve *im2im.ValidationError
-	if errors.As(err, &ve) {
+	if errors.As(err, &ve) || dataset.IsProblem(err) {
 		return badInput(err)
 	}
 	return err
+}
+
+// badIfPath returns err as bad input when it says that a path the user gave
+// cannot be used (missing, not a folder, a folder, not allowed, taken), else
+// as a failure: a full disk is not the user's argument.
+func badIfPath(err error) error {
+	for _, e := range []error{fs.ErrNotExist, fs.ErrPermission, fs.ErrExist, syscall.ENOTDIR, syscall.EISDIR, syscall.EROFS} {
+		if errors.Is(err, e) {
+			return badInput(err)
+		}
+	}
+	return failed(err)
 }
 
 // exitCode is the process exit code for a command's error: 0 for nil, the code an

@@ -140,6 +140,11 @@ func convertImageTo(in, out, dims string, t, c, z int, compression string, ps *p
 	default:
 		return badf("--compression %q: want deflate, zstd or none", compression)
 	}
+	switch ext := strings.ToLower(filepath.Ext(out)); ext {
+	case ".tif", ".tiff", ".npy", ".png":
+	default:
+		return badf("%s: unknown extension %q (want .tif, .tiff, .npy or .png)", out, ext)
+	}
 	img, err := imageio.Open(in)
 	if err != nil {
 		return badInput(err) // missing, unreadable or not an image: the argument is wrong
@@ -190,7 +195,7 @@ func convertImageTo(in, out, dims string, t, c, z int, compression string, ps *p
 	}
 	a, err := img.Read(sel)
 	if err != nil {
-		return err
+		return badInput(err) // damaged pixel data: the file is wrong (the error names it)
 	}
 	meta := imageio.WriteMeta{PhysicalSize: m.PhysicalSize, ChannelNames: m.ChannelNames}
 	if c >= 0 {
@@ -201,8 +206,11 @@ func convertImageTo(in, out, dims string, t, c, z int, compression string, ps *p
 	}
 	if strings.EqualFold(filepath.Ext(out), ".png") && a.Len() > 0 {
 		if a, ps.note, err = ps.viewable(a); err != nil {
-			return err
+			return badf("%s: %w", in, err)
 		}
 	}
-	return imageio.Write(out, a, meta, imageio.WriteOptions{Compression: compression})
+	if err := imageio.Write(out, a, meta, imageio.WriteOptions{Compression: compression}); err != nil {
+		return badIfPath(err)
+	}
+	return nil
 }

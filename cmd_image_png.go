@@ -46,6 +46,9 @@ func parsePNGScale(mode, percentiles string) (pngScale, error) {
 // says what it did ("" when a is kept as it is).
 func (s pngScale) viewable(a *imageio.Array) (*imageio.Array, string, error) {
 	if s.mode == "none" {
+		if a.DType != imageio.Uint8 && a.DType != imageio.Uint16 {
+			return nil, "", badf("--scale none: a PNG holds 8- or 16-bit integers, not %v; use --scale auto or percentile", a.DType)
+		}
 		return a, "", nil
 	}
 	for i, d := range a.Dims {

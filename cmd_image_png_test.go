@@ -71,7 +71,7 @@ func TestImageConvertPNGViewable(t *testing.T) {
 				t.Errorf("label 1 written as %d", g.Pix[1])
 			}
 		}, ""},
-		{"float raw refused", []string{float, "--scale", "none"}, "", nil, "PNG holds uint8 or uint16 data"},
+		{"float raw refused", []string{float, "--scale", "none"}, "", nil, "a PNG holds 8- or 16-bit integers, not float32"},
 		{"bad percentiles", []string{float, "--percentiles", "99,1"}, "", nil, "--percentiles"},
 	}
 	for _, tc := range tests {

@@ -55,8 +55,9 @@ Without a parameters cell that cell goes first and declares each value with the 
 reads as (integer → int, number → float64, true/false → bool, text → string, lists → slices).
 
 Cells run in the notebook's directory unless --cwd is given. A progress line per cell goes
-to stderr; --progress also shows live displays (training panels) as text progress, and
---log-output echoes the cells' output there.
+to stderr; --progress (the default when stderr is a terminal; --progress=false turns it off)
+also shows live displays (training panels) as text progress, and --log-output echoes the
+cells' output there.
 
 Exit codes: 0 success (also with failing cells under --allow-errors); 1 a cell failed, timed
 out or was interrupted (the error is in the output notebook); 2 bad input (not a notebook,
@@ -77,7 +78,7 @@ wrong nbformat, invalid JSON, unknown or ill-typed parameters) — nothing is wr
 	fl.StringVar(&f.timeout, "timeout", "", "time limit per cell, a duration (90s, 10m) or seconds; 0 or empty: none")
 	fl.DurationVar(&f.grace, "grace", notebook.DefaultGrace, "after a timeout, how long a compiled call may take to stop before the run gives up on it")
 	fl.BoolVar(&f.allowErrors, "allow-errors", false, "keep running after a failing cell (exit code 0)")
-	fl.BoolVar(&f.progress, "progress", false, "show live displays (training progress) as text on stderr")
+	fl.BoolVar(&f.progress, "progress", false, "show live displays (training progress) as text on stderr (default: on when stderr is a terminal)")
 	fl.BoolVar(&f.logOutput, "log-output", false, "echo the cells' output to stderr")
 	return cmd
 }
@@ -148,6 +149,9 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 	defer os.Chdir(prev)
 
 	term := terminalWriter(cmd)
+	if !cmd.Flags().Changed("progress") {
+		f.progress = notebook.IsTerminal(term) // a compact progress line by default on a terminal
+	}
 	serveGonbOnce(term)
 	ctx := cmd.Context()
 	if ctx == nil {

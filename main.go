@@ -10,6 +10,9 @@ import (
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	// A build without cgo (no C compiler found) fails naming the fix.
+	_ "github.com/im2im/im2im/ml/cgocheck"
 )
 
 // newRootCmd builds the im2im command with every subcommand (fresh flag state per

@@ -8,6 +8,7 @@ import (
 	"log"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 
 	"github.com/janpfeifer/gonb/gonbui"
@@ -22,11 +23,17 @@ import (
 // as running in a notebook, and serves the pipes in-process: display data becomes
 // display.Publish calls (so it reaches the running cell), sync requests are
 // acknowledged. It returns the pipe directory, or "" when pipes are unavailable.
+// The directory records this process as its owner; folders of owners that are
+// gone (killed kernels) are removed first.
 func ServeGonbPipe(logger *log.Logger) string {
-	dir, err := os.MkdirTemp("", "im2im-gonb-")
+	removeStaleGonbDirs(os.TempDir(), logger)
+	dir, err := os.MkdirTemp("", strings.TrimSuffix(gonbDirPattern, "*"))
 	if err != nil {
 		logger.Printf("GONB_PIPE: %v", err)
 		return ""
+	}
+	if err := writeGonbOwner(dir); err != nil {
+		logger.Printf("GONB_PIPE: %v", err)
 	}
 	toKernel := filepath.Join(dir, "gonb_pipe")
 	back := filepath.Join(dir, "gonb_pipe_back")

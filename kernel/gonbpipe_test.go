@@ -4,6 +4,9 @@ import (
 	"context"
 	"io"
 	"log"
+	"os"
+	"path/filepath"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -16,8 +19,12 @@ import (
 // TestGonbPipe checks that compiled code displaying through GoNB's gonbui reaches
 // the running cell's publisher, and that gonbui.Sync is acknowledged.
 func TestGonbPipe(t *testing.T) {
-	if ServeGonbPipe(log.New(io.Discard, "", 0)) == "" {
+	dir := ServeGonbPipe(log.New(io.Discard, "", 0))
+	if dir == "" {
 		t.Skip("named pipes unavailable")
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, gonbOwner)); err != nil || string(b) != strconv.Itoa(os.Getpid())+"\n" {
+		t.Errorf("the pipe folder's owner file holds %q (%v), want this process's id", b, err)
 	}
 	var mu sync.Mutex
 	var got []display.Data

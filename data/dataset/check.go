@@ -29,7 +29,8 @@ type SubjectInfo struct {
 // Z extent that contradicts the declared dims (2D needs Z = 1, 3D needs
 // Z > 1), and arrays of one subject
 // whose Z/Y/X shapes differ from IM's (both shapes named). Unpair subjects hold
-// one image each, so their sizes are free. dims 0 skips the dims check.
+// one image each, so their sizes are free. dims 0 skips the dims check. The
+// error is a *ProblemError.
 func Check(subjects []Subject, cat Category, dims int) ([]SubjectInfo, error) {
 	infos := make([]SubjectInfo, len(subjects))
 	errs := make([][]error, len(subjects))
@@ -49,7 +50,7 @@ func Check(subjects []Subject, cat Category, dims int) ([]SubjectInfo, error) {
 	for _, e := range errs {
 		all = append(all, e...)
 	}
-	return infos, errors.Join(all...)
+	return infos, problem(errors.Join(all...))
 }
 
 func checkSubject(s Subject, cat Category, dims int) (SubjectInfo, []error) {

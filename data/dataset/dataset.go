@@ -61,8 +61,15 @@ func (d *Dataset) All() []Subject { return append(append([]Subject(nil), d.Train
 
 // Discover finds the subjects described by spec and splits them. On problems
 // it returns every one found at once, together with the dataset of the subjects
-// it could match (so that Open can check those too).
+// it could match (so that Open can check those too). Its errors are
+// *ProblemError.
 func Discover(spec Spec) (*Dataset, error) {
+	d, err := discover(spec)
+	return d, problem(err)
+}
+
+// discover is Discover without the error marking.
+func discover(spec Spec) (*Dataset, error) {
 	cat := spec.Category
 	if cat == "" {
 		cat = Pair
@@ -114,7 +121,7 @@ func Open(spec Spec) (*Dataset, []SubjectInfo, error) {
 		return nil, nil, derr
 	}
 	infos, cerr := d.CheckFiles(spec.Dims)
-	return d, infos, errors.Join(derr, cerr)
+	return d, infos, problem(errors.Join(derr, cerr))
 }
 
 // CheckFiles runs Check on every subject of d that has an IM file (a partial

@@ -14,7 +14,10 @@
 // wrong dimensionality for the declared 2D/3D, time-lapse files (T > 1, which
 // training would otherwise reduce to their first frame), empty folders,
 // unreadable files.
-// Load reads a subject as a sample of CYX / CZYX float32 arrays.
+// Load reads a subject as a sample of CYX / CZYX float32 arrays and refuses
+// NaN or infinite values (naming the file and the first position). Errors of
+// Discover, Check and Load are *ProblemError: the data, not the program, is at
+// fault.
 //
 // Layering: dataset imports data/array and data/imageio; never GoMLX.
 package dataset

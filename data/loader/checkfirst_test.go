@@ -78,7 +78,7 @@ func TestPrepareCheckFirst(t *testing.T) {
 			var seen *array.Sample
 			want := &mismatch{}
 			cfg := PipelineConfig{Spec: spec, Chain: full, StoreDir: filepath.Join(root, "store"),
-				CheckFirst: func(s *array.Sample) error {
+				CheckFirst: func(s *array.Sample, _ dataset.Subject) error {
 					calls++
 					seen = s
 					if tc.fail {

@@ -21,8 +21,9 @@
 // caller check of the first subject as it will be stored (CheckFirst), the
 // checks of every file, the store build of the deterministic prefix (each
 // file stat'ed once for both the cache key and the sample's recorded sources), removal of this dataset's stale entries (modified or deleted files;
-// other datasets' entries in a shared store are kept), and store-backed
-// train/val sources.
+// other datasets' entries in a shared store are kept), an optional caller
+// check of every stored sample with its value ranges (CheckEach), and
+// store-backed train/val sources.
 //
 // Layering: loader imports data/array, data/transform, data/store and
 // data/dataset; never GoMLX.

@@ -41,8 +41,14 @@ type PipelineConfig struct {
 	// by Prepare as is (not wrapped), so callers can type-assert their own
 	// error values. When discovery reports problems, or the first subject
 	// cannot be loaded or preprocessed, CheckFirst is not called and Prepare
-	// goes on to report those problems itself.
-	CheckFirst func(s *array.Sample) error
+	// goes on to report those problems itself. sub names the sample's files.
+	CheckFirst func(s *array.Sample, sub dataset.Subject) error
+	// CheckEach, if set, validates every stored sample (train and val) once
+	// the store is built, so that a problem of any subject (labels out of
+	// range, an image smaller than the patch) is reported, naming its files,
+	// before training starts. Prepare returns every problem at once (joined,
+	// the callback's errors unwrapped by errors.As).
+	CheckEach func(s StoredSample) error
 }
 
 // Pipeline is a prepared dataset: discovered, checked, cached, ready for loaders.
@@ -111,6 +117,11 @@ func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
 			return fail(err)
 		}
 	}
+	if cfg.CheckEach != nil {
+		if err := checkEach(st, d, trainJobs, valJobs, cfg.CheckEach); err != nil {
+			return fail(err)
+		}
+	}
 	if p.Train, err = NewStoreSource(st, keysOf(trainJobs)); err != nil {
 		return fail(err)
 	}
@@ -125,7 +136,7 @@ func Prepare(ctx context.Context, cfg PipelineConfig) (*Pipeline, error) {
 // checkFirst runs check on the first training subject of d, loaded and
 // preprocessed by det as the store would keep it. A subject that cannot be
 // loaded or preprocessed is not checked (nil): Prepare reports it later.
-func checkFirst(d *dataset.Dataset, dims int, det transform.Chain, check func(*array.Sample) error) error {
+func checkFirst(d *dataset.Dataset, dims int, det transform.Chain, check func(*array.Sample, dataset.Subject) error) error {
 	if len(d.Train) == 0 {
 		return nil
 	}
@@ -133,7 +144,7 @@ func checkFirst(d *dataset.Dataset, dims int, det transform.Chain, check func(*a
 	if err != nil {
 		return nil
 	}
-	return check(s)
+	return check(s, d.Train[0])
 }
 
 // roots returns the folders of a dataset spec (Path, Train, Val that are

@@ -179,6 +179,9 @@ func (s *Store) ChunksRead() int64 { return s.chunksRead.Load() }
 type ArrayMeta struct {
 	Shape []int `json:"shape"`
 	Chunk []int `json:"chunk"` // spatial chunk extent
+	// Range is the array's value range (nil for samples stored before ranges
+	// were recorded: MetaRanges computes it).
+	Range *ValueRange `json:"range,omitempty"`
 }
 
 // Meta describes one stored sample.
@@ -274,7 +277,7 @@ func (s *Store) PutSources(k Key, smp *array.Sample, sources []FileID) error {
 	for _, role := range smp.Keys() {
 		a := smp.Arrays[role]
 		chunk := s.chunkFor(a)
-		m.Arrays[role] = ArrayMeta{Shape: append([]int(nil), a.Shape...), Chunk: chunk}
+		m.Arrays[role] = ArrayMeta{Shape: append([]int(nil), a.Shape...), Chunk: chunk, Range: valueRange(a.Data)}
 		g, err := newGrid(a.Shape, chunk)
 		if err != nil {
 			return err

@@ -36,13 +36,18 @@ type terminal struct {
 
 // newTerminal returns a terminal writing to w.
 func newTerminal(w io.Writer, logOutput, progress bool) *terminal {
-	t := &terminal{w: w, logOutput: logOutput, progress: progress}
-	if f, ok := w.(*os.File); ok {
-		if st, err := f.Stat(); err == nil && st.Mode()&os.ModeCharDevice != 0 {
-			t.tty = true
-		}
+	return &terminal{w: w, logOutput: logOutput, progress: progress, tty: IsTerminal(w)}
+}
+
+// IsTerminal reports whether w is a character device (a terminal), where
+// progress lines can be rewritten in place.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
 	}
-	return t
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
 // printf writes a whole line, first ending a live line or echoed output.

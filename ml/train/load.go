@@ -39,7 +39,7 @@ func isRNG(v *context.Variable) bool {
 // loadInto copies checkpoint values into the existing variables of ctx.
 func (c *Checkpoint) loadInto(ctx *context.Context, mode loadMode, path string) (LoadReport, error) {
 	var rep LoadReport
-	var problems []string
+	fit := &FitError{Path: path}
 	infos := map[string]VarInfo{}
 	for _, vi := range c.Vars {
 		infos[vi.Name] = vi
@@ -56,7 +56,7 @@ func (c *Checkpoint) loadInto(ctx *context.Context, mode loadMode, path string) 
 				rep.Skipped = append(rep.Skipped, name+": not in checkpoint")
 				continue
 			}
-			problems = append(problems, name+": missing from the checkpoint")
+			fit.Missing = append(fit.Missing, name)
 			continue
 		}
 		if !t.Shape().Equal(v.Shape()) {
@@ -65,9 +65,10 @@ func (c *Checkpoint) loadInto(ctx *context.Context, mode loadMode, path string) 
 				rep.Skipped = append(rep.Skipped, msg)
 				continue
 			}
-			problems = append(problems, msg)
+			fit.Shapes = append(fit.Shapes, msg)
 			continue
 		}
+		fit.Matching++
 		clone, err := t.LocalClone()
 		if err != nil {
 			return rep, fmt.Errorf("train: loading %s from %s: %w", name, path, err)
@@ -82,9 +83,11 @@ func (c *Checkpoint) loadInto(ctx *context.Context, mode loadMode, path string) 
 	}
 	sort.Strings(rep.Loaded)
 	sort.Strings(rep.Skipped)
-	if len(problems) > 0 {
-		sort.Strings(problems)
-		return rep, fmt.Errorf("train: checkpoint %s does not fit the model:\n  %s", path, strings.Join(problems, "\n  "))
+	if len(fit.Missing)+len(fit.Shapes) > 0 {
+		sort.Strings(fit.Missing)
+		sort.Strings(fit.Shapes)
+		fit.Extra = c.extraModelVars(ctx)
+		return rep, fit
 	}
 	return rep, nil
 }

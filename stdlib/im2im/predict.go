@@ -317,6 +317,9 @@ func PredictFiles(ctx context.Context, c Config, checkpoint, input, outDir strin
 		}
 		if m == nil {
 			if m, b, err = loadModel(r, checkpoint, inShape[1]); err != nil {
+				if on := otherNet(r, checkpoint, err); on != nil {
+					return written, on
+				}
 				return written, fmt.Errorf("predict %s: %s do not fit the net of %s (if it takes another number of input channels, select them with model.predict.channels): %w",
 					f, describeChannels(r.fcn().Predict, chans), checkpoint, err)
 			}

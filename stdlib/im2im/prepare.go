@@ -91,7 +91,9 @@ func preparePipeline(ctx context.Context, r Config, o PrepareOptions) (*pipeline
 		Compress: o.Compress, Collect: o.Collect, Progress: o.Progress,
 		// The first subject is compared with the declaration before the store is
 		// built, so that a data-vs-model mismatch is reported at once.
-		CheckFirst: func(s *array.Sample) error { return checkData(r, s) },
+		CheckFirst: func(s *array.Sample, sub dataset.Subject) error { return checkData(r, s, sub.Files) },
+		// Every stored sample is checked before training, naming the file.
+		CheckEach: func(s loader.StoredSample) error { return checkStored(r, s) },
 	})
 	if err != nil {
 		return nil, err

@@ -78,6 +78,15 @@ func newRun(r Config) (*Run, error) {
 	}
 }
 
+// resumeNote says what a run with trainer.resume continues from: its
+// checkpoints/last.ckpt, or nothing (it starts fresh).
+func resumeNote(dir string) string {
+	if _, err := os.Stat(filepath.Join(dir, "checkpoints", "last.ckpt")); err != nil {
+		return fmt.Sprintf("no checkpoint in %s; starting fresh", dir)
+	}
+	return fmt.Sprintf("resuming %s from checkpoints/last.ckpt", dir)
+}
+
 // claimRun creates dir (or accepts it empty) and its checkpoints folder; false
 // when another run has it.
 func claimRun(dir string) (bool, error) {

@@ -8,8 +8,8 @@ import (
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
-	"github.com/im2im/im2im/data/array"
 	"github.com/im2im/im2im/data/loader"
+	"github.com/im2im/im2im/data/store"
 	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/train"
 	"github.com/im2im/im2im/stdlib/display"
@@ -40,7 +40,11 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 		return nil, err
 	}
 	d := r.Data
-	p, err := preparePipeline(ctx, r, PrepareOptions{})
+	var po PrepareOptions
+	if !r.Trainer.Quiet {
+		po.Progress = store.TextProgress(os.Stderr, "patch store "+d.Store)
+	}
+	p, err := preparePipeline(ctx, r, po)
 	if err != nil {
 		return nil, err
 	}
@@ -53,6 +57,9 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	run, err := newRun(r)
 	if err != nil {
 		return nil, err
+	}
+	if r.Trainer.Resume {
+		fmt.Fprintln(os.Stderr, resumeNote(run.Dir))
 	}
 	b, bname, err := newBackend(r.Trainer.Backend)
 	if err != nil {
@@ -155,67 +162,6 @@ func fit(ctx context.Context, r Config, run *Run, b backends.Backend, trainDS, v
 	}
 	run.Elapsed = time.Since(start)
 	return run, nil
-}
-
-// checkData compares the first training sample with the declaration.
-func checkData(r Config, s *array.Sample) error {
-	var ps Problems
-	d, net, seg := r.Data, r.fcn().Net.config(), r.Model.labels()
-	in, ok := s.Arrays[d.Input]
-	gt, gtOK := s.Arrays[d.Target]
-	unpaired := d.Category == "unpair" // a sample holds one domain: IM or GT
-	if !ok && (!unpaired || !gtOK) {
-		ps.Add("data.input", "sample %s has no %q image (has %v)", s.ID, d.Input, s.Keys())
-	}
-	if !gtOK && !unpaired {
-		ps.Add("data.target", "sample %s has no %q image (has %v)", s.ID, d.Target, s.Keys())
-	}
-	if d.CostMap != "" {
-		if _, ok := s.Arrays[d.CostMap]; !ok {
-			ps.Add("data.cost_map", "sample %s has no %q image (has %v)", s.ID, d.CostMap, s.Keys())
-		}
-	}
-	if in != nil && unpaired && in.Shape[0] != net.OutChannels {
-		ps.Add("model."+r.Model.netKey()+".out_channels", "%d but the domain A images of %s have %d channels (both domains need the generators' channel count)", net.OutChannels, s.ID, in.Shape[0])
-	}
-	if in != nil {
-		if c := net.InChannels; c > 0 && in.Shape[0] != c {
-			ps.Add("model."+r.Model.netKey()+".in_channels", "%d but the %s images of %s have %d channels", c, d.Input, s.ID, in.Shape[0])
-		}
-		sp := in.Shape[1:]
-		for i := range sp {
-			if i < len(d.Patch.Size) && d.Patch.Size[i] > sp[i] {
-				ps.Add(fmt.Sprintf("data.patch.size[%d]", i), "%d is larger than image %s (%v)", d.Patch.Size[i], s.ID, sp)
-			}
-		}
-	}
-	if _, instances := r.Model.(EmbedSeg); gt != nil && instances {
-		// The cached chain made the target [instances, centres] (embedsegTargets
-		// refuses label images of several channels with the file's name).
-		if err := checkInstanceIDs(gt.Data[:len(gt.Data)/max(1, gt.Shape[0])]); err != nil {
-			ps.Add("data.target", "%s: %v", s.ID, err)
-		}
-	} else if gt != nil {
-		out := net.OutChannels
-		if seg {
-			if gt.Shape[0] != 1 {
-				ps.Add("data.target", "segmentation targets must have 1 channel of labels, %s has %d", s.ID, gt.Shape[0])
-			}
-			maxLabel := float32(0)
-			for _, v := range gt.Data {
-				maxLabel = max(maxLabel, v)
-			}
-			if classes := max(out, 2); int(maxLabel) >= classes {
-				ps.Add("model."+r.Model.netKey()+".out_channels", "%d classes but target %s has label %v", out, s.ID, maxLabel)
-			}
-		} else if gt.Shape[0] != out {
-			ps.Add("model."+r.Model.netKey()+".out_channels", "%d but the %s images of %s have %d channels", out, d.Target, s.ID, gt.Shape[0])
-		}
-	}
-	if len(ps) > 0 {
-		return &ValidationError{Problems: ps}
-	}
-	return nil
 }
 
 func mkdirs(dirs ...string) error {

@@ -153,7 +153,7 @@ func TestTrainChecksDataAgainstModel(t *testing.T) {
 		{"regression channels", synth.Denoise, func(c *Config) {
 			c.Model = FCN{Net: UNet{Features: []int{4, 8}, OutChannels: 2, InChannels: 3}, Loss: MSE{}}
 		}, []string{"model.net.in_channels: 3 but the IM images", "model.net.out_channels: 2 but the GT images", "have 1 channels"}},
-		{"labels beyond classes", synth.Instance, func(c *Config) {}, []string{"model.net.out_channels: 2 classes but target"}},
+		{"labels beyond classes", synth.Instance, func(c *Config) {}, []string{"model.net.out_channels: 2 classes (labels 0..1) but target"}},
 		{"patch larger than image", synth.Semantic, func(c *Config) { c.Data.Patch.Size = []int{64, 64} }, []string{"data.patch.size[0]: 64 is larger than image", "data.patch.size[1]: 64 is larger than image"}},
 		{"missing role", synth.Semantic, func(c *Config) { c.Data.Target = "MASK" }, []string{`data.target: sample`, `has no "MASK" image`}},
 	}
