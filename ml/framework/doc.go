@@ -18,11 +18,17 @@
 // posterior Gaussians over a small latent space, a ReLU combiner, and
 // inference that averages prior samples and maps their spread
 // (Inference.Uncertainty, Model.PredictTCZYXUncertainty in
-// model_uncertainty.go). Shared pieces: metrics.go
+// model_uncertainty.go); EmbedSeg (embedseg.go, embedseg_data.go,
+// embedseg_metrics.go) is instance segmentation by spatial embeddings: the
+// spatial embedding loss on per-crop relabelled instances (EmbedSegData),
+// validation that clusters each crop on the host (train.Metric.Host: ap50, …),
+// and inference that stitches raw windows and clusters the whole image once
+// (ml/instance). Shared pieces: metrics.go
 // (metrics by name), samples.go and loader.go (data to trainer batches).
 //
 // framework imports GoMLX, ml/train, ml/infer, ml/post, ml/metric, ml/nets
-// (nets.FieldError, nets.PatchGAN), ml/loss (GAN criteria), ml/nn (weight
+// (nets.FieldError, nets.PatchGAN), ml/loss (GAN criteria, the spatial
+// embedding loss), ml/instance (clustering, matching), ml/nn (weight
 // initialisation), data/array and data/loader; networks and losses come in
 // through the small Net and Loss interfaces that ml/nets and ml/loss implement.
 package framework

@@ -20,7 +20,11 @@
 // gan_nets.go (ResNetGenerator, PatchGAN), cyclegan.go (CycleGAN, CycleLoss),
 // probunet.go (ProbUnet: a U-Net with prior/posterior latents whose samples
 // give the uncertainty maps predict writes as <stem>_uncertainty.ome.tiff),
-// unpaired.go (the two domains' loaders of data.category unpair),
+// embedseg.go (EmbedSeg, BranchedERFNet, Clustering: instance segmentation;
+// embedseg_targets.go: data.category embedseg's centre images, cached as the
+// target's second channel), instances.go (Image.Components, the instance
+// metrics of Measure), unpaired.go (the two domains' loaders of data.category
+// unpair),
 // losses.go, trainer.go, config.go (Config, Resolved: every default),
 // validate.go (problems as values, one function per section: data, model,
 // trainer), build.go (the engine declaration and data chains a resolved config
