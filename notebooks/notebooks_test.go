@@ -26,7 +26,7 @@ var tutorials = []tutorial{
 	{"pix2pix_2d.ipynb", []string{"nTrain=4", "nTest=1", "imageSize=64", "patchSize=32", "features=4,8", "discNF=4", "epochs=1", "batchSize=4", "minPSNR=-100"}, "minPSNR"},
 	{"cyclegan_2d.ipynb", []string{"nTrain=4", "nTest=1", "imageSize=64", "patchSize=32", "patchesPerImage=2", "features=4,8", "discNF=4", "epochs=1", "batchSize=4", "minDice=0"}, "minDice"},
 	{"uncertainty_2d.ipynb", []string{"nTrain=6", "nTest=1", "imageSize=64", "patchSize=32", "features=4,8", "epochs=1", "maxDiceGap=1", "minBoundaryRatio=0"}, "maxDiceGap"},
-	{"embedseg_2d.ipynb", []string{"nTrain=6", "nTest=1", "imageSize=64", "patchSize=32", "epochs=1", "fcnEpochs=1", "minAP=0"}, "minAP"},
+	{"embedseg_2d.ipynb", []string{"nTrain=6", "nTest=1", "imageSize=64", "tileSize=32", "epochs=1", "fcnEpochs=1", "minAP=0", "minTileAgree=0"}, "minAP"},
 	{"config_and_cli.ipynb", []string{"nTrain=6", "nTest=1", "imageSize=64", "patchSize=32", "features=4,8", "epochs=1", "moreEpochs=2", "minDice=0"}, "minDice"},
 }
 
