@@ -15,8 +15,9 @@ type MMVNote struct {
 	Path string
 	// Line is its line in the mmv_im2im file (0: unknown).
 	Line int
-	// Kind is "dropped" (im2im has no such setting; harmless or noted why) or
-	// "approximated" (mapped to the closest im2im setting, which differs).
+	// Kind is "dropped" (im2im has no such setting; harmless or noted why),
+	// "approximated" (mapped to the closest im2im setting, which differs) or
+	// "replaced" (a network im2im lacks, replaced by another: a warning).
 	Kind string
 	// Message says what im2im does instead.
 	Message string
@@ -38,6 +39,18 @@ type MMVConversion struct {
 	// YAML is the equivalent im2im configuration, commented where a setting was
 	// dropped or approximated (before overrides).
 	YAML string
+}
+
+// Warnings are the notes im2im warns about when it trains the conversion:
+// networks im2im lacks, replaced by another.
+func (m *MMVConversion) Warnings() []MMVNote {
+	var out []MMVNote
+	for _, n := range m.Notes {
+		if n.Kind == "replaced" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // MMVError lists every part of an mmv_im2im configuration that im2im cannot
@@ -141,6 +154,8 @@ type mmvConv struct {
 	patch []int
 	// seg: the loss is a segmentation loss (GT holds labels).
 	seg bool
+	// regression: a ProbUnet regression task (refused).
+	regression bool
 }
 
 func newMMVConv(file string) *mmvConv {
@@ -158,6 +173,14 @@ func (c *mmvConv) drop(n *yaml.Node, path, why string) {
 func (c *mmvConv) approx(n *yaml.Node, path, at, why string) {
 	c.notes = append(c.notes, MMVNote{Path: path, Line: line(n), Kind: "approximated", Message: why, At: at})
 }
+
+// replace notes a network im2im lacks and what replaced it (a warning).
+func (c *mmvConv) replace(n *yaml.Node, path, at, why string) {
+	c.notes = append(c.notes, MMVNote{Path: path, Line: line(n), Kind: "replaced", Message: why, At: at})
+}
+
+// gan reports a framework with a generator and a discriminator.
+func (c *mmvConv) gan() bool { return c.framework == "pix2pix" || c.framework == "cyclegan" }
 
 func (c *mmvConv) fail(n *yaml.Node, path, format string, args ...any) {
 	c.errs = append(c.errs, MMVProblem{Path: path, Line: line(n), Message: fmt.Sprintf(format, args...)})
@@ -226,7 +249,11 @@ func (c *mmvConv) attachComments() {
 	for _, n := range c.notes {
 		if n.At != "" {
 			if k := lookupKey(c.out, n.At); k != nil {
-				k.HeadComment = joinComment(k.HeadComment, fmt.Sprintf("mmv %s (line %d) %s: %s", n.Path, n.Line, n.Kind, n.Message))
+				text := fmt.Sprintf("mmv %s (line %d) %s: %s", n.Path, n.Line, n.Kind, n.Message)
+				if n.Kind == "replaced" {
+					text = "WARNING: " + text
+				}
+				k.HeadComment = joinComment(k.HeadComment, text)
 				continue
 			}
 		}

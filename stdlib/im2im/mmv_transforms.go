@@ -108,6 +108,9 @@ func implied(c *mmvConv, t *mmvTransform) {
 // loadImage reads the spatial rank and channel layout from dimension_order_out.
 func (c *mmvConv) loadImage(t *mmvTransform) {
 	keys := t.keys()
+	if c.framework == "embedseg" {
+		keys = c.embedKeys(t, keys)
+	}
 	for _, k := range keys {
 		if !slices.Contains(c.keys, k) {
 			c.keys = append(c.keys, k)
