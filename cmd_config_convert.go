@@ -19,8 +19,8 @@ func newConfigCmd() *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "convert MMV.yaml",
 		Short: "Print the im2im config equivalent to an mmv_im2im config, commented where a setting was dropped or approximated",
-		Long: `Reads an mmv_im2im YAML config (FCN, pix2pix or cyclegan) and prints the equivalent im2im
-YAML. Settings im2im does not have are listed in a comment at the top; approximated ones are
+		Long: `Reads an mmv_im2im YAML config (FCN, pix2pix, cyclegan, embedseg or ProbUnet; train or
+inference) and prints the equivalent im2im YAML. Settings im2im does not have are listed in a comment at the top; approximated ones are
 commented beside their im2im key. A part im2im cannot honour (another framework, an unknown
 transform, loss or scheduler) is exit code 2 naming each with its line.`,
 		Args: exactArgs(1),
