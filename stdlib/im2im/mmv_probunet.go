@@ -114,7 +114,9 @@ func (c *mmvConv) regularizers(t *mmvTransform, p string) {
 			continue
 		}
 		for _, e := range entries(t.params) {
-			if !t.used[e.key] && slices.ContainsFunc(r.keys, func(k string) bool { return e.key == k || k[len(k)-1] == '_' && len(e.key) > len(k) && e.key[:len(k)] == k }) {
+			if !t.used[e.key] && slices.ContainsFunc(r.keys, func(k string) bool {
+				return e.key == k || k[len(k)-1] == '_' && len(e.key) > len(k) && e.key[:len(k)] == k
+			}) {
 				t.used[e.key] = true
 				off++
 			}
