@@ -69,3 +69,28 @@ func loadMMVConfig(path string, overrides []string, w io.Writer) (c im2im.Config
 	}
 	return conv.Config, true, nil
 }
+
+// mmvPredictDefaults fills predict's --input, --output and --checkpoint from
+// an mmv_im2im inference config given with -c (data.inference_input.dir,
+// data.inference_output.path, model.checkpoint) where the flags are absent.
+// A config that does not convert is left to loadCLIConfig to report.
+func mmvPredictDefaults(a dottedArgs) {
+	path := a.named["config"]
+	if path == "" {
+		return
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !im2im.IsMMVConfig(b) {
+		return
+	}
+	conv, err := im2im.ConvertMMV(path, b, a.overrides...)
+	if err != nil {
+		return
+	}
+	inf := conv.Inference
+	for flag, v := range map[string]string{"input": inf.Input, "output": inf.Output, "checkpoint": inf.Checkpoint} {
+		if a.named[flag] == "" && v != "" {
+			a.named[flag] = v
+		}
+	}
+}

@@ -39,6 +39,8 @@ type MMVConversion struct {
 	// YAML is the equivalent im2im configuration, commented where a setting was
 	// dropped or approximated (before overrides).
 	YAML string
+	// Inference holds an inference config's image folders and checkpoint.
+	Inference MMVInference
 }
 
 // Warnings are the notes im2im warns about when it trains the conversion:
@@ -130,7 +132,7 @@ func ConvertMMV(name string, text []byte, overrides ...string) (*MMVConversion, 
 	if err != nil {
 		return nil, err
 	}
-	return &MMVConversion{Config: cfg, Notes: c.notes, YAML: text2}, nil
+	return &MMVConversion{Config: cfg, Notes: c.notes, YAML: text2, Inference: c.inference}, nil
 }
 
 // mmvConv is one conversion in progress: the im2im tree being built, notes
@@ -156,6 +158,8 @@ type mmvConv struct {
 	seg bool
 	// regression: a ProbUnet regression task (refused).
 	regression bool
+	// inference collects data.inference_input/output and model.checkpoint.
+	inference MMVInference
 }
 
 func newMMVConv(file string) *mmvConv {

@@ -36,7 +36,7 @@ func (c *mmvConv) convert(root *yaml.Node) {
 			switch str(e.v) {
 			case "train":
 			case "inference":
-				c.drop(e.v, "mode", "an inference config: its model is converted; predict with `im2im predict --run DIR --input IN --output OUT`")
+				c.drop(e.v, "mode", "an inference config: `im2im predict -c THIS.yaml --checkpoint FILE` predicts data.inference_input.dir into data.inference_output.path (--input, --output win)")
 			default:
 				c.fail(e.v, "mode", "mode %q is not converted (train or inference)", str(e.v))
 			}
@@ -84,8 +84,10 @@ func (c *mmvConv) data(n *yaml.Node) {
 			}
 		case "postprocess":
 			c.postprocess(e.v, p)
-		case "inference_input", "inference_output":
-			c.drop(e.v, p, "give images to `im2im predict --input IN --output OUT`")
+		case "inference_input":
+			c.inferenceInput(e.v, p)
+		case "inference_output":
+			c.inferenceOutput(e.v, p)
 		case "extra":
 			c.dataExtra(e.v, p)
 		case "cache_path":

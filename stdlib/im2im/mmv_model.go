@@ -38,7 +38,8 @@ func (c *mmvConv) model(n *yaml.Node) {
 		case "model_extra":
 			c.modelExtra(e.v, p)
 		case "checkpoint":
-			c.drop(e.v, p, "predict with `im2im predict --checkpoint FILE` (or --run DIR)")
+			c.inference.Checkpoint = str(e.v)
+			c.drop(e.v, p, "`im2im predict -c` loads it unless --checkpoint is given; it must be an im2im checkpoint (mmv's Lightning files cannot be read)")
 		default:
 			c.fail(e.k, p, "unknown mmv_im2im model key")
 		}

@@ -151,6 +151,9 @@ func intensityKeys(keys []string) map[string]any {
 // anything else into data.preprocess with its keys.
 func (c *mmvConv) normalization(t *mmvTransform, name string, params map[string]any) {
 	keys := t.keys()
+	if len(keys) == 0 {
+		keys = []string{"IM"} // an array transform (inference configs): the image
+	}
 	if slices.Contains(keys, "IM") && !c.inputNormalized {
 		c.inputNormalized = true
 		c.set("data.normalize", mapping("name", name, "params", params))
