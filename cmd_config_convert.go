@@ -63,11 +63,20 @@ func loadMMVConfig(path string, overrides []string, w io.Writer) (c im2im.Config
 	if err != nil {
 		return c, true, err
 	}
-	fmt.Fprintf(w, "im2im: %s is an mmv_im2im config: converted, %d setting(s) dropped or approximated (`im2im config convert %s` prints the im2im config):\n", path, len(conv.Notes), path)
+	printMMVNotes(w, path, conv)
+	return conv.Config, true, nil
+}
+
+// printMMVNotes writes one warning line per network the conversion replaced,
+// then every dropped or approximated setting.
+func printMMVNotes(w io.Writer, path string, conv *im2im.MMVConversion) {
+	for _, n := range conv.Warnings() {
+		fmt.Fprintf(w, "im2im: warning: %s:%d: %s: %s\n", path, n.Line, n.Path, n.Message)
+	}
+	fmt.Fprintf(w, "im2im: %s is an mmv_im2im config: converted, %d setting(s) dropped, approximated or replaced (`im2im config convert %s` prints the im2im config):\n", path, len(conv.Notes), path)
 	for _, n := range conv.Notes {
 		fmt.Fprintf(w, "  %s: %s\n", path, n)
 	}
-	return conv.Config, true, nil
 }
 
 // mmvPredictDefaults fills predict's --input, --output and --checkpoint from
