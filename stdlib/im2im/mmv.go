@@ -9,7 +9,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MMVNote is one mmv_im2im setting that a conversion dropped or approximated.
+// MMVNote is one mmv_im2im setting that a conversion dropped, approximated or
+// replaced.
 type MMVNote struct {
 	// Path is the setting's mmv_im2im path, e.g. data.preprocess[2].params.C.
 	Path string
@@ -34,7 +35,8 @@ func (n MMVNote) String() string {
 type MMVConversion struct {
 	// Config is the converted configuration (with any overrides applied).
 	Config Config
-	// Notes lists every dropped or approximated setting, in file order.
+	// Notes lists every dropped, approximated or replaced setting, in file
+	// order.
 	Notes []MMVNote
 	// YAML is the equivalent im2im configuration, commented where a setting was
 	// dropped or approximated (before overrides).
@@ -108,10 +110,11 @@ func isMMVNode(root *yaml.Node) bool {
 		child(child(m, "net"), "generator") != nil
 }
 
-// ConvertMMV maps an mmv_im2im YAML configuration (name is used in messages)
-// to im2im's and applies dotted im2im overrides. Settings im2im cannot honour
-// give one *MMVError listing each; harmless or approximated ones are in Notes
-// and commented in YAML.
+// ConvertMMV maps an mmv_im2im YAML configuration (name is used in messages;
+// frameworks FCN, pix2pix, cyclegan, embedseg and ProbUnet; mode train or
+// inference) to im2im's and applies dotted im2im overrides. Settings im2im
+// cannot honour give one *MMVError listing each; harmless, approximated and
+// replaced ones are in Notes and commented in YAML.
 func ConvertMMV(name string, text []byte, overrides ...string) (*MMVConversion, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(text, &doc); err != nil {

@@ -109,6 +109,9 @@ func FuzzConvertMMV(f *testing.F) {
 	f.Add([]byte("mode: train\nmodel:\n  framework: FCN\n  net:\n    module_name: monai.networks.nets\n    func_name: UNet\n    params: {spatial_dims: 2, channels: [8, 16], strides: [2]}\n"))
 	f.Add([]byte("mode: train\ndata:\n  data_path: '{train: a, val: b}'\n  preprocess:\n    - func_name: RandSpatialCropSamplesd\n      params: {roi_size: [8, 8], num_samples: 2}\n"))
 	f.Add([]byte("model:\n  framework: cyclegan\n  net:\n    generator: {type: predefined_resnet}\n"))
+	f.Add([]byte("data:\n  category: embedseg\n  extra: {center_method: medoid}\nmodel:\n  framework: embedseg\n  net: {func_name: BranchedERFNet_3d, params: {num_classes: [6, 1]}}\n  criterion: {func_name: SpatialEmbLoss_3d, params: {grid_z: 32, grid_y: 256, grid_x: 128, n_sigma: 3}}\n"))
+	f.Add([]byte("model:\n  framework: ProbUnet\n  net: {func_name: ProbabilisticUNet, params: {channels: [8, 16], strides: [1, 2], latent_dim: 4}}\n  criterion: {func_name: ELBOLoss, params: {beta: 0.5, use_hausdorff_regularization: false, hausdorff_weight: 1}}\n"))
+	f.Add([]byte("mode: inference\ndata:\n  inference_input: {dir: a, reader_params: {dimension_order_out: ZYX, C: 0}}\n  inference_output: {path: b}\n  postprocess:\n    - func_name: generate_instance_clusters\n      params: {seed_thresh: 0.9}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 1<<14 {
 			return
