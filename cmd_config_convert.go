@@ -19,8 +19,8 @@ func newConfigCmd() *cobra.Command {
 	cmd.AddCommand(&cobra.Command{
 		Use:   "convert MMV.yaml",
 		Short: "Print the im2im config equivalent to an mmv_im2im config, commented where a setting was dropped or approximated",
-		Long: `Reads an mmv_im2im YAML config (FCN, pix2pix or cyclegan) and prints the equivalent im2im
-YAML. Settings im2im does not have are listed in a comment at the top; approximated ones are
+		Long: `Reads an mmv_im2im YAML config (FCN, pix2pix, cyclegan, embedseg or ProbUnet; train or
+inference) and prints the equivalent im2im YAML. Settings im2im does not have are listed in a comment at the top; approximated ones are
 commented beside their im2im key. A part im2im cannot honour (another framework, an unknown
 transform, loss or scheduler) is exit code 2 naming each with its line.`,
 		Args: exactArgs(1),
@@ -63,9 +63,43 @@ func loadMMVConfig(path string, overrides []string, w io.Writer) (c im2im.Config
 	if err != nil {
 		return c, true, err
 	}
-	fmt.Fprintf(w, "im2im: %s is an mmv_im2im config: converted, %d setting(s) dropped or approximated (`im2im config convert %s` prints the im2im config):\n", path, len(conv.Notes), path)
+	printMMVNotes(w, path, conv)
+	return conv.Config, true, nil
+}
+
+// printMMVNotes writes one warning line per network the conversion replaced,
+// then every dropped or approximated setting.
+func printMMVNotes(w io.Writer, path string, conv *im2im.MMVConversion) {
+	for _, n := range conv.Warnings() {
+		fmt.Fprintf(w, "im2im: warning: %s:%d: %s: %s\n", path, n.Line, n.Path, n.Message)
+	}
+	fmt.Fprintf(w, "im2im: %s is an mmv_im2im config: converted, %d setting(s) dropped, approximated or replaced (`im2im config convert %s` prints the im2im config):\n", path, len(conv.Notes), path)
 	for _, n := range conv.Notes {
 		fmt.Fprintf(w, "  %s: %s\n", path, n)
 	}
-	return conv.Config, true, nil
+}
+
+// mmvPredictDefaults fills predict's --input, --output and --checkpoint from
+// an mmv_im2im inference config given with -c (data.inference_input.dir,
+// data.inference_output.path, model.checkpoint) where the flags are absent.
+// A config that does not convert is left to loadCLIConfig to report.
+func mmvPredictDefaults(a dottedArgs) {
+	path := a.named["config"]
+	if path == "" {
+		return
+	}
+	b, err := os.ReadFile(path)
+	if err != nil || !im2im.IsMMVConfig(b) {
+		return
+	}
+	conv, err := im2im.ConvertMMV(path, b, a.overrides...)
+	if err != nil {
+		return
+	}
+	inf := conv.Inference
+	for flag, v := range map[string]string{"input": inf.Input, "output": inf.Output, "checkpoint": inf.Checkpoint} {
+		if a.named[flag] == "" && v != "" {
+			a.named[flag] = v
+		}
+	}
 }

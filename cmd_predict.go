@@ -39,6 +39,7 @@ binarize). An operator the interpreter lacks is an error naming it.`,
 			if a.help {
 				return cmd.Help()
 			}
+			mmvPredictDefaults(a) // an mmv_im2im inference config names its folders
 			if a.named["input"] == "" || a.named["output"] == "" {
 				return badf("predict: --input PATH and --output DIR are required")
 			}

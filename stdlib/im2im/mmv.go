@@ -9,14 +9,16 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// MMVNote is one mmv_im2im setting that a conversion dropped or approximated.
+// MMVNote is one mmv_im2im setting that a conversion dropped, approximated or
+// replaced.
 type MMVNote struct {
 	// Path is the setting's mmv_im2im path, e.g. data.preprocess[2].params.C.
 	Path string
 	// Line is its line in the mmv_im2im file (0: unknown).
 	Line int
-	// Kind is "dropped" (im2im has no such setting; harmless or noted why) or
-	// "approximated" (mapped to the closest im2im setting, which differs).
+	// Kind is "dropped" (im2im has no such setting; harmless or noted why),
+	// "approximated" (mapped to the closest im2im setting, which differs) or
+	// "replaced" (a network im2im lacks, replaced by another: a warning).
 	Kind string
 	// Message says what im2im does instead.
 	Message string
@@ -33,11 +35,26 @@ func (n MMVNote) String() string {
 type MMVConversion struct {
 	// Config is the converted configuration (with any overrides applied).
 	Config Config
-	// Notes lists every dropped or approximated setting, in file order.
+	// Notes lists every dropped, approximated or replaced setting, in file
+	// order.
 	Notes []MMVNote
 	// YAML is the equivalent im2im configuration, commented where a setting was
 	// dropped or approximated (before overrides).
 	YAML string
+	// Inference holds an inference config's image folders and checkpoint.
+	Inference MMVInference
+}
+
+// Warnings are the notes im2im warns about when it trains the conversion:
+// networks im2im lacks, replaced by another.
+func (m *MMVConversion) Warnings() []MMVNote {
+	var out []MMVNote
+	for _, n := range m.Notes {
+		if n.Kind == "replaced" {
+			out = append(out, n)
+		}
+	}
+	return out
 }
 
 // MMVError lists every part of an mmv_im2im configuration that im2im cannot
@@ -93,10 +110,11 @@ func isMMVNode(root *yaml.Node) bool {
 		child(child(m, "net"), "generator") != nil
 }
 
-// ConvertMMV maps an mmv_im2im YAML configuration (name is used in messages)
-// to im2im's and applies dotted im2im overrides. Settings im2im cannot honour
-// give one *MMVError listing each; harmless or approximated ones are in Notes
-// and commented in YAML.
+// ConvertMMV maps an mmv_im2im YAML configuration (name is used in messages;
+// frameworks FCN, pix2pix, cyclegan, embedseg and ProbUnet; mode train or
+// inference) to im2im's and applies dotted im2im overrides. Settings im2im
+// cannot honour give one *MMVError listing each; harmless, approximated and
+// replaced ones are in Notes and commented in YAML.
 func ConvertMMV(name string, text []byte, overrides ...string) (*MMVConversion, error) {
 	var doc yaml.Node
 	if err := yaml.Unmarshal(text, &doc); err != nil {
@@ -117,7 +135,7 @@ func ConvertMMV(name string, text []byte, overrides ...string) (*MMVConversion, 
 	if err != nil {
 		return nil, err
 	}
-	return &MMVConversion{Config: cfg, Notes: c.notes, YAML: text2}, nil
+	return &MMVConversion{Config: cfg, Notes: c.notes, YAML: text2, Inference: c.inference}, nil
 }
 
 // mmvConv is one conversion in progress: the im2im tree being built, notes
@@ -141,6 +159,10 @@ type mmvConv struct {
 	patch []int
 	// seg: the loss is a segmentation loss (GT holds labels).
 	seg bool
+	// regression: a ProbUnet regression task (refused).
+	regression bool
+	// inference collects data.inference_input/output and model.checkpoint.
+	inference MMVInference
 }
 
 func newMMVConv(file string) *mmvConv {
@@ -158,6 +180,14 @@ func (c *mmvConv) drop(n *yaml.Node, path, why string) {
 func (c *mmvConv) approx(n *yaml.Node, path, at, why string) {
 	c.notes = append(c.notes, MMVNote{Path: path, Line: line(n), Kind: "approximated", Message: why, At: at})
 }
+
+// replace notes a network im2im lacks and what replaced it (a warning).
+func (c *mmvConv) replace(n *yaml.Node, path, at, why string) {
+	c.notes = append(c.notes, MMVNote{Path: path, Line: line(n), Kind: "replaced", Message: why, At: at})
+}
+
+// gan reports a framework with a generator and a discriminator.
+func (c *mmvConv) gan() bool { return c.framework == "pix2pix" || c.framework == "cyclegan" }
 
 func (c *mmvConv) fail(n *yaml.Node, path, format string, args ...any) {
 	c.errs = append(c.errs, MMVProblem{Path: path, Line: line(n), Message: fmt.Sprintf(format, args...)})
@@ -226,7 +256,11 @@ func (c *mmvConv) attachComments() {
 	for _, n := range c.notes {
 		if n.At != "" {
 			if k := lookupKey(c.out, n.At); k != nil {
-				k.HeadComment = joinComment(k.HeadComment, fmt.Sprintf("mmv %s (line %d) %s: %s", n.Path, n.Line, n.Kind, n.Message))
+				text := fmt.Sprintf("mmv %s (line %d) %s: %s", n.Path, n.Line, n.Kind, n.Message)
+				if n.Kind == "replaced" {
+					text = "WARNING: " + text
+				}
+				k.HeadComment = joinComment(k.HeadComment, text)
 				continue
 			}
 		}

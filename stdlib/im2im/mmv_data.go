@@ -18,8 +18,15 @@ func (c *mmvConv) convert(root *yaml.Node) {
 		c.framework = "pix2pix"
 	case "cyclegan":
 		c.framework = "cyclegan"
+	case "embedseg":
+		c.framework = "embedseg"
+	case "probunet":
+		c.framework = "probunet"
+	case "nnunet":
+		c.fail(child(model, "framework"), "model.framework", "framework %q is not in im2im: its self-configuration (planning the net from the data) is not converted; use framework FCN with a MONAI DynUNet net (im2im's dyn_unet), the same loss and data.patch_size", fw)
+		return
 	default:
-		c.fail(child(model, "framework"), "model.framework", "framework %q is not in im2im yet (im2im has FCN, pix2pix and cyclegan)", fw)
+		c.fail(child(model, "framework"), "model.framework", "framework %q is not in im2im yet (im2im has FCN, pix2pix, cyclegan, embedseg and ProbUnet)", fw)
 		return
 	}
 	c.set("model.framework", c.framework)
@@ -29,7 +36,7 @@ func (c *mmvConv) convert(root *yaml.Node) {
 			switch str(e.v) {
 			case "train":
 			case "inference":
-				c.drop(e.v, "mode", "an inference config: its model is converted; predict with `im2im predict --run DIR --input IN --output OUT`")
+				c.drop(e.v, "mode", "an inference config: `im2im predict -c THIS.yaml --checkpoint FILE` predicts data.inference_input.dir into data.inference_output.path (--input, --output win)")
 			default:
 				c.fail(e.v, "mode", "mode %q is not converted (train or inference)", str(e.v))
 			}
@@ -55,8 +62,13 @@ func (c *mmvConv) data(n *yaml.Node) {
 			switch v := str(e.v); v {
 			case "pair", "unpair":
 				c.set("data.category", v)
+			case "embedseg":
+				if c.framework != "embedseg" {
+					c.fail(e.v, p, "category embedseg needs model.framework embedseg, got %s", c.framework)
+				}
+				c.set("data.category", v)
 			default:
-				c.fail(e.v, p, "category %q is not in im2im yet (pair, unpair)", v)
+				c.fail(e.v, p, "category %q is not in im2im (pair, unpair, embedseg)", v)
 			}
 		case "data_path":
 			c.dataPath(e.v, p)
@@ -71,14 +83,25 @@ func (c *mmvConv) data(n *yaml.Node) {
 				c.fail(e.v, p, "want a list of whole numbers")
 			}
 		case "postprocess":
-			c.drop(e.v, p, "post-processing is model.predict's (output, threshold, threshold_method, min_size)")
-		case "inference_input", "inference_output":
-			c.drop(e.v, p, "give images to `im2im predict --input IN --output OUT`")
-		case "extra", "cache_path":
-			c.drop(e.v, p, "used by frameworks im2im converts differently; not needed")
+			c.postprocess(e.v, p)
+		case "inference_input":
+			c.inferenceInput(e.v, p)
+		case "inference_output":
+			c.inferenceOutput(e.v, p)
+		case "extra":
+			c.dataExtra(e.v, p)
+		case "cache_path":
+			if c.framework == "embedseg" {
+				c.drop(e.v, p, "im2im computes every object's centre once and caches it in its patch store (data.store); it cuts data.patch.size crops, not one crop per object")
+			} else {
+				c.drop(e.v, p, "harmless: im2im caches preprocessed images in data.store")
+			}
 		default:
 			c.fail(e.k, p, "unknown mmv_im2im data key")
 		}
+	}
+	if c.framework == "embedseg" && lookup(c.out, "data.patch.size") == nil {
+		c.approx(n, "data", "", "no crop in mmv (it trains on whole images, or on data.cache_path's crops around each object): im2im cuts data.patch.size patches [64 per axis], centred on objects for data.patch.pos_fraction of them; set the size")
 	}
 	if !c.inputNormalized {
 		c.set("data.normalize", mapping("name", "none"))

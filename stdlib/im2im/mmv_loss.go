@@ -77,11 +77,9 @@ func (c *mmvConv) criterion(n *yaml.Node, p string) {
 	if r := t.param("reduction"); r != nil && str(r) != "mean" {
 		c.approx(r, p+".params.reduction", "model.loss", "im2im's losses are means")
 	}
+	c.regularizers(t, p)
 	for _, e := range entries(t.params) {
 		if !t.used[e.key] {
-			if b, ok := boolean(e.v); strings.HasPrefix(e.key, "use_") && ok && !b {
-				continue // a regulariser that is off
-			}
 			c.drop(e.v, p+".params."+e.key, "im2im's loss has no such parameter")
 			t.used[e.key] = true
 		}
@@ -194,7 +192,7 @@ func (c *mmvConv) ganWeights(n *yaml.Node, p, lossType string) {
 
 // optimizers maps torch optimizers: one for an FCN, one per net for GANs.
 func (c *mmvConv) optimizers(n *yaml.Node, p string) {
-	if c.framework == "fcn" {
+	if !c.gan() {
 		c.optimizer(n, p, "model.optimizer", "trainer.lr")
 		return
 	}
@@ -241,7 +239,7 @@ func (c *mmvConv) optimizer(n *yaml.Node, p, at, lrAt string) {
 
 // schedulers maps torch learning-rate schedulers.
 func (c *mmvConv) schedulers(n *yaml.Node, p string) {
-	if c.framework == "fcn" {
+	if !c.gan() {
 		c.scheduler(n, p, "model.schedule")
 		return
 	}

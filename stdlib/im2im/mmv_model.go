@@ -15,15 +15,20 @@ func (c *mmvConv) model(n *yaml.Node) {
 		switch e.key {
 		case "framework":
 		case "net":
-			if c.framework == "fcn" {
-				c.net(e.v, p, "model.net")
-			} else {
+			if c.gan() {
 				c.ganNets(e.v, p)
+			} else {
+				c.net(e.v, p, "model.net")
 			}
 		case "criterion":
-			if c.framework == "fcn" {
+			switch c.framework {
+			case "fcn":
 				c.criterion(e.v, p)
-			} else {
+			case "embedseg":
+				c.embedCriterion(e.v, p)
+			case "probunet":
+				c.elboCriterion(e.v, p)
+			default:
 				c.ganCriterion(e.v, p)
 			}
 		case "optimizer":
@@ -33,7 +38,8 @@ func (c *mmvConv) model(n *yaml.Node) {
 		case "model_extra":
 			c.modelExtra(e.v, p)
 		case "checkpoint":
-			c.drop(e.v, p, "predict with `im2im predict --checkpoint FILE` (or --run DIR)")
+			c.inference.Checkpoint = str(e.v)
+			c.drop(e.v, p, "`im2im predict -c` loads it unless --checkpoint is given; it must be an im2im checkpoint (mmv's Lightning files cannot be read)")
 		default:
 			c.fail(e.k, p, "unknown mmv_im2im model key")
 		}
@@ -59,8 +65,12 @@ func (c *mmvConv) net(n *yaml.Node, p, at string) {
 	module := str(child(n, "module_name"))
 	m := mapping()
 	kind := ""
+	var features []int // a replaced net's levels, when its params give them
 	switch {
-	case module == "monai.networks.nets" && fn == "UNet":
+	case strings.HasPrefix(fn, "BranchedERFNet"):
+		c.erfNet(t, fn, at)
+		return
+	case module == "monai.networks.nets" && fn == "UNet", fn == "ProbabilisticUNet":
 		kind = "unet"
 	case module == "monai.networks.nets" && (fn == "AttentionUnet" || fn == "AttentionUNet"):
 		kind = "attention_unet"
@@ -68,13 +78,19 @@ func (c *mmvConv) net(n *yaml.Node, p, at string) {
 		kind = "dyn_unet"
 	default:
 		kind = "unet"
-		c.approx(n, p+".func_name", at, fmt.Sprintf("%s.%s has no im2im equivalent yet: approximated by im2im's UNet with the same dims and channels (default features)", module, fn))
-		for _, e := range entries(t.params) {
-			t.used[e.key] = true
-		}
+		features = c.replaceNet(t, module, fn, at)
+	}
+	if fn != "ProbabilisticUNet" && c.framework == "probunet" {
+		c.fail(child(n, "func_name"), p+".func_name", "ProbUnet's net is mmv's ProbabilisticUNet, got %s.%s", module, fn)
 	}
 	m.Content = append(m.Content, scalar("kind"), scalar(kind))
 	add := func(k string, v any) { m.Content = append(m.Content, mapping(k, v).Content...) }
+	if features != nil {
+		add("features", features)
+	}
+	if fn == "ProbabilisticUNet" {
+		c.probNet(t)
+	}
 	dims := 0
 	if v := netParam(t, "spatial_dims", "dimensions"); v != nil {
 		dims, _ = integer(v)
@@ -100,6 +116,9 @@ func (c *mmvConv) net(n *yaml.Node, p, at string) {
 			add("features", f)
 		}
 		if s, ok := ints(netParam(t, "strides")); ok {
+			if fn == "ProbabilisticUNet" {
+				s = c.probStrides(t, s)
+			}
 			add("strides", s)
 		}
 		if kind == "unet" {
@@ -112,8 +131,8 @@ func (c *mmvConv) net(n *yaml.Node, p, at string) {
 		}
 		if k, ok := integer(netParam(t, "up_kernel_size")); ok {
 			add("up_kernel_size", k)
-		} else if fn == "UNet" || kind == "attention_unet" {
-			add("up_kernel_size", 3) // MONAI's default
+		} else if fn == "UNet" || fn == "ProbabilisticUNet" || kind == "attention_unet" {
+			add("up_kernel_size", 3) // MONAI's and ProbabilisticUNet's default
 		}
 	}
 	if kind == "dyn_unet" {
@@ -295,6 +314,14 @@ func (c *mmvConv) modelExtra(n *yaml.Node, p string) {
 			} else {
 				c.drop(e.v, q, "only CycleGAN has a direction")
 			}
+		case "center_method":
+			if c.framework == "embedseg" {
+				c.centerMethod(e.v, q)
+			} else {
+				c.drop(e.v, q, "only embedseg has centres")
+			}
+		case "validation_sliding_windows":
+			c.drop(e.v, q, "mmv never uses it (frameworks.md §3.7 [QUIRK]); im2im validates embedseg by clustering each validation crop (model.metrics)")
 		case "cpu_only":
 			c.drop(e.v, q, "harmless: im2im picks its backend (trainer.backend)")
 		default:

@@ -37,7 +37,15 @@ func TestConvertMMVErrors(t *testing.T) {
 		name, yaml, path string
 		line             int
 	}{
-		{"framework", "mode: train\nmodel:\n  framework: embedseg\n", "model.framework", 3},
+		{"framework", "mode: train\nmodel:\n  framework: nnUnet\n", "model.framework", 3},
+		{"erfnet classes", "mode: train\nmodel:\n  framework: embedseg\n  net:\n    module_name: mmv_im2im.models.nets.BranchedERFNet_3d\n    func_name: BranchedERFNet_3d\n    params:\n      num_classes: [4, 1]\n", "model.net.params.num_classes", 8},
+		{"n_sigma", "mode: train\nmodel:\n  framework: embedseg\n  criterion:\n    func_name: SpatialEmbLoss_2d\n    params: {n_sigma: 3}\n", "model.criterion.params.n_sigma", 6},
+		{"embedseg loss", "mode: train\nmodel:\n  framework: embedseg\n  criterion:\n    func_name: DiceLoss\n", "model.criterion.func_name", 5},
+		{"center method", "mode: train\ndata:\n  extra: {center_method: middle}\nmodel:\n  framework: embedseg\n", "data.extra.center_method", 3},
+		{"probunet task", "mode: train\nmodel:\n  framework: ProbUnet\n  net:\n    func_name: ProbabilisticUNet\n    params: {task: regression}\n", "model.net.params.task", 6},
+		{"regulariser on", "mode: train\nmodel:\n  framework: ProbUnet\n  criterion:\n    func_name: ELBOLoss\n    params: {use_fractal_regularization: True, fractal_weight: 1}\n", "model.criterion.params.use_fractal_regularization", 6},
+		{"n_classes", "mode: train\nmodel:\n  framework: ProbUnet\n  net:\n    func_name: ProbabilisticUNet\n    params: {out_channels: 3}\n  criterion:\n    func_name: ELBOLoss\n    params: {n_classes: 2}\n", "model.criterion.params.n_classes", 9},
+		{"probunet net", "mode: train\nmodel:\n  framework: ProbUnet\n  net:\n    module_name: monai.networks.nets\n    func_name: UNet\n", "model.net.func_name", 6},
 		{"transform", "mode: train\ndata:\n  preprocess:\n    - module_name: monai.transforms\n      func_name: Spacingd\n", "data.preprocess[0].func_name", 4},
 		{"loss", "mode: train\nmodel:\n  criterion:\n    module_name: monai.losses\n    func_name: TverskyLoss\n", "model.criterion.func_name", 5},
 		{"scheduler", "mode: train\nmodel:\n  scheduler:\n    module_name: torch.optim.lr_scheduler\n    func_name: StepLR\n", "model.scheduler.func_name", 5},
@@ -101,6 +109,9 @@ func FuzzConvertMMV(f *testing.F) {
 	f.Add([]byte("mode: train\nmodel:\n  framework: FCN\n  net:\n    module_name: monai.networks.nets\n    func_name: UNet\n    params: {spatial_dims: 2, channels: [8, 16], strides: [2]}\n"))
 	f.Add([]byte("mode: train\ndata:\n  data_path: '{train: a, val: b}'\n  preprocess:\n    - func_name: RandSpatialCropSamplesd\n      params: {roi_size: [8, 8], num_samples: 2}\n"))
 	f.Add([]byte("model:\n  framework: cyclegan\n  net:\n    generator: {type: predefined_resnet}\n"))
+	f.Add([]byte("data:\n  category: embedseg\n  extra: {center_method: medoid}\nmodel:\n  framework: embedseg\n  net: {func_name: BranchedERFNet_3d, params: {num_classes: [6, 1]}}\n  criterion: {func_name: SpatialEmbLoss_3d, params: {grid_z: 32, grid_y: 256, grid_x: 128, n_sigma: 3}}\n"))
+	f.Add([]byte("model:\n  framework: ProbUnet\n  net: {func_name: ProbabilisticUNet, params: {channels: [8, 16], strides: [1, 2], latent_dim: 4}}\n  criterion: {func_name: ELBOLoss, params: {beta: 0.5, use_hausdorff_regularization: false, hausdorff_weight: 1}}\n"))
+	f.Add([]byte("mode: inference\ndata:\n  inference_input: {dir: a, reader_params: {dimension_order_out: ZYX, C: 0}}\n  inference_output: {path: b}\n  postprocess:\n    - func_name: generate_instance_clusters\n      params: {seed_thresh: 0.9}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 1<<14 {
 			return

@@ -108,6 +108,9 @@ func implied(c *mmvConv, t *mmvTransform) {
 // loadImage reads the spatial rank and channel layout from dimension_order_out.
 func (c *mmvConv) loadImage(t *mmvTransform) {
 	keys := t.keys()
+	if c.framework == "embedseg" {
+		keys = c.embedKeys(t, keys)
+	}
 	for _, k := range keys {
 		if !slices.Contains(c.keys, k) {
 			c.keys = append(c.keys, k)
@@ -148,6 +151,9 @@ func intensityKeys(keys []string) map[string]any {
 // anything else into data.preprocess with its keys.
 func (c *mmvConv) normalization(t *mmvTransform, name string, params map[string]any) {
 	keys := t.keys()
+	if len(keys) == 0 {
+		keys = []string{"IM"} // an array transform (inference configs): the image
+	}
 	if slices.Contains(keys, "IM") && !c.inputNormalized {
 		c.inputNormalized = true
 		c.set("data.normalize", mapping("name", name, "params", params))
