@@ -3,8 +3,10 @@ package im2im
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
 	"github.com/gomlx/gomlx/backends"
@@ -43,6 +45,9 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	var po PrepareOptions
 	if !r.Trainer.Quiet {
 		po.Progress = store.TextProgress(os.Stderr, "patch store "+d.Store)
+		if inCell() { // a notebook keeps every line: say only the end
+			po.Progress = storeSummary(os.Stderr, "patch store "+d.Store)
+		}
 	}
 	p, err := preparePipeline(ctx, r, po)
 	if err != nil {
@@ -171,4 +176,25 @@ func mkdirs(dirs ...string) error {
 		}
 	}
 	return nil
+}
+
+// storeSummary reports a store build in one line, at its end.
+func storeSummary(w io.Writer, label string) func(done, total int) {
+	var mu sync.Mutex
+	first := -1
+	return func(done, total int) {
+		mu.Lock()
+		defer mu.Unlock()
+		if first < 0 {
+			first = done
+		}
+		if done != total {
+			return
+		}
+		if first == total {
+			fmt.Fprintf(w, "%s: all %d samples already stored\n", label, total)
+		} else {
+			fmt.Fprintf(w, "%s: %d of %d samples stored now\n", label, total-first, total)
+		}
+	}
 }
