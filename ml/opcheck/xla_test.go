@@ -93,6 +93,24 @@ func samples(n int, spatial []int, costMap bool) []train.Sample {
 	return out
 }
 
+// instanceTargets turns the samples' masks into EmbedSeg targets [2, spatial...]:
+// instance ids (the mask's voxels split in two objects by position) and one
+// centre voxel per object.
+func instanceTargets(data []train.Sample) []train.Sample {
+	for i, s := range data {
+		n := len(s.Y.Data)
+		y := make([]float32, 2*n)
+		for k, v := range s.Y.Data {
+			if v > 0 {
+				y[k] = float32(1 + 2*k/n)
+			}
+		}
+		y[n+n/4], y[n+3*n/4] = 1, 1
+		data[i].Y = train.Tensor{Shape: append([]int{2}, s.Y.Shape[1:]...), Data: y}
+	}
+	return data
+}
+
 // TestTrainingGraphsUseOnlyXLAOps trains every framework with every net family,
 // norm, activation, down/up-sampling, loss, metric and optimizer for one step on the
 // pure-Go backend, validates and predicts, and checks that each operation and data
@@ -180,6 +198,14 @@ func TestTrainingGraphsUseOnlyXLAOps(t *testing.T) {
 			Net:  nets.UNet{Dims: 3, OutChannels: 1, Features: []int{2, 4}, Norm: "none"},
 			Loss: loss.MSE{}, LatentDim: 2, Metrics: metrics("psnr"), Trainer: cfg(train.Optimizer{}, 0),
 		}, []int{4, 8, 8}, false},
+		{"embedseg 2D BranchedERFNet, spatial embedding loss (input padded to 8), clustering metrics", framework.EmbedSeg{
+			Net: nets.BranchedERFNet{Dims: 2}, Dims: 2, Loss: loss.SpatialEmbeddingConfig{MaxInstances: 4},
+			Metrics: []string{"ap50"}, Trainer: cfg(train.Optimizer{Kind: "adam"}, 0),
+		}, []int{12, 16}, false},
+		{"embedseg 3D U-Net head, anisotropic step", framework.EmbedSeg{
+			Net: nets.UNet{Dims: 3, OutChannels: 7, Features: []int{2, 4}}, Dims: 3, Step: [3]float64{0.004, 0.001, 0.001},
+			Loss: loss.SpatialEmbeddingConfig{MaxInstances: 4}, Trainer: cfg(train.Optimizer{Kind: "adam"}, 0),
+		}, []int{4, 8, 8}, false},
 	}
 	be, err := backends.NewWithConfig(backend.CPU)
 	if err != nil {
@@ -195,6 +221,9 @@ func TestTrainingGraphsUseOnlyXLAOps(t *testing.T) {
 				t.Fatal(err)
 			}
 			data := samples(2, tc.spatial, tc.costMap)
+			if _, ok := tc.fw.(framework.EmbedSeg); ok {
+				data = instanceTargets(data)
+			}
 			ds := &train.Samples{Items: data, BatchSize: 2}
 			if _, err := m.Train(stdctx.Background(), ds, ds); err != nil {
 				t.Fatal(err)
