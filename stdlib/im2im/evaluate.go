@@ -13,6 +13,7 @@ import (
 	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/instance"
 	"github.com/im2im/im2im/ml/metric"
+	"github.com/im2im/im2im/ml/post"
 	"github.com/im2im/im2im/stdlib/display"
 	"github.com/im2im/im2im/stdlib/plot"
 )
@@ -35,9 +36,33 @@ func Evaluate(c Config, checkpoint, path string) (*Evaluation, error) {
 
 // EvaluateContext is Evaluate with an explicit context.
 func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*Evaluation, error) {
+	return evaluate(ctx, c, checkpoint, path, false)
+}
+
+// EvaluateInstances scores a segmentation model as an instance segmentation:
+// the connected components of its predicted labels (8-connected in 2D,
+// 26-connected in 3D; touching objects merge) against the instance labels of
+// the dataset at path, with EmbedSegMetrics (ap50, ap75, map, f1,
+// matched_iou). An EmbedSeg model is scored on its own instances, as Evaluate
+// does.
+func EvaluateInstances(ctx context.Context, c Config, checkpoint, path string) (*Evaluation, error) {
+	return evaluate(ctx, c, checkpoint, path, true)
+}
+
+func evaluate(ctx context.Context, c Config, checkpoint, path string, components bool) (*Evaluation, error) {
 	r := c.Resolved()
 	_, instances := r.Model.(EmbedSeg) // scored on its clustered labels
-	if !instances {
+	if instances {
+		components = false
+	} else if components {
+		if !r.Model.labels() {
+			return nil, fmt.Errorf("evaluate: instance metrics need a segmentation model (labels); %s predicts values", r.Model.Framework())
+		}
+		f := r.Model.fcnView()
+		if f.Predict.Output != framework.OutputLabels {
+			return nil, fmt.Errorf("evaluate: instance metrics score the model's labels; model.predict.output is %s", f.Predict.Output)
+		}
+	} else {
 		r.Model = r.Model.rawOutput()
 	}
 	d, _, err := dataset.Open(dataset.Spec{Path: path, Category: dataset.Pair, Dims: r.Data.Dims, ValRatio: -1})
@@ -49,6 +74,9 @@ func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*E
 		return nil, fmt.Errorf("evaluate: no images in %s", path)
 	}
 	ev := &Evaluation{Names: append([]string(nil), r.Model.metrics()...)}
+	if components || instances { // every instance metric, whichever one validation monitors
+		ev.Names = append([]string(nil), framework.EmbedSegMetrics...)
+	}
 	var m *framework.Model
 	var b backends.Backend
 	defer func() {
@@ -81,7 +109,12 @@ func EvaluateContext(ctx context.Context, c Config, checkpoint, path string) (*E
 			return ev, fmt.Errorf("evaluate %s: %w", sub.ID, err)
 		}
 		row := make([]float64, len(ev.Names))
-		if instances {
+		if components {
+			if out, err = labelComponents(out, shape); err != nil {
+				return ev, fmt.Errorf("evaluate %s: %w", sub.ID, err)
+			}
+		}
+		if instances || components {
 			if row, err = instanceRow(ev.Names, out, gt.Data); err != nil {
 				return ev, fmt.Errorf("evaluate %s: %w", sub.ID, err)
 			}
@@ -278,4 +311,31 @@ func instanceRow(names []string, pred, truth []float32) ([]float64, error) {
 		row[j] = framework.InstanceScore(n, r)
 	}
 	return row, nil
+}
+
+// labelComponents labels the connected foreground components of one predicted
+// label image [1, spatial...] (8-connected in 2D, 26 in 3D).
+func labelComponents(labels []float32, shape []int) ([]float32, error) {
+	if len(shape) < 3 || shape[0] != 1 {
+		return nil, fmt.Errorf("labels of shape %v: want one channel", shape)
+	}
+	conn := post.Conn8
+	if len(shape) == 4 {
+		conn = post.Conn26
+	}
+	mask := make([]uint8, len(labels))
+	for i, v := range labels {
+		if v > 0 {
+			mask[i] = 1
+		}
+	}
+	ids, _, err := post.Label(mask, shape[1:], conn)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float32, len(ids))
+	for i, v := range ids {
+		out[i] = float32(v)
+	}
+	return out, nil
 }
