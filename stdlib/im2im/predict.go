@@ -335,6 +335,9 @@ func PredictFiles(ctx context.Context, c Config, checkpoint, input, outDir strin
 			return written, fmt.Errorf("predict %s: %w", f, err)
 		}
 		done := Predicted{Path: p, Input: f, Window: m.Window(framework.UnitShape(inShape, r.Data.Dims))}
+		if r.fcn().Net != nil {
+			done.Warning = tilingWarning(done.Window, r.fcn().Net.config().Norm)
+		}
 		if unc.Data != nil {
 			done.Uncertainty = filepath.Join(outDir, stem+"_uncertainty.ome.tiff")
 			if err := writePrediction(done.Uncertainty, stem+" uncertainty", unc.Data, unc.Shape, r.Data.Dims, infer.Float32); err != nil {

@@ -2,6 +2,7 @@ package im2im
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"strings"
 
@@ -19,6 +20,10 @@ type Predicted struct {
 	// Uncertainty is the written uncertainty map, <stem>_uncertainty.ome.tiff
 	// ("" when the model has none).
 	Uncertainty string
+	// Warning says when the prediction depends on the tiling: a net with
+	// instance or group norm normalises each window by its own statistics,
+	// and the image did not fit one window.
+	Warning string
 }
 
 // Sidecar is the JSON file written next to the prediction: <stem>_pred.json.
@@ -33,7 +38,21 @@ func (p Predicted) String() string {
 	if p.Uncertainty != "" {
 		s += "; uncertainty: " + p.Uncertainty
 	}
+	if p.Warning != "" {
+		s += "\n  WARNING: " + p.Warning
+	}
 	return s
+}
+
+// tilingWarning is Predicted.Warning for a prediction in window choice w by
+// a net normalised with norm ("" when the prediction does not depend on the
+// tiling).
+func tilingWarning(w framework.WindowChoice, norm string) string {
+	if w.Whole || (norm != "instance" && norm != "group") {
+		return ""
+	}
+	return fmt.Sprintf("the net's %s norm normalises each of the %d windows by its own statistics, so this prediction depends on the tiling (empty windows can show false objects); "+
+		"predict the image whole with a larger model.predict.max_voxels (now %d), or train with batch norm", norm, w.Windows, w.MaxVoxels)
 }
 
 // writeSidecar writes the window of the prediction to Sidecar().
@@ -46,6 +65,9 @@ func (p Predicted) writeSidecar() error {
 	}
 	if p.Uncertainty != "" {
 		m["uncertainty"] = p.Uncertainty
+	}
+	if p.Warning != "" {
+		m["warning"] = p.Warning
 	}
 	b, err := json.MarshalIndent(m, "", "  ")
 	if err != nil {
