@@ -13,7 +13,7 @@ import (
 // newBenchCmd builds `im2im bench` with its unet and pix2pix subcommands.
 func newBenchCmd() *cobra.Command {
 	cmd := commandGroup(&cobra.Command{Use: "bench", Short: "Benchmarks (training speed against PyTorch CPU)"})
-	cmd.AddCommand(newBenchUNetCmd(), newBenchPix2PixCmd(), newBenchEmbedSegCmd())
+	cmd.AddCommand(newBenchUNetCmd(), newBenchPix2PixCmd(), newBenchEmbedSegCmd(), newBenchTTDCmd())
 	return cmd
 }
 

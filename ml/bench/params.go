@@ -5,6 +5,11 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/tensors"
+	"github.com/gomlx/gomlx/pkg/ml/context"
+
 	"github.com/im2im/im2im/ml/train"
 )
 
@@ -67,4 +72,35 @@ func sortedNames(p map[string]int64) []string {
 	}
 	slices.Sort(k)
 	return k
+}
+
+// NetParams returns the trainable parameter count of net, built once on a
+// zero input of dims ([N, C, spatial...]) on the named backend.
+func NetParams(backend string, net interface {
+	Build(*context.Context, *graph.Node) *graph.Node
+}, dims []int) (int64, error) {
+	be, err := backends.NewWithConfig(backend)
+	if err != nil {
+		return 0, fmt.Errorf("backend %q: %w", backend, err)
+	}
+	defer be.Finalize()
+	ctx := context.New()
+	exec, err := context.NewExec(be, ctx, func(ctx *context.Context, x *graph.Node) *graph.Node { return net.Build(ctx, x) })
+	if err != nil {
+		return 0, err
+	}
+	n := 1
+	for _, d := range dims {
+		n *= d
+	}
+	if _, err := exec.Exec(tensors.FromFlatDataAndDimensions(make([]float32, n), dims...)); err != nil {
+		return 0, fmt.Errorf("building the net: %w", err)
+	}
+	var count int64
+	for v := range ctx.IterVariables() {
+		if v.Trainable {
+			count += int64(v.Shape().Size())
+		}
+	}
+	return count, nil
 }

@@ -157,6 +157,8 @@ func pairChains(d Data, seg bool) (det, random, val transform.Chain, err error) 
 		}
 		random = append(random, x)
 	}
-	val = transform.Chain{&transform.CenterCrop{Size: d.Patch.Size}}
+	if !d.Patch.ValWhole {
+		val = transform.Chain{&transform.CenterCrop{Size: d.Patch.Size}}
+	}
 	return det, random, val, nil
 }

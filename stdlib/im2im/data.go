@@ -77,6 +77,10 @@ type Patch struct {
 	// PosFraction of the patches are centred on foreground of the target
 	// (segmentation only). [0.5 for segmentation, 0 otherwise]
 	PosFraction float64 `yaml:"pos_fraction"`
+	// ValWhole validates on whole images instead of their centre patch of Size
+	// (the validation images must then share one size, a multiple of the net's
+	// down-sampling factor, to be batched). [false]
+	ValWhole bool `yaml:"val_whole,omitempty"`
 }
 
 // Transform is one named transform of data/transform (normalize_percentile,

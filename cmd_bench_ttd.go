@@ -1,0 +1,159 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"path/filepath"
+	"runtime"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/im2im/im2im/ml/bench"
+	"github.com/im2im/im2im/ml/nets"
+	"github.com/im2im/im2im/stdlib/im2im"
+)
+
+// newBenchTTDCmd builds `im2im bench ttd`: time to a validation Dice, ours
+// through `im2im train`'s path beside the PyTorch reference.
+func newBenchTTDCmd() *cobra.Command {
+	o := &bench.TTDOptions{}
+	var noTorch bool
+	cmd := &cobra.Command{
+		Use:   "ttd",
+		Short: "Time to quality: steps and seconds to val Dice 0.80/0.90/0.95, ours beside PyTorch CPU",
+		Long: `Generates the reference task once (../shared/bench/ttd/gen_data.py: 24 + 8 synthetic
+256² nuclei images; written again as TIFF pairs for us), then trains the same U-Net
+16-32-64 (conv3×3+BN+ReLU ×2, max-pool, ConvTranspose k2 s2, 2-class head) with
+Dice+CE, Adam 1e-3, batch 8, random 128² crops with flips and 1–99.8 % normalisation
+on both sides, validating on the 8 whole images every --eval-every steps (argmax,
+mean foreground Dice): ours through im2im train's path (config, data store, loader,
+FCN framework, trainer, checkpoints, metrics), then the PyTorch reference
+(train.py, 2 threads). Prints steps, training and wall seconds to each Dice and the
+wall-time ratio ours/torch.`,
+		Args: noArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if err := o.Resolve(); err != nil {
+				return badInput(err)
+			}
+			return runBenchTTD(cmd.Context(), cmd.OutOrStdout(), *o, noTorch)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Dir, "dir", "/tmp/im2im-ttd", "folder of the generated data and the runs")
+	f.StringVar(&o.Scripts, "scripts", "", "folder of gen_data.py and train.py (default ../shared/bench/ttd from the current or executable's directory)")
+	f.StringVar(&o.Python, "python", "/usr/bin/python3", "Python with PyTorch (Debian's python3-torch)")
+	f.IntVar(&o.Crop, "crop", 128, "training crop size per axis")
+	f.IntVar(&o.Batch, "batch", 8, "batch size")
+	f.IntVar(&o.EvalEvery, "eval-every", 21, "validate every this many steps, both sides (eval-every × batch a multiple of 24: our validation ends an epoch)")
+	f.Float64Var(&o.MaxTrainS, "max-train-s", 120, "training-seconds budget of each side")
+	f.IntVar(&o.Seed, "seed", 0, "seed of both sides")
+	f.IntVar(&o.Threads, "threads", 2, "GOMAXPROCS of our side (PyTorch's script uses 2)")
+	f.StringVar(&o.Backend, "backend", bench.DefaultBackend, "GoMLX backend of our side")
+	f.BoolVar(&o.NoStop, "no-stop", false, "train until --max-train-s instead of stopping at Dice 0.95")
+	f.BoolVar(&noTorch, "no-torch", false, "run only our side")
+	return cmd
+}
+
+// ttdNet is the reference U-Net as our nets.UNet declares it.
+func ttdNet() im2im.UNet {
+	return im2im.UNet{Dims: 2, OutChannels: 2, Features: []int{16, 32, 64}, Norm: "batch", Act: "relu",
+		Down: nets.DownMaxPool, NumResUnits: 0}
+}
+
+// ttdConfig is the im2im training declaration of the task (what a YAML config
+// for `im2im train -c` would say), with the progress callback.
+func ttdConfig(o bench.TTDOptions, name string, progress func(im2im.Progress)) im2im.Config {
+	return im2im.Config{
+		Data: im2im.Data{Category: "pair", Train: o.TrainDir(), Val: o.ValDir(),
+			// PosFraction: as train.py, crops anywhere (0 would mean the default 0.5).
+			Patch:     im2im.Patch{Size: []int{o.Crop, o.Crop}, PerImage: o.PerImage(), PosFraction: 1e-9, ValWhole: true},
+			Normalize: im2im.Percentile(1, 99.8), Augment: []im2im.Transform{im2im.RandFlip(0.5)},
+			Store:     filepath.Join(o.Dir, "store")},
+		Model: im2im.FCN{Net: ttdNet(), Loss: im2im.DiceCE{}, Metrics: []string{"dice"},
+			Optimizer: im2im.Optimizer{Kind: "adam"}},
+		Trainer: im2im.Trainer{Epochs: 1 << 20, BatchSize: o.Batch, LR: 1e-3, Seed: int64(o.Seed),
+			Root: filepath.Join(o.Dir, "runs"), Name: name, Backend: o.Backend, Quiet: true, OnProgress: progress},
+	}
+}
+
+// runBenchTTD prepares the data, runs our side then PyTorch's and prints both
+// results and the ratios.
+func runBenchTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, noTorch bool) error {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := bench.PrepareTTDData(w, o); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "time to quality: crop %d, batch %d, validation every %d steps (%d crops per image and epoch), budget %g s, seed %d; load average %s on %d CPUs\n",
+		o.Crop, o.Batch, o.EvalEvery, o.PerImage(), o.MaxTrainS, o.Seed, bench.LoadAverage(), runtime.NumCPU())
+	ours, err := oursTTD(ctx, w, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, bench.FormatTTD("ours", ours)+fmt.Sprintf(" start_s=%.1f params=%d load=%s", ours.StartS, ours.Params, bench.LoadAverage()))
+	if noTorch {
+		return nil
+	}
+	torch, err := bench.TorchTTD(w, o)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(w, bench.FormatTTD("torch", torch)+fmt.Sprintf(" params=%d load=%s", torch.Params, bench.LoadAverage()))
+	if torch.Params != ours.Params {
+		return fmt.Errorf("the two sides' nets differ: ours %d parameters, torch %d", ours.Params, torch.Params)
+	}
+	ratios := bench.TTDRatios(ours, torch)
+	for _, tg := range bench.TTDTargets {
+		k := bench.TargetKey(tg)
+		if r, ok := ratios[k]; ok {
+			fmt.Fprintf(w, "RATIO wall to Dice %s ours/torch = %.2f\n", k, r)
+		} else {
+			fmt.Fprintf(w, "RATIO wall to Dice %s: not reached by both sides\n", k)
+		}
+	}
+	fmt.Fprintf(w, "RATIO median step ours/torch = %.2f; load average now %s on %d CPUs\n", ours.MedianStepS/torch.MedianStepS, bench.LoadAverage(), runtime.NumCPU())
+	return nil
+}
+
+// oursTTD trains our side through im2im.TrainContext, stopping at Dice 0.95
+// (unless o.NoStop) or when the training budget is spent.
+func oursTTD(ctx context.Context, w io.Writer, o bench.TTDOptions) (bench.TTDResult, error) {
+	prev := runtime.GOMAXPROCS(o.Threads)
+	defer runtime.GOMAXPROCS(prev)
+	params, err := bench.NetParams(o.Backend, nets.UNet(ttdNet()), []int{1, 1, o.Crop, o.Crop})
+	if err != nil {
+		return bench.TTDResult{}, err
+	}
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var clock *bench.TTDClock
+	progress := func(p im2im.Progress) {
+		switch p.Phase {
+		case "train":
+			clock.Step(p.Step)
+			if clock.TrainSeconds() >= o.MaxTrainS {
+				stop()
+			}
+		case "val":
+			done := clock.Validated(p.Step, p.Val["dice"])
+			r := clock.Result()
+			fmt.Fprintf(w, "ours step %d: val dice %.4f loss %.4f (train %.1f s, wall %.1f s)\n", p.Step, p.Val["dice"], p.Val["loss"], r.TrainS, r.WallS)
+			if done && !o.NoStop {
+				stop()
+			}
+		}
+	}
+	name := "ours-" + time.Now().Format("20060102-150405")
+	clock = bench.NewTTDClock()
+	_, err = im2im.TrainContext(ctx, ttdConfig(o, name, progress))
+	res := clock.Result()
+	res.Params, res.EvalEvery = params, o.EvalEvery
+	if err != nil && !errors.Is(err, context.Canceled) {
+		return res, err
+	}
+	return res, nil
+}
