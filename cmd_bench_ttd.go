@@ -71,7 +71,7 @@ func ttdConfig(o bench.TTDOptions, name string, progress func(im2im.Progress)) i
 			// PosFraction: as train.py, crops anywhere (0 would mean the default 0.5).
 			Patch:     im2im.Patch{Size: []int{o.Crop, o.Crop}, PerImage: o.PerImage(), PosFraction: 1e-9, ValWhole: true},
 			Normalize: im2im.Percentile(1, 99.8), Augment: []im2im.Transform{im2im.RandFlip(0.5)},
-			Store:     filepath.Join(o.Dir, "store")},
+			Store: filepath.Join(o.Dir, "store")},
 		Model: im2im.FCN{Net: ttdNet(), Loss: im2im.DiceCE{}, Metrics: []string{"dice"},
 			Optimizer: im2im.Optimizer{Kind: "adam"}},
 		Trainer: im2im.Trainer{Epochs: 1 << 20, BatchSize: o.Batch, LR: 1e-3, Seed: int64(o.Seed),
