@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"github.com/im2im/im2im/ml/nets"
 	"strings"
 	"testing"
 )
@@ -41,6 +42,31 @@ func TestCompareParams(t *testing.T) {
 				if !strings.Contains(got, w) {
 					t.Fatalf("CompareParams = %q, want it to mention %q", got, w)
 				}
+			}
+		})
+	}
+}
+
+func TestNetParams(t *testing.T) {
+	cases := []struct {
+		name string
+		net  nets.UNet
+		want int64
+	}{
+		// The count train.py prints for its UNet(b=16): convs without bias,
+		// BN affine, ConvTranspose and head with bias.
+		{"ttd reference", nets.UNet{Dims: 2, OutChannels: 2, Features: []int{16, 32, 64}, Norm: "batch", Act: "relu", Down: nets.DownMaxPool}, 117090},
+		// Without norm the convolutions carry biases: 10 convs × their out channels more, minus BN's 2 per channel.
+		{"no norm", nets.UNet{Dims: 2, OutChannels: 2, Features: []int{16, 32, 64}, Norm: "none", Act: "relu", Down: nets.DownMaxPool}, 117090 - (16 + 16 + 32 + 32 + 64 + 64 + 32 + 32 + 16 + 16)},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := NetParams(DefaultBackend, tc.net, []int{1, 1, 16, 16})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got != tc.want {
+				t.Errorf("NetParams = %d, want %d", got, tc.want)
 			}
 		})
 	}
