@@ -54,6 +54,7 @@ wall-time ratio ours/torch.`,
 	f.StringVar(&o.Backend, "backend", bench.DefaultBackend, "GoMLX backend of our side")
 	f.BoolVar(&o.NoStop, "no-stop", false, "train until --max-train-s instead of stopping at Dice 0.95")
 	f.BoolVar(&noTorch, "no-torch", false, "run only our side")
+	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a Go CPU profile of our side's training (im2im train's whole path) to this file")
 	return cmd
 }
 
@@ -115,7 +116,8 @@ func runBenchTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, noTorch b
 			fmt.Fprintf(w, "RATIO wall to Dice %s: not reached by both sides\n", k)
 		}
 	}
-	fmt.Fprintf(w, "RATIO median step ours/torch = %.2f; load average now %s on %d CPUs\n", ours.MedianStepS/torch.MedianStepS, bench.LoadAverage(), runtime.NumCPU())
+	fmt.Fprintf(w, "RATIO median step ours/torch = %.2f, CPU seconds ours/torch = %.2f (PyTorch's include its start-up); load average now %s on %d CPUs\n",
+		ours.MedianStepS/torch.MedianStepS, ours.CPUS/torch.CPUS, bench.LoadAverage(), runtime.NumCPU())
 	return nil
 }
 
@@ -148,8 +150,15 @@ func oursTTD(ctx context.Context, w io.Writer, o bench.TTDOptions) (bench.TTDRes
 		}
 	}
 	name := "ours-" + time.Now().Format("20060102-150405")
+	stopProfile, err := bench.ProfileCPU(o.CPUProfile)
+	if err != nil {
+		return bench.TTDResult{}, err
+	}
 	clock = bench.NewTTDClock()
 	_, err = im2im.TrainContext(ctx, ttdConfig(o, name, progress))
+	if perr := stopProfile(); perr != nil && err == nil {
+		err = perr
+	}
 	res := clock.Result()
 	res.Params, res.EvalEvery = params, o.EvalEvery
 	if err != nil && !errors.Is(err, context.Canceled) {

@@ -73,3 +73,13 @@ func writeHeapProfile(path string) error {
 	}
 	return f.Close()
 }
+
+// ProfileCPU starts a Go CPU profile written to path ("" : none) and returns
+// the function that ends it.
+func ProfileCPU(path string) (stop func() error, err error) {
+	p := &stepProfiler{o: Options{CPUProfile: path}}
+	if err := p.Start(); err != nil {
+		return nil, err
+	}
+	return p.Stop, nil
+}

@@ -34,6 +34,8 @@ type TTDOptions struct {
 	Threads   int     // threads of both sides [2]
 	Backend   string  // GoMLX backend of our side [DefaultBackend]
 	NoStop    bool    // keep training after Dice 0.95 until MaxTrainS
+	// CPUProfile, if set, receives a Go CPU profile of our side's training.
+	CPUProfile string
 }
 
 // Resolve fills the defaults and checks the options.

@@ -26,6 +26,9 @@ type TTDResult struct {
 	// StartS is what our wall time includes before the first step ends (data
 	// preparation, compilation, the first step); PyTorch's excludes its start.
 	StartS float64 `json:"-"`
+	// CPUS is the process CPU seconds of the run (0: unknown; PyTorch's include
+	// its start-up).
+	CPUS float64 `json:"-"`
 }
 
 // TargetKey is the key of target t in TTDResult.Reached ("0.8", "0.95").
@@ -38,6 +41,7 @@ func TargetKey(t float64) string { return strconv.FormatFloat(t, 'f', -1, 64) }
 // wall clock runs from NewTTDClock.
 type TTDClock struct {
 	start, last time.Time
+	cpu0        float64
 	stepTimes   []float64
 	res         TTDResult
 	now         func() time.Time
@@ -48,7 +52,7 @@ func NewTTDClock() *TTDClock { return newTTDClock(time.Now) }
 
 func newTTDClock(now func() time.Time) *TTDClock {
 	t := now()
-	return &TTDClock{start: t, last: t, now: now, res: TTDResult{Reached: map[string]Reached{}}}
+	return &TTDClock{start: t, last: t, now: now, cpu0: ProcessCPUSeconds(), res: TTDResult{Reached: map[string]Reached{}}}
 }
 
 // Step records the end of training step step (1-based).
@@ -87,6 +91,9 @@ func (c *TTDClock) TrainSeconds() float64 { return c.res.TrainS }
 func (c *TTDClock) Result() TTDResult {
 	r := c.res
 	r.WallS = c.now().Sub(c.start).Seconds()
+	if cpu := ProcessCPUSeconds(); cpu >= 0 && c.cpu0 >= 0 {
+		r.CPUS = cpu - c.cpu0
+	}
 	if len(c.stepTimes) > 0 {
 		r.MedianStepS = Summarize(c.stepTimes).Median
 	}
@@ -98,7 +105,7 @@ func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
 // FormatTTD renders one side's result as a RESULT line: steps, training and wall
 // seconds to every target ("-" where not reached), the median step, the best Dice.
 func FormatTTD(side string, r TTDResult) string {
-	s := fmt.Sprintf("RESULT %s steps=%d train_s=%.1f wall_s=%.1f median_step_s=%.3f best_dice=%.4f", side, r.Steps, r.TrainS, r.WallS, r.MedianStepS, r.Best)
+	s := fmt.Sprintf("RESULT %s steps=%d train_s=%.1f wall_s=%.1f cpu_s=%.1f median_step_s=%.3f best_dice=%.4f", side, r.Steps, r.TrainS, r.WallS, r.CPUS, r.MedianStepS, r.Best)
 	for _, tg := range TTDTargets {
 		if x, ok := r.Reached[TargetKey(tg)]; ok {
 			s += fmt.Sprintf(" dice%s=step %d/%.1fs/%.1fs", TargetKey(tg), x.Step, x.TrainS, x.WallS)

@@ -28,7 +28,7 @@ func PrepareTTDData(w io.Writer, o TTDOptions) error {
 	}
 	npz := filepath.Join(o.Dir, "data.npz")
 	if _, err := os.Stat(npz); err != nil {
-		if _, err := runPython(w, o, filepath.Join(scripts, "gen_data.py")); err != nil {
+		if _, _, err := runPython(w, o, filepath.Join(scripts, "gen_data.py")); err != nil {
 			return err
 		}
 	}
@@ -48,13 +48,13 @@ func PrepareTTDData(w io.Writer, o TTDOptions) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	_, err = runPython(w, o, tmp.Name(), o.Dir)
+	_, _, err = runPython(w, o, tmp.Name(), o.Dir)
 	return err
 }
 
 // runPython runs a script with TTD_DIR=o.Dir, echoing its output to w, and
-// returns the output.
-func runPython(w io.Writer, o TTDOptions, args ...string) (string, error) {
+// returns the output and the CPU seconds it used.
+func runPython(w io.Writer, o TTDOptions, args ...string) (string, float64, error) {
 	fmt.Fprintf(w, "torch: %s %s\n", o.Python, strings.Join(args, " "))
 	cmd := exec.Command(o.Python, args...)
 	cmd.Env = append(os.Environ(), "TTD_DIR="+o.Dir, "EVAL_EVERY="+strconv.Itoa(o.EvalEvery))
@@ -63,9 +63,10 @@ func runPython(w io.Writer, o TTDOptions, args ...string) (string, error) {
 		fmt.Fprintf(w, "torch %s\n", line)
 	}
 	if err != nil {
-		return "", fmt.Errorf("%s %s: %w\n%s", o.Python, args[0], err, tail(string(out), 800))
+		return "", 0, fmt.Errorf("%s %s: %w\n%s", o.Python, args[0], err, tail(string(out), 800))
 	}
-	return string(out), nil
+	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	return string(out), cpu.Seconds(), nil
 }
 
 // TorchTTD runs the reference train.py (crop, batch, training budget, seed,
@@ -84,7 +85,7 @@ func TorchTTD(w io.Writer, o TTDOptions) (TTDResult, error) {
 	if o.Threads != 2 {
 		fmt.Fprintf(w, "note: train.py always uses 2 threads (--threads %d applies to our side only)\n", o.Threads)
 	}
-	text, err := runPython(w, o, filepath.Join(scripts, "train.py"), strconv.Itoa(o.Crop), strconv.Itoa(o.Batch),
+	text, cpu, err := runPython(w, o, filepath.Join(scripts, "train.py"), strconv.Itoa(o.Crop), strconv.Itoa(o.Batch),
 		strconv.FormatFloat(o.MaxTrainS, 'f', -1, 64), out, strconv.Itoa(o.Seed), stop)
 	if err != nil {
 		return TTDResult{}, err
@@ -94,6 +95,7 @@ func TorchTTD(w io.Writer, o TTDOptions) (TTDResult, error) {
 		return TTDResult{}, err
 	}
 	r, err := ParseTTDJSON(b)
+	r.CPUS = cpu
 	if m := torchTTDParamsRe.FindStringSubmatch(text); m != nil {
 		r.Params, _ = strconv.ParseInt(m[1], 10, 64)
 	}
