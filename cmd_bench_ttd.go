@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -21,6 +23,7 @@ import (
 func newBenchTTDCmd() *cobra.Command {
 	o := &bench.TTDOptions{}
 	var noTorch bool
+	var sets []string
 	cmd := &cobra.Command{
 		Use:   "ttd",
 		Short: "Time to quality: steps and seconds to val Dice 0.80/0.90/0.95, ours beside PyTorch CPU",
@@ -38,7 +41,7 @@ wall-time ratio ours/torch.`,
 			if err := o.Resolve(); err != nil {
 				return badInput(err)
 			}
-			return runBenchTTD(cmd.Context(), cmd.OutOrStdout(), *o, noTorch)
+			return runBenchTTD(cmd.Context(), cmd.OutOrStdout(), *o, sets, noTorch)
 		},
 	}
 	f := cmd.Flags()
@@ -54,6 +57,7 @@ wall-time ratio ours/torch.`,
 	f.StringVar(&o.Backend, "backend", bench.DefaultBackend, "GoMLX backend of our side")
 	f.BoolVar(&o.NoStop, "no-stop", false, "train until --max-train-s instead of stopping at Dice 0.95")
 	f.BoolVar(&noTorch, "no-torch", false, "run only our side")
+	f.StringArrayVar(&sets, "set", nil, "override our side's config, as im2im train's --section.key=value (repeatable), e.g. --set data.patch.pos_fraction=0.5")
 	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a Go CPU profile of our side's training (im2im train's whole path) to this file")
 	return cmd
 }
@@ -64,9 +68,10 @@ func ttdNet() im2im.UNet {
 		Down: nets.DownMaxPool, NumResUnits: 0}
 }
 
-// ttdConfig is the im2im training declaration of the task (what a YAML config
-// for `im2im train -c` would say), with the progress callback.
-func ttdConfig(o bench.TTDOptions, name string, progress func(im2im.Progress)) im2im.Config {
+// ttdConfig is the im2im training declaration of the task, as a YAML config
+// for `im2im train -c` would say it (the run's name and the progress callback
+// are set by the caller).
+func ttdConfig(o bench.TTDOptions) im2im.Config {
 	return im2im.Config{
 		Data: im2im.Data{Category: "pair", Train: o.TrainDir(), Val: o.ValDir(),
 			// PosFraction: as train.py, crops anywhere (0 would mean the default 0.5).
@@ -76,13 +81,31 @@ func ttdConfig(o bench.TTDOptions, name string, progress func(im2im.Progress)) i
 		Model: im2im.FCN{Net: ttdNet(), Loss: im2im.DiceCE{}, Metrics: []string{"dice"},
 			Optimizer: im2im.Optimizer{Kind: "adam"}},
 		Trainer: im2im.Trainer{Epochs: 1 << 20, BatchSize: o.Batch, LR: 1e-3, Seed: int64(o.Seed),
-			Root: filepath.Join(o.Dir, "runs"), Name: name, Backend: o.Backend, Quiet: true, OnProgress: progress},
+			Root: filepath.Join(o.Dir, "runs"), Backend: o.Backend, Quiet: true},
 	}
+}
+
+// ttdYAML writes ttdConfig as Dir/ttd.yaml (`im2im train -c` runs it as is)
+// and loads it back with the overrides, as `im2im train -c` does.
+func ttdYAML(o bench.TTDOptions, overrides []string) (im2im.Config, string, error) {
+	path := filepath.Join(o.Dir, "ttd.yaml")
+	if err := os.WriteFile(path, []byte(ttdConfig(o).YAML()), 0o644); err != nil {
+		return im2im.Config{}, "", err
+	}
+	var dotted []string
+	for _, s := range overrides {
+		dotted = append(dotted, "--"+strings.TrimLeft(s, "-"))
+	}
+	c, err := im2im.LoadConfig(path, dotted...)
+	if err != nil {
+		return c, path, badInput(fmt.Errorf("--set: %w", err))
+	}
+	return c, path, nil
 }
 
 // runBenchTTD prepares the data, runs our side then PyTorch's and prints both
 // results and the ratios.
-func runBenchTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, noTorch bool) error {
+func runBenchTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, sets []string, noTorch bool) error {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -91,7 +114,12 @@ func runBenchTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, noTorch b
 	}
 	fmt.Fprintf(w, "time to quality: crop %d, batch %d, validation every %d steps (%d crops per image and epoch), budget %g s, seed %d; load average %s on %d CPUs\n",
 		o.Crop, o.Batch, o.EvalEvery, o.PerImage(), o.MaxTrainS, o.Seed, bench.LoadAverage(), runtime.NumCPU())
-	ours, err := oursTTD(ctx, w, o)
+	c, path, err := ttdYAML(o, sets)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "ours: im2im train -c %s %s\n", path, strings.Join(sets, " "))
+	ours, err := oursTTD(ctx, w, o, c)
 	if err != nil {
 		return err
 	}
@@ -121,12 +149,16 @@ func runBenchTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, noTorch b
 	return nil
 }
 
-// oursTTD trains our side through im2im.TrainContext, stopping at Dice 0.95
-// (unless o.NoStop) or when the training budget is spent.
-func oursTTD(ctx context.Context, w io.Writer, o bench.TTDOptions) (bench.TTDResult, error) {
+// oursTTD trains c through im2im.TrainContext, stopping at Dice 0.95 (unless
+// o.NoStop) or when the training budget is spent.
+func oursTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, c im2im.Config) (bench.TTDResult, error) {
 	prev := runtime.GOMAXPROCS(o.Threads)
 	defer runtime.GOMAXPROCS(prev)
-	params, err := bench.NetParams(o.Backend, nets.UNet(ttdNet()), []int{1, 1, o.Crop, o.Crop})
+	net, ok := c.Model.(im2im.FCN).Net.(im2im.UNet)
+	if !ok {
+		return bench.TTDResult{}, badf("--set: the benchmark compares U-Nets; model.net is %T", c.Model.(im2im.FCN).Net)
+	}
+	params, err := bench.NetParams(o.Backend, nets.UNet(net), []int{1, 1, o.Crop, o.Crop})
 	if err != nil {
 		return bench.TTDResult{}, err
 	}
@@ -149,13 +181,14 @@ func oursTTD(ctx context.Context, w io.Writer, o bench.TTDOptions) (bench.TTDRes
 			}
 		}
 	}
-	name := "ours-" + time.Now().Format("20060102-150405")
+	c.Trainer.Name = "ours-" + time.Now().Format("20060102-150405.000")
+	c.Trainer.OnProgress = progress
 	stopProfile, err := bench.ProfileCPU(o.CPUProfile)
 	if err != nil {
 		return bench.TTDResult{}, err
 	}
 	clock = bench.NewTTDClock()
-	_, err = im2im.TrainContext(ctx, ttdConfig(o, name, progress))
+	_, err = im2im.TrainContext(ctx, c)
 	if perr := stopProfile(); perr != nil && err == nil {
 		err = perr
 	}
