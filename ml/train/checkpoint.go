@@ -150,10 +150,35 @@ func writeFileAtomic(path string, data []byte) error {
 		os.Remove(tmp)
 		return fmt.Errorf("train: checkpoint %s: %w", path, err)
 	}
+	syncDir(dir)
+	return nil
+}
+
+// syncDir makes a rename in dir durable (best effort).
+func syncDir(dir string) {
 	if d, err := os.Open(dir); err == nil {
 		_ = d.Sync()
 		d.Close()
 	}
+}
+
+// linkCheckpoint gives the complete checkpoint file from a second name, path,
+// atomically (a hard link under a temporary name renamed over path), so that
+// a checkpoint with the same content is not serialised and synced twice. The
+// file is never modified in place (writeFileAtomic replaces names), so a later
+// write of either name leaves the other intact. It fails where the file
+// system has no hard links; the caller then writes path itself.
+func linkCheckpoint(from, path string) error {
+	tmp := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-link")
+	os.Remove(tmp) // left by a run killed between link and rename
+	if err := os.Link(from, tmp); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	syncDir(filepath.Dir(path))
 	return nil
 }
 

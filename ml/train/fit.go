@@ -150,10 +150,19 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 			t.cfg.Progress(p)
 		}
 	}
+	savedBest := false // best.ckpt was written at this epoch's end
 	save := func(path string) error {
 		if path == "" {
 			return nil
 		}
+		if path == lastPath && savedBest {
+			// Nothing changed since best.ckpt was written: the same file, a second name.
+			savedBest = false
+			if linkCheckpoint(bestPath, lastPath) == nil {
+				return nil
+			}
+		}
+		savedBest = path == bestPath
 		return writeCheckpoint(path, t.ctx, t.state)
 	}
 	finish := func() *Result {
