@@ -10,9 +10,9 @@ import (
 	"github.com/im2im/im2im/ml/bench"
 )
 
-// newBenchCmd builds `im2im bench` with its unet and pix2pix subcommands.
+// newBenchCmd builds `im2im bench` with its unet, pix2pix, embedseg and ttd subcommands.
 func newBenchCmd() *cobra.Command {
-	cmd := commandGroup(&cobra.Command{Use: "bench", Short: "Benchmarks (training speed against PyTorch CPU)"})
+	cmd := commandGroup(&cobra.Command{Use: "bench", Short: "Benchmarks (training speed and time to quality against PyTorch CPU)"})
 	cmd.AddCommand(newBenchUNetCmd(), newBenchPix2PixCmd(), newBenchEmbedSegCmd(), newBenchTTDCmd())
 	return cmd
 }

@@ -1,6 +1,7 @@
 // Package bench times training steps on a GoMLX backend beside the same step in
 // PyTorch CPU, so `im2im bench unet` and `im2im bench pix2pix` can print both
-// medians side by side.
+// medians side by side, and times whole trainings to a validation Dice for
+// `im2im bench ttd`.
 //
 // Two models: the reference U-Net (base 16, two levels down; the network of
 // ../shared/bench/torch_unet.py: ReferenceUNet, Ours) and pix2pix as
@@ -12,6 +13,13 @@
 // work. Progress (each step's time and loss, the script's output) goes to the
 // writer the caller gives; the summary is the caller's to print. README.md
 // records measured results.
+//
+// Time to quality (ttd*.go): TTDOptions describes the task of
+// ../shared/bench/ttd (PrepareTTDData generates it once and writes it as TIFF
+// pairs too), TorchTTD runs its train.py, TTDClock times our side from the
+// trainer's progress reports, FormatTTD and TTDRatios summarise; our side's
+// training itself (im2im train's path, which lives in stdlib) is assembled by
+// the command. NetParams counts a net's parameters.
 //
 // Imports: GoMLX and ml (backend, nn, nets, loss, train, framework); never
 // stdlib, dsl or kernel.
