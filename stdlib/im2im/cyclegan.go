@@ -90,28 +90,13 @@ func (m CycleGAN) rawOutput() Model {
 
 // resolved implements Model: the paper's defaults.
 func (m CycleGAN) resolved(dims int, patch []int) Model {
-	if m.Generator == nil {
-		m.Generator = UNet{}
-	}
-	m.Generator = m.Generator.withDefaults(dims)
-	m.Discriminator = m.Discriminator.withDefaults(dims)
+	resolveGAN(&m.Generator, &m.Discriminator, &m.Optimizer, &m.Schedule, &m.Init, &m.Predict, dims)
 	l := &m.Loss
 	l.GAN = strings.ToLower(orString(l.GAN, loss.GANLSGAN))
 	l.Weights.GAN, l.Weights.Cycle, l.Weights.Identity = orFloat(l.Weights.GAN, 1), orFloat(l.Weights.Cycle, 10), orFloat(l.Weights.Identity, 5)
 	m.PoolSize = orInt(m.PoolSize, 50)
-	m.Metrics = append([]string(nil), m.Metrics...)
-	for i, n := range m.Metrics {
-		m.Metrics[i] = strings.ToLower(n)
-	}
-	for _, o := range []*Optimizer{&m.Optimizer.Generator, &m.Optimizer.Discriminator} {
-		o.Beta1 = orFloat(o.Beta1, 0.5)
-		*o = o.resolved("adam")
-	}
-	m.Schedule.Generator = m.Schedule.Generator.resolved()
-	m.Schedule.Discriminator = m.Schedule.Discriminator.resolved()
-	m.Init = strings.ToLower(orString(m.Init, "normal"))
+	m.Metrics = lowerNames(m.Metrics)
 	m.Direction = orString(m.Direction, framework.AtoB)
-	m.Predict = m.Predict.resolved(false)
 	return m
 }
 

@@ -126,10 +126,7 @@ func (m EmbedSeg) resolved(dims int, patch []int) Model {
 	if len(m.Metrics) == 0 {
 		m.Metrics = []string{"ap50"}
 	}
-	m.Metrics = append([]string(nil), m.Metrics...)
-	for i, n := range m.Metrics {
-		m.Metrics[i] = strings.ToLower(n)
-	}
+	m.Metrics = lowerNames(m.Metrics)
 	m.Optimizer = m.Optimizer.resolved("adam")
 	m.Schedule = m.Schedule.resolved()
 	m.Predict.Output = orString(m.Predict.Output, "labels")

@@ -111,10 +111,7 @@ func (m FCN) resolved(dims int, patch []int) Model {
 			m.Metrics = []string{"psnr"}
 		}
 	}
-	m.Metrics = append([]string(nil), m.Metrics...)
-	for i, n := range m.Metrics {
-		m.Metrics[i] = strings.ToLower(n)
-	}
+	m.Metrics = lowerNames(m.Metrics)
 	m.Optimizer = m.Optimizer.resolved("adamw")
 	m.Schedule = m.Schedule.resolved()
 	m.Predict = m.Predict.resolved(seg)

@@ -100,11 +100,7 @@ func (Pix2Pix) netKey() string { return "generator" }
 
 // resolved implements Model: the paper's defaults.
 func (m Pix2Pix) resolved(dims int, patch []int) Model {
-	if m.Generator == nil {
-		m.Generator = UNet{}
-	}
-	m.Generator = m.Generator.withDefaults(dims)
-	m.Discriminator = m.Discriminator.withDefaults(dims)
+	resolveGAN(&m.Generator, &m.Discriminator, &m.Optimizer, &m.Schedule, &m.Init, &m.Predict, dims)
 	l := &m.Loss
 	l.GAN = strings.ToLower(orString(l.GAN, loss.GANVanilla))
 	l.Reconstruction = strings.ToLower(orString(l.Reconstruction, "l1"))
@@ -115,19 +111,39 @@ func (m Pix2Pix) resolved(dims int, patch []int) Model {
 	if len(m.Metrics) == 0 {
 		m.Metrics = []string{"psnr", "ssim"}
 	}
-	m.Metrics = append([]string(nil), m.Metrics...)
-	for i, n := range m.Metrics {
-		m.Metrics[i] = strings.ToLower(n)
+	m.Metrics = lowerNames(m.Metrics)
+	return m
+}
+
+// resolveGAN fills what pix2pix and CycleGAN resolve alike: a U-Net
+// generator by default, both nets for dims spatial axes, Adam with β1 0.5
+// for both nets, their schedules, normal init, raw-value prediction.
+func resolveGAN(gen *Net, disc *PatchGAN, opt *GANOptimizers, sch *GANSchedules, init *string, pred *Prediction, dims int) {
+	if *gen == nil {
+		*gen = UNet{}
 	}
-	for _, o := range []*Optimizer{&m.Optimizer.Generator, &m.Optimizer.Discriminator} {
+	*gen = (*gen).withDefaults(dims)
+	*disc = disc.withDefaults(dims)
+	for _, o := range []*Optimizer{&opt.Generator, &opt.Discriminator} {
 		o.Beta1 = orFloat(o.Beta1, 0.5)
 		*o = o.resolved("adam")
 	}
-	m.Schedule.Generator = m.Schedule.Generator.resolved()
-	m.Schedule.Discriminator = m.Schedule.Discriminator.resolved()
-	m.Init = strings.ToLower(orString(m.Init, "normal"))
-	m.Predict = m.Predict.resolved(false)
-	return m
+	sch.Generator = sch.Generator.resolved()
+	sch.Discriminator = sch.Discriminator.resolved()
+	*init = strings.ToLower(orString(*init, "normal"))
+	*pred = pred.resolved(false)
+}
+
+// lowerNames returns a copy of names in lower case (metric names).
+func lowerNames(names []string) []string {
+	if names == nil {
+		return nil
+	}
+	out := make([]string, len(names))
+	for i, n := range names {
+		out[i] = strings.ToLower(n)
+	}
+	return out
 }
 
 // reconstruction is the declared reconstruction loss (nil for none).
