@@ -158,16 +158,16 @@ func (b *builder) concat(scope string, xs ...val) val {
 // factors it equals: W[i, c, o...] = weights[c·Πf + o, i].
 func (b *builder) upConv(scope string, x val, out int, factors []int) val {
 	block := prod(factors)
-	w, _ := b.variable(scope, "weights", out*block, x.ch)
-	t := make([]float32, len(w))
+	w, vdims := b.variable(scope, "weights", out*block, x.ch)
+	perm := make([]int, len(w))
 	for i := range x.ch {
 		for c := range out {
 			for o := range block {
-				t[(i*out+c)*block+o] = w[(c*block+o)*x.ch+i]
+				perm[(i*out+c)*block+o] = (c*block+o)*x.ch + i
 			}
 		}
 	}
-	wt := b.floats(trim(scope+"/weights"), append([]int{x.ch, out}, factors...), t)
+	wt := b.holding(trim(scope+"/weights"), append([]int{x.ch, out}, factors...), w, b.prefix+scope+"/weights", vdims, perm)
 	bias := b.param(scope, "bias", []int{out}, out)
 	y := b.node(scope, "ConvTranspose", []string{x.name, wt, bias},
 		intsAttr("kernel_shape", factors), intsAttr("strides", factors))
@@ -180,9 +180,9 @@ func (b *builder) upConv(scope string, x val, out int, factors []int) val {
 func (b *builder) upConvTranspose(scope string, x val, out, k int, strides []int) val {
 	d := len(strides)
 	ks := repeat(d, k)
-	w, _ := b.variable(scope, "weights", append([]int{out, x.ch}, ks...)...)
+	w, vdims := b.variable(scope, "weights", append([]int{out, x.ch}, ks...)...)
 	vol := prod(ks)
-	t := make([]float32, len(w))
+	perm := make([]int, len(w))
 	idx := make([]int, d)
 	for o := range out {
 		for i := range x.ch {
@@ -196,11 +196,11 @@ func (b *builder) upConvTranspose(scope string, x val, out, k int, strides []int
 				for ax := range d {
 					flipped = flipped*k + (k - 1 - idx[ax])
 				}
-				t[(i*out+o)*vol+flipped] = w[(o*x.ch+i)*vol+a]
+				perm[(i*out+o)*vol+flipped] = (o*x.ch+i)*vol + a
 			}
 		}
 	}
-	wt := b.floats(trim(scope+"/weights"), append([]int{x.ch, out}, ks...), t)
+	wt := b.holding(trim(scope+"/weights"), append([]int{x.ch, out}, ks...), w, b.prefix+scope+"/weights", vdims, perm)
 	bias := b.param(scope, "bias", []int{out}, out)
 	ops := make([]int, d)
 	for a, s := range strides {
