@@ -34,8 +34,8 @@ type Info struct {
 	Ops map[string]int
 }
 
-// Export writes net (nets.UNet, nets.AttentionUNet or nets.DynUNet; values or
-// pointers) with the given weights as an ONNX model. The model maps input
+// Export writes net (nets.UNet, nets.AttentionUNet, nets.DynUNet or
+// nets.ResNetGenerator; values or pointers) with the given weights as an ONNX model. The model maps input
 // [batch, InChannels, spatial...] to the net's logits [batch, OutChannels,
 // spatial...] as its inference graph computes them.
 func Export(net any, w Weights, opt Options) ([]byte, Info, error) {
@@ -79,8 +79,10 @@ func exportableOf(net any) (exportable, error) {
 			c.NumResUnits = 2
 		}
 		return unetExportable(c, kindDyn, n.Validate(), n.AxisDivisors()), nil
+	case nets.ResNetGenerator:
+		return resnetExportable(n), nil
 	}
-	return exportable{}, fmt.Errorf("onnx: net %T has no ONNX export (only nets.UNet, nets.AttentionUNet and nets.DynUNet)", net)
+	return exportable{}, fmt.Errorf("onnx: net %T has no ONNX export (only nets.UNet, nets.AttentionUNet, nets.DynUNet and nets.ResNetGenerator)", net)
 }
 
 // unetExportable is the exporter of one of ml/nets' U-Nets.
@@ -151,6 +153,10 @@ func deref(net any) any {
 			return *n
 		}
 	case *nets.DynUNet:
+		if n != nil {
+			return *n
+		}
+	case *nets.ResNetGenerator:
 		if n != nil {
 			return *n
 		}

@@ -28,15 +28,35 @@ func prod(v []int) int {
 // ((k−1)/2 before, k/2 after), variables "weights" [out, in, k...] and "bias" [out].
 func (b *builder) conv(scope string, x val, out, k int, strides []int, bias bool) val {
 	d := len(strides)
-	ks := repeat(d, k)
-	w := b.param(scope, "weights", append([]int{out, x.ch}, ks...), append([]int{out, x.ch}, ks...)...)
-	in := []string{x.name, w}
+	return b.convWith(scope, x, out, repeat(d, k), strides, append(repeat(d, (k-1)/2), repeat(d, k/2)...), nil, bias)
+}
+
+// convWith is a convolution of kernel sizes ks with the given strides, pads
+// [begin..., end...] and dilations (nil: none), variables "weights" [out, in,
+// ks...] and (bias) "bias" [out] in scope.
+func (b *builder) convWith(scope string, x val, out int, ks, strides, pads, dilations []int, bias bool) val {
+	wd := append([]int{out, x.ch}, ks...)
+	in := []string{x.name, b.param(scope, "weights", wd, wd...)}
 	if bias {
 		in = append(in, b.param(scope, "bias", []int{out}, out))
 	}
-	pads := append(repeat(d, (k-1)/2), repeat(d, k/2)...)
-	y := b.node(scope, "Conv", in, intsAttr("kernel_shape", ks), intsAttr("strides", strides), intsAttr("pads", pads))
-	return val{y, out}
+	attrs := []attribute{intsAttr("kernel_shape", ks), intsAttr("strides", strides), intsAttr("pads", pads)}
+	if dilations != nil {
+		attrs = append(attrs, intsAttr("dilations", dilations))
+	}
+	return val{b.node(scope, "Conv", in, attrs...), out}
+}
+
+// pad is nn.PadSpatial: p voxels on both sides of every spatial axis, mirrored
+// (nn.PadReflect: ONNX's reflect) or repeated (nn.PadReplicate: edge).
+func (b *builder) pad(scope string, x val, p, spatial int, mode string) val {
+	onnxMode := map[string]string{nn.PadReflect: "reflect", nn.PadReplicate: "edge"}[mode]
+	if onnxMode == "" {
+		fail("onnx: padding mode %q has no ONNX export", mode)
+	}
+	side := append([]int64{0, 0}, int64s(repeat(spatial, p))...)
+	pads := b.ints64(trim(scope+"/pads"), append(side, side...))
+	return val{b.node(scope, "Pad", []string{x.name, pads}, attribute{name: "mode", kind: attrString, s: onnxMode}), x.ch}
 }
 
 // channelShape is [C, 1, ...]: a per-channel vector broadcast over [B, C, S...].
