@@ -45,7 +45,8 @@ func TestExportCommand(t *testing.T) {
 		{"no run", []string{"--run", filepath.Join(dir, "nope"), "--out", model}, "config.yaml"},
 		{"other net than trained", []string{"--run", run, "--out", model, "--model.net.features=8,16"},
 			"variable /enc0/block0/conv/weights has shape [4 1 3 3], the net's config needs [8 -1 3 3]"},
-		{"pix2pix", []string{"-c", "pix2pix_2d", "--checkpoint", "x.ckpt", "--out", model}, "model.framework pix2pix has no ONNX export yet"},
+		{"probunet", []string{"-c", "probunet_2d", "--checkpoint", "x.ckpt", "--out", model}, "model.framework probunet has no ONNX export: its prediction runs the prior net"},
+		{"embedseg", []string{"-c", "embedseg_2d", "--checkpoint", "x.ckpt", "--out", model}, "model.framework embedseg has no ONNX export"},
 	}
 	for _, tc := range bad {
 		out, err := runCmd(t, newExportCmd(), tc.args...)

@@ -2,6 +2,7 @@ package im2im
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/data/imageio"
 	"github.com/im2im/im2im/ml/bioimageio"
+	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/onnx"
 	"github.com/im2im/im2im/ml/train"
 )
@@ -58,39 +60,54 @@ func (e *Exported) String() string {
 	return s
 }
 
-// fcnOf returns the FCN declaration of a resolved config, or an error naming
-// the framework.
-func fcnOf(r Config) (FCN, error) {
-	switch v := r.Model.(type) {
+// exportNet returns the net a resolved config exports, seen as an FCN (its
+// net and prediction settings), and the scope of its variables in the
+// checkpoint: an FCN's net, pix2pix's generator, CycleGAN's generator of the
+// predicted direction. Other frameworks are an error naming why.
+func exportNet(r Config) (FCN, string, error) {
+	switch m := r.Model.(type) {
 	case FCN:
-		return v, nil
+		return m, "", nil
 	case *FCN:
-		return *v, nil
+		return *m, "", nil
+	case Pix2Pix:
+		return m.fcnView(), framework.GeneratorScope, nil
+	case CycleGAN:
+		if m.Direction == framework.BtoA {
+			return m.fcnView(), framework.GeneratorBAScope, nil
+		}
+		return m.fcnView(), framework.GeneratorABScope, nil
+	case ProbUnet:
+		return FCN{}, "", errors.New("export: model.framework probunet has no ONNX export: its prediction runs the prior net, " +
+			"broadcasts the latent mean over the image and averages latent samples through the combiner, which the exporter does not write")
 	}
 	f := "(none)"
 	if r.Model != nil {
 		f = r.Model.Framework()
 	}
-	return FCN{}, fmt.Errorf("export: model.framework %s has no ONNX export yet (only fcn)", f)
+	return FCN{}, "", fmt.Errorf("export: model.framework %s has no ONNX export (fcn, pix2pix, cyclegan)", f)
 }
 
-// ExportONNX writes the net of an FCN config with a checkpoint's weights as
-// an ONNX model (see ml/onnx.Export), returning the net's kind too.
+// ExportONNX writes the net of a config (an FCN's net, a GAN's predicting
+// generator) with a checkpoint's weights as an ONNX model (see
+// ml/onnx.Export), returning the net's kind too.
 func ExportONNX(c Config, checkpoint string) ([]byte, onnx.Info, string, error) {
-	m, err := fcnOf(c.Resolved())
+	m, scope, err := exportNet(c.Resolved())
 	if err != nil {
 		return nil, onnx.Info{}, "", err
 	}
 	switch m.Net.(type) {
-	case UNet, AttentionUNet, DynUNet:
+	case UNet, AttentionUNet, DynUNet, ResNetGenerator:
+	case nil:
+		return nil, onnx.Info{}, "", fmt.Errorf("export: the config has no model.%s", c.Model.netKey())
 	default:
-		return nil, onnx.Info{}, "", fmt.Errorf("export: model.net %T has no ONNX export (unet, attention_unet, dyn_unet)", m.Net)
+		return nil, onnx.Info{}, "", fmt.Errorf("export: model.%s %s has no ONNX export (unet, attention_unet, dyn_unet, resnet)", c.Model.netKey(), m.Net.Kind())
 	}
 	ckpt, err := train.ReadCheckpoint(checkpoint)
 	if err != nil {
 		return nil, onnx.Info{}, "", err
 	}
-	b, info, err := onnx.Export(m.Net.build(), ckpt, onnx.Options{Doc: fmt.Sprintf("im2im %s from %s", m.Net.Kind(), checkpoint)})
+	b, info, err := onnx.Export(m.Net.build(), ckpt, onnx.Options{Scope: scope, Doc: fmt.Sprintf("im2im %s from %s", m.Net.Kind(), checkpoint)})
 	if err != nil {
 		return nil, onnx.Info{}, "", fmt.Errorf("export: %s: %w", checkpoint, err)
 	}
@@ -117,7 +134,7 @@ func (r *Run) Export(path string) (*Exported, error) {
 // (bioimageio.Validate) before it is written.
 func ExportPackage(ctx context.Context, c Config, checkpoint, path string, o ExportOptions) (*Exported, error) {
 	r := c.Resolved()
-	m, err := fcnOf(r)
+	m, _, err := exportNet(r)
 	if err != nil {
 		return nil, err
 	}
@@ -242,10 +259,7 @@ func describe(r Config, o ExportOptions, kind string, info onnx.Info, net netSum
 	}
 	return &bioimageio.Description{
 		FormatVersion: bioimageio.FormatVersion, Type: "model", Name: name, Description: desc, Authors: authors,
-		Cite: []bioimageio.Cite{
-			{Text: "Sonneck, Zhou, Chen: MMV_Im2Im, an open-source microscopy machine vision toolbox for image-to-image transformation (GigaScience, 2024); im2im re-creates it in Go", DOI: "10.1093/gigascience/giad120"},
-			{Text: "Ronneberger, Fischer, Brox: U-Net, convolutional networks for biomedical image segmentation (MICCAI, 2015)", DOI: "10.1007/978-3-319-24574-4_28"},
-		},
+		Cite:    cites(r, kind),
 		License: license, Documentation: "README.md", Covers: []string{"cover.png"},
 		Tags:      []string{"im2im", kind, fmt.Sprintf("%dd", info.Dims), task, "onnx"},
 		Timestamp: time.Now().UTC().Format(time.RFC3339), Version: "0.1.0",
@@ -254,6 +268,24 @@ func describe(r Config, o ExportOptions, kind string, info onnx.Info, net netSum
 		Config: map[string]any{"im2im": map[string]any{"config": "im2im_config.yaml", "net": kind, "dims": info.Dims,
 			"prediction_output": orString(r.fcn().Predict.Output, "raw")}},
 	}
+}
+
+// cites are the package's references: mmv_im2im, the net's paper and a GAN
+// framework's.
+func cites(r Config, kind string) []bioimageio.Cite {
+	c := []bioimageio.Cite{{Text: "Sonneck, Zhou, Chen: MMV_Im2Im, an open-source microscopy machine vision toolbox for image-to-image transformation (GigaScience, 2024); im2im re-creates it in Go", DOI: "10.1093/gigascience/giad120"}}
+	if kind == "resnet" {
+		c = append(c, bioimageio.Cite{Text: "Johnson, Alahi, Fei-Fei: Perceptual losses for real-time style transfer and super-resolution (ECCV, 2016)", DOI: "10.1007/978-3-319-46475-6_43"})
+	} else {
+		c = append(c, bioimageio.Cite{Text: "Ronneberger, Fischer, Brox: U-Net, convolutional networks for biomedical image segmentation (MICCAI, 2015)", DOI: "10.1007/978-3-319-24574-4_28"})
+	}
+	switch r.Model.Framework() {
+	case "pix2pix":
+		c = append(c, bioimageio.Cite{Text: "Isola, Zhu, Zhou, Efros: Image-to-image translation with conditional adversarial networks (CVPR, 2017)", DOI: "10.1109/CVPR.2017.632"})
+	case "cyclegan":
+		c = append(c, bioimageio.Cite{Text: "Zhu, Park, Isola, Efros: Unpaired image-to-image translation using cycle-consistent adversarial networks (ICCV, 2017)", DOI: "10.1109/ICCV.2017.244"})
+	}
+	return c
 }
 
 func outputDescription(post []bioimageio.Processing) string {

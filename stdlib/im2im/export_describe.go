@@ -6,6 +6,7 @@ import (
 
 	"github.com/im2im/im2im/ml/bioimageio"
 	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/nets"
 	"github.com/im2im/im2im/ml/nn"
 )
 
@@ -152,6 +153,9 @@ func postprocessing(p Prediction, outChannels int) (steps []bioimageio.Processin
 // the given config (two k×k convolutions per level on the way down and up, at
 // that level's scale): the margin tiling consumers crop from each tile.
 func haloOf(c netSummary) []int {
+	if c.halo != nil {
+		return c.halo
+	}
 	r := (c.kernel - 1) / 2
 	out := make([]int, c.dims)
 	for a := range out {
@@ -181,9 +185,13 @@ type netSummary struct {
 	norm, act      string
 	outChannels    int
 	parameterCount int
+	halo           []int // set where haloOf's U-Net estimate does not apply
 }
 
 func summarize(n Net) netSummary {
+	if g, ok := n.(ResNetGenerator); ok {
+		return summarizeResNet(g)
+	}
 	c := n.config()
 	s := netSummary{kind: n.Kind(), dims: c.Dims, levels: len(c.Features), kernel: c.KernelSize, features: c.Features,
 		norm: c.Norm, act: c.Act, outChannels: c.OutChannels}
@@ -229,4 +237,21 @@ func physicalUnit(u string) string {
 		return "picometer"
 	}
 	return ""
+}
+
+// summarizeResNet is summarize for the GANs' ResNet generator: features are
+// the channels at each scale, and the halo its receptive-field radius (the
+// 7×7 stem and output convolutions, one 3×3 convolution per down- and
+// up-sampling at its scale, two per residual unit at the bottleneck's).
+func summarizeResNet(g ResNetGenerator) netSummary {
+	r := nets.ResNetGenerator(g).Resolved()
+	s := netSummary{kind: g.Kind(), dims: r.Dims, levels: r.NDown + 1, kernel: 3, norm: r.Norm, act: nn.ActReLU, outChannels: r.OutChannels}
+	radius := 3 + 3 + 2*r.NRes<<r.NDown
+	for i := range r.NDown {
+		s.features = append(s.features, r.NF<<i)
+		radius += 1<<i + 2<<i // the down-sampling convolution at scale 2^i, the up-sampling one from 2^(i+1)
+	}
+	s.features = append(s.features, r.NF<<r.NDown)
+	s.halo = repeatInt(r.Dims, radius)
+	return s
 }
