@@ -84,6 +84,9 @@ func exportNet(r Config) (FCN, string, error) {
 	f := "(none)"
 	if r.Model != nil {
 		f = r.Model.Framework()
+		if n := r.fcn().Net; n != nil {
+			f += " (net " + n.Kind() + ")"
+		}
 	}
 	return FCN{}, "", fmt.Errorf("export: model.framework %s has no ONNX export (fcn, pix2pix, cyclegan)", f)
 }
