@@ -34,8 +34,8 @@ type Info struct {
 	Ops map[string]int
 }
 
-// Export writes net (nets.UNet, nets.AttentionUNet, nets.DynUNet or
-// nets.ResNetGenerator; values or pointers) with the given weights as an ONNX model. The model maps input
+// Export writes net (nets.UNet, nets.AttentionUNet, nets.DynUNet,
+// nets.ResNetGenerator or nets.BranchedERFNet; values or pointers) with the given weights as an ONNX model. The model maps input
 // [batch, InChannels, spatial...] to the net's logits [batch, OutChannels,
 // spatial...] as its inference graph computes them.
 func Export(net any, w Weights, opt Options) ([]byte, Info, error) {
@@ -81,8 +81,10 @@ func exportableOf(net any) (exportable, error) {
 		return unetExportable(c, kindDyn, n.Validate(), n.AxisDivisors()), nil
 	case nets.ResNetGenerator:
 		return resnetExportable(n), nil
+	case nets.BranchedERFNet:
+		return erfnetExportable(n), nil
 	}
-	return exportable{}, fmt.Errorf("onnx: net %T has no ONNX export (only nets.UNet, nets.AttentionUNet, nets.DynUNet and nets.ResNetGenerator)", net)
+	return exportable{}, fmt.Errorf("onnx: net %T has no ONNX export (only nets.UNet, nets.AttentionUNet, nets.DynUNet, nets.ResNetGenerator and nets.BranchedERFNet)", net)
 }
 
 // unetExportable is the exporter of one of ml/nets' U-Nets.
@@ -157,6 +159,10 @@ func deref(net any) any {
 			return *n
 		}
 	case *nets.ResNetGenerator:
+		if n != nil {
+			return *n
+		}
+	case *nets.BranchedERFNet:
 		if n != nil {
 			return *n
 		}

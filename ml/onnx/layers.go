@@ -1,6 +1,8 @@
 package onnx
 
 import (
+	"slices"
+
 	"github.com/im2im/im2im/ml/nn"
 )
 
@@ -73,9 +75,7 @@ func (b *builder) norm(scope string, x val, kind string, spatial int) val {
 		g, be := b.param(scope, "gamma", []int{c}, c), b.param(scope, "beta", []int{c}, c)
 		return val{b.node(scope, "InstanceNormalization", []string{x.name, g, be}, floatAttr("epsilon", nn.NormEpsilon)), c}
 	case nn.NormBatch:
-		g, be := b.param(scope, "gamma", []int{c}, c), b.param(scope, "beta", []int{c}, c)
-		m, v := b.param(scope, "running_mean", []int{c}, c), b.param(scope, "running_var", []int{c}, c)
-		return val{b.node(scope, "BatchNormalization", []string{x.name, g, be, m, v}, floatAttr("epsilon", nn.NormEpsilon)), c}
+		return b.batchNorm(scope, x, nn.NormEpsilon)
 	case nn.NormGroup:
 		// GroupNormalization needs opset 18: reshape to [B, G, rest], instance-normalise
 		// the groups, reshape back, then the per-channel affine.
@@ -96,6 +96,14 @@ func (b *builder) norm(scope string, x val, kind string, spatial int) val {
 	}
 	fail("onnx: norm %q has no ONNX export (want one of %v)", kind, nn.NormKinds)
 	return val{}
+}
+
+// batchNorm is nn.BatchNorm with epsilon eps in inference form (running statistics).
+func (b *builder) batchNorm(scope string, x val, eps float32) val {
+	c := x.ch
+	g, be := b.param(scope, "gamma", []int{c}, c), b.param(scope, "beta", []int{c}, c)
+	m, v := b.param(scope, "running_mean", []int{c}, c), b.param(scope, "running_var", []int{c}, c)
+	return val{b.node(scope, "BatchNormalization", []string{x.name, g, be, m, v}, floatAttr("epsilon", eps)), c}
 }
 
 // act is nn.Act: PReLU reads its scalar "slope" from scope.
@@ -195,9 +203,21 @@ func (b *builder) upConv(scope string, x val, out int, factors []int) val {
 }
 
 // upConvTranspose is nn.UpConvTranspose: kernel k, padding (k−1)/2, output padding
-// s−1. ml/nn keeps the equivalent forward kernel [out, in, k...]; ONNX's is [in, out,
-// k...] with the spatial axes flipped.
+// s−1.
 func (b *builder) upConvTranspose(scope string, x val, out, k int, strides []int) val {
+	d := len(strides)
+	ops := make([]int, d)
+	for a, s := range strides {
+		ops[a] = s - 1
+	}
+	return b.convTranspose(scope, x, out, k, strides, repeat(d, (k-1)/2), ops)
+}
+
+// convTranspose is nn.ConvTranspose with variables "weights" and "bias" in
+// scope: kernel k on every axis, the given strides, paddings and output
+// paddings. ml/nn keeps the equivalent forward kernel [out, in, k...]; ONNX's
+// is [in, out, k...] with the spatial axes flipped.
+func (b *builder) convTranspose(scope string, x val, out, k int, strides, pads, ops []int) val {
 	d := len(strides)
 	ks := repeat(d, k)
 	w, vdims := b.variable(scope, "weights", append([]int{out, x.ch}, ks...)...)
@@ -222,12 +242,8 @@ func (b *builder) upConvTranspose(scope string, x val, out, k int, strides []int
 	}
 	wt := b.holding(trim(scope+"/weights"), append([]int{x.ch, out}, ks...), w, b.prefix+scope+"/weights", vdims, perm)
 	bias := b.param(scope, "bias", []int{out}, out)
-	ops := make([]int, d)
-	for a, s := range strides {
-		ops[a] = s - 1
-	}
 	y := b.node(scope, "ConvTranspose", []string{x.name, wt, bias}, intsAttr("kernel_shape", ks), intsAttr("strides", strides),
-		intsAttr("pads", repeat(2*d, (k-1)/2)), intsAttr("output_padding", ops))
+		intsAttr("pads", append(slices.Clone(pads), pads...)), intsAttr("output_padding", ops))
 	return val{y, out}
 }
 
