@@ -46,7 +46,6 @@ func TestExportCommand(t *testing.T) {
 		{"other net than trained", []string{"--run", run, "--out", model, "--model.net.features=8,16"},
 			"variable /enc0/block0/conv/weights has shape [4 1 3 3], the net's config needs [8 -1 3 3]"},
 		{"probunet", []string{"-c", "probunet_2d", "--checkpoint", "x.ckpt", "--out", model}, "model.framework probunet has no ONNX export: its prediction runs the prior net"},
-		{"embedseg", []string{"-c", "embedseg_2d", "--checkpoint", "x.ckpt", "--out", model}, "model.framework embedseg (net branched_erfnet) has no ONNX export"},
 	}
 	for _, tc := range bad {
 		out, err := runCmd(t, newExportCmd(), tc.args...)

@@ -189,8 +189,11 @@ type netSummary struct {
 }
 
 func summarize(n Net) netSummary {
-	if g, ok := n.(ResNetGenerator); ok {
+	switch g := n.(type) {
+	case ResNetGenerator:
 		return summarizeResNet(g)
+	case BranchedERFNet:
+		return summarizeERFNet(g)
 	}
 	c := n.config()
 	s := netSummary{kind: n.Kind(), dims: c.Dims, levels: len(c.Features), kernel: c.KernelSize, features: c.Features,
@@ -254,4 +257,28 @@ func summarizeResNet(g ResNetGenerator) netSummary {
 	s.features = append(s.features, r.NF<<r.NDown)
 	s.halo = repeatInt(r.Dims, radius)
 	return s
+}
+
+// erfnetHalo is the halo of a BranchedERFNet package: the receptive field of
+// its full- and half-resolution layers. Its whole receptive field (radius
+// erfnetRadius, through the dilated 1/8-scale blocks) exceeds any practical
+// tile; tiles crop this much, and whole images avoid tiling (as im2im does
+// where memory allows).
+const erfnetHalo = 16
+
+// erfnetRadius is BranchedERFNet's receptive-field radius: per layer, its
+// taps' reach at its scale (down-samplers 1 at scales 1, 2, 4; non-bottleneck
+// blocks 1 + dilation at their scale; up-samplers and the output ≈ 1).
+func erfnetRadius() int {
+	r := 1 + 2 + 4 + 5*2*4 // down0, down1, down2; five blocks at 1/4
+	for i := range 8 {
+		r += (1 + 1 + 2<<(i%4)) * 8 // eight dilated blocks at 1/8
+	}
+	return r + 8 + 2*2*4 + 4 + 2*2*2 + 1 // each decoder: up0, two blocks at 1/4, up1, two at 1/2, the output
+}
+
+// summarizeERFNet is summarize for EmbedSeg's BranchedERFNet.
+func summarizeERFNet(n BranchedERFNet) netSummary {
+	return netSummary{kind: n.Kind(), dims: n.Dims, levels: 4, kernel: 3, features: []int{16, 64, 128}, norm: nn.NormBatch,
+		act: nn.ActReLU, outChannels: nets.BranchedERFNet(n).OutChannels(), halo: repeatInt(n.Dims, erfnetHalo)}
 }

@@ -13,11 +13,13 @@ import (
 )
 
 // A pix2pix run and a CycleGAN run (predicting B to A) with ResNet
-// generators export as packages whose graph is the predicting generator: the
-// Go interpreter on the package's test input reproduces the test output im2im
-// computed, and predict --model matches predict --run. A ProbUnet config is
-// an error naming why it has no export.
-func TestExportGANPackages(t *testing.T) {
+// generators export as packages whose graph is the predicting generator, an
+// EmbedSeg run as its BranchedERFNet's raw output (clustering left out, said
+// in the README): the Go interpreter on the package's test input reproduces
+// the test output im2im computed, and predict --model matches predict --run
+// (raw for EmbedSeg). A ProbUnet config is an error naming why it has no
+// export.
+func TestExportFrameworkPackages(t *testing.T) {
 	pairs := t.TempDir()
 	if _, err := synth.Write(pairs, synth.Stain, 4, synth.Options{Shape: []int{48, 48}, MinRadius: 3, MaxRadius: 6, Seed: 7}); err != nil {
 		t.Fatal(err)
@@ -26,17 +28,26 @@ func TestExportGANPackages(t *testing.T) {
 	if _, err := synth.Write(unpaired, synth.Unpaired, 4, synth.Options{Shape: []int{48, 48}, MinRadius: 3, MaxRadius: 6, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
+	instances := t.TempDir()
+	if _, err := synth.Write(instances, synth.Instance, 4, synth.Options{Shape: []int{40, 40}, MinRadius: 4, MaxRadius: 7, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
 	root := t.TempDir()
 	gen := "generator: {kind: resnet, nf: 4, n_down: 1, n_res: 1%s}\n  discriminator: {nf: 4, n_layers: 2}\n"
 	cases := []struct {
 		name, yaml, image, cite string
+		net, readme             string
 	}{
 		{"pix2pix", "data: {path: " + pairs + ", patch: {size: [32, 32], per_image: 2}, val_ratio: 0.25}\n" +
 			"model:\n  framework: pix2pix\n  " + strings.Replace(gen, "%s", ", out_channels: 3", 1),
-			filepath.Join(pairs, "stain_000_IM.ome.tiff"), "10.1109/CVPR.2017.632"},
+			filepath.Join(pairs, "stain_000_IM.ome.tiff"), "10.1109/CVPR.2017.632", "resnet", "resnet, 2D"},
 		{"cyclegan_ba", "data: {path: " + unpaired + ", category: unpair, patch: {size: [32, 32], per_image: 2}, val_ratio: 0.25}\n" +
 			"model:\n  framework: cyclegan\n  direction: BtoA\n  " + strings.Replace(gen, "%s", ", norm: batch", 1),
-			filepath.Join(unpaired, "unpaired_000_GT.ome.tiff"), "10.1109/ICCV.2017.244"},
+			filepath.Join(unpaired, "unpaired_000_GT.ome.tiff"), "10.1109/ICCV.2017.244", "resnet", "resnet, 2D"},
+		{"embedseg", "data: {path: " + instances + ", category: embedseg, patch: {size: [40, 40], per_image: 1}, val_ratio: 0.25}\n" +
+			"model: {framework: embedseg, max_instances: 8}\n",
+			filepath.Join(instances, "instance_000_IM.ome.tiff"), "10.1016/j.media.2022.102523", "branched_erfnet",
+			"Clustering into instances is not part of the model: it outputs the raw 5 channels"},
 	}
 	for _, tc := range cases {
 		text := tc.yaml + "trainer: {epochs: 1, batch_size: 2, seed: 3, root: " + root + ", name: " + tc.name + ", backend: im2im-fast, quiet: true}\n"
@@ -60,8 +71,11 @@ func TestExportGANPackages(t *testing.T) {
 			t.Fatalf("%s: %v", tc.name, err)
 		}
 		d := p.Desc
-		if d.Config["im2im"].(map[string]any)["net"] != "resnet" || !strings.Contains(d.Cite[len(d.Cite)-1].DOI, tc.cite) {
+		if d.Config["im2im"].(map[string]any)["net"] != tc.net || !strings.Contains(d.Cite[len(d.Cite)-1].DOI, tc.cite) {
 			t.Errorf("%s: config %v, cite %v", tc.name, d.Config, d.Cite)
+		}
+		if readme := string(p.Files["README.md"]); !strings.Contains(readme, tc.readme) || len(d.Outputs[0].Postprocessing) != 0 {
+			t.Errorf("%s: postprocessing %v, README without %q:\n%s", tc.name, d.Outputs[0].Postprocessing, tc.readme, readme)
 		}
 		x := readNPY(t, p.Files["test_input.npy"])
 		want := readNPY(t, p.Files["test_output.npy"])
@@ -91,7 +105,12 @@ func TestExportGANPackages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		fromRun, err := Predict(run.Config, run.Checkpoint(), tc.image, t.TempDir())
+		cfg := run.Config
+		if m, ok := cfg.Model.(EmbedSeg); ok {
+			m.Predict.Output = "raw"
+			cfg.Model = m
+		}
+		fromRun, err := Predict(cfg, run.Checkpoint(), tc.image, t.TempDir())
 		if err != nil {
 			t.Fatal(err)
 		}
