@@ -122,6 +122,7 @@ func TestExportFrameworkPackages(t *testing.T) {
 		if diff := maxAbsDiff(t, a, b); diff > 1e-4 {
 			t.Errorf("%s: predict --model differs from predict --run by %g", tc.name, diff)
 		}
+		checkInitFrom(t, run, zip, tc.image, b)
 	}
 	prob := Config{Model: ProbUnet{}}
 	if _, err := ExportPackage(context.Background(), prob, "x.ckpt", filepath.Join(root, "p.zip"), ExportOptions{}); err == nil ||
@@ -130,5 +131,39 @@ func TestExportFrameworkPackages(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "p.zip")); err == nil {
 		t.Error("a failed export wrote its file")
+	}
+}
+
+// checkInitFrom starts a run from the package zip that run exported, with a
+// learning rate too small to move the weights: pix2pix predicts what run
+// predicted (want), EmbedSeg (whose batch norms' statistics move anyway)
+// loads every weight and trains, CycleGAN is refused naming the framework.
+func checkInitFrom(t *testing.T, run *Run, zip, image string, want []float32) {
+	t.Helper()
+	c := run.Config
+	c.Trainer.Name, c.Trainer.InitFrom, c.Trainer.LR = filepath.Base(run.Dir)+"_init", zip, 1e-12
+	again, err := TrainConfig(c)
+	switch c.Model.Framework() {
+	case "cyclegan":
+		if err == nil || !strings.Contains(err.Error(), "trainer.init_from") || !strings.Contains(err.Error(), "this run is cyclegan") {
+			t.Errorf("cyclegan from a package: %v", err)
+		}
+		return
+	case "embedseg":
+		if err != nil || len(again.Result.Init.Loaded) == 0 {
+			t.Errorf("embedseg from a package: %v", err)
+		}
+		return
+	}
+	if err != nil {
+		t.Fatalf("%s from a package: %v", c.Model.Framework(), err)
+	}
+	out, err := Predict(again.Config, again.Checkpoint(), image, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _, _ := readImage(t, out[0])
+	if diff := maxAbsDiff(t, got, want); diff > 1e-5 {
+		t.Errorf("%s initialised from its package predicts %g away from the exported run", c.Model.Framework(), diff)
 	}
 }

@@ -24,8 +24,8 @@ func isPackage(path string) bool {
 // withPackageInit returns the engine f initialised from the package that
 // trainer.init_from names: its ONNX weights read back into the run's net
 // (onnx.Import; the net must be the one im2im exported the package from, the
-// first difference is the error). FCN runs load them into their net,
-// pix2pix runs into their generator.
+// first difference is the error). FCN and EmbedSeg runs load them into their
+// net, pix2pix runs into their generator.
 func withPackageInit(f framework.Framework, path string) (framework.Framework, error) {
 	bad := func(format string, args ...any) error {
 		return fmt.Errorf("trainer.init_from %s: %s", path, fmt.Sprintf(format, args...))
@@ -36,8 +36,10 @@ func withPackageInit(f framework.Framework, path string) (framework.Framework, e
 		net = e.Net
 	case framework.Pix2Pix:
 		net = e.Generator
+	case framework.EmbedSeg:
+		net = e.Net
 	default:
-		return nil, bad("a model package initialises fcn and pix2pix runs; this run is %s", f.Name())
+		return nil, bad("a model package initialises fcn, pix2pix and embedseg runs; this run is %s", f.Name())
 	}
 	p, err := bioimageio.ReadPackage(path)
 	if err != nil {
@@ -56,6 +58,9 @@ func withPackageInit(f framework.Framework, path string) (framework.Framework, e
 		e.Trainer.InitWeights = w
 		return e, nil
 	case framework.Pix2Pix:
+		e.Trainer.InitWeights = w
+		return e, nil
+	case framework.EmbedSeg:
 		e.Trainer.InitWeights = w
 		return e, nil
 	}
