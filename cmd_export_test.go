@@ -45,7 +45,7 @@ func TestExportCommand(t *testing.T) {
 		{"no run", []string{"--run", filepath.Join(dir, "nope"), "--out", model}, "config.yaml"},
 		{"other net than trained", []string{"--run", run, "--out", model, "--model.net.features=8,16"},
 			"variable /enc0/block0/conv/weights has shape [4 1 3 3], the net's config needs [8 -1 3 3]"},
-		{"pix2pix", []string{"-c", "pix2pix_2d", "--checkpoint", "x.ckpt", "--out", model}, "model.framework pix2pix has no ONNX export yet"},
+		{"probunet", []string{"-c", "probunet_2d", "--checkpoint", "x.ckpt", "--out", model}, "model.framework probunet has no ONNX export: its prediction runs the prior net"},
 	}
 	for _, tc := range bad {
 		out, err := runCmd(t, newExportCmd(), tc.args...)
@@ -57,7 +57,8 @@ func TestExportCommand(t *testing.T) {
 }
 
 // im2im export --out model.zip writes a bioimage.io package for a 2D
-// segmentation run (quickstart-like) and a 3D denoising run; ONNX Runtime on
+// segmentation run (quickstart-like), a 3D denoising run and a pix2pix run
+// (its ResNet generator); ONNX Runtime on
 // each package's test input reproduces its test output; im2im predict
 // --model gives what predict --run gives (probabilities for the 2-class
 // net, raw values for the denoiser).
@@ -76,6 +77,17 @@ func TestExportPackageCommand(t *testing.T) {
 	if err := os.WriteFile(den3d, []byte(yaml), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	stain := filepath.Join(dir, "stain")
+	if _, err := synth.Write(stain, synth.Stain, 3, synth.Options{Shape: []int{32, 32}, MinRadius: 3, MaxRadius: 5}); err != nil {
+		t.Fatal(err)
+	}
+	p2p := filepath.Join(dir, "p2p.yaml")
+	yaml = "data:\n  path: " + stain + "\n  patch: {size: [32, 32], per_image: 2}\n  val_ratio: 0.34\n" +
+		"model:\n  framework: pix2pix\n  generator: {kind: resnet, nf: 4, n_down: 1, n_res: 1, out_channels: 3}\n  discriminator: {nf: 4, n_layers: 2}\n" +
+		"trainer: {epochs: 1, batch_size: 2, name: p2p, backend: im2im-fast, root: " + filepath.Join(dir, "runs") + "}\n"
+	if err := os.WriteFile(p2p, []byte(yaml), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	cases := []struct {
 		name, cfg, run, image string
 		override              []string
@@ -83,6 +95,7 @@ func TestExportPackageCommand(t *testing.T) {
 	}{
 		{"2D segmentation", cfg, "seg", filepath.Join(data, "semantic_001_IM.ome.tiff"), []string{"--model.predict.output=prob"}, "scale_range"},
 		{"3D denoising", den3d, "den", filepath.Join(den, "denoise_001_IM.ome.tiff"), nil, "zero_mean_unit_variance"},
+		{"2D pix2pix ResNet generator", p2p, "p2p", filepath.Join(stain, "stain_001_IM.ome.tiff"), nil, "scale_range"},
 	}
 	for _, tc := range cases {
 		if out, err := runCmd(t, newTrainCmd(), "-c", tc.cfg); err != nil {

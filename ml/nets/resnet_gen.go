@@ -56,6 +56,10 @@ func (r ResNetGenerator) withDefaults() ResNetGenerator {
 	return r
 }
 
+// Resolved returns r with the defaults of its zero fields filled in (what
+// Build builds).
+func (r ResNetGenerator) Resolved() ResNetGenerator { return r.withDefaults() }
+
 // Validate implements Net.
 func (r ResNetGenerator) Validate() error {
 	var errs []error

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -25,10 +26,24 @@ type builder struct {
 	w      Weights
 	prefix string // scope of the net's variables ("" for the root)
 	count  map[string]int
+	// probe, when set (Import), replaces w: each variable is zeros of the shape
+	// the net's config gives it, an axis the config leaves open taking the size
+	// of the same axis of probe's initializer of the same name.
+	probe *Graph
+	// origins maps each initializer that holds a variable to that variable.
+	origins map[string]origin
+}
+
+// origin says which variable an initializer holds and how: initializer value j
+// is the variable's value perm[j] (perm nil: the same order).
+type origin struct {
+	variable string
+	dims     []int
+	perm     []int
 }
 
 func newBuilder(w Weights, prefix string) *builder {
-	return &builder{w: w, prefix: strings.TrimSuffix(prefix, "/"), count: map[string]int{}}
+	return &builder{w: w, prefix: strings.TrimSuffix(prefix, "/"), count: map[string]int{}, origins: map[string]origin{}}
 }
 
 // unique returns base, or base_N when base was used before.
@@ -73,6 +88,9 @@ func (b *builder) ints64(name string, v []int64) string {
 // variable reads the variable scope/name, checks its shape (want; -1 any) and
 // returns its values and dims.
 func (b *builder) variable(scope, name string, want ...int) ([]float32, []int) {
+	if b.probe != nil {
+		return b.probeVariable(trim(scope+"/"+name), want)
+	}
 	v, dims, err := float32s(b.w, b.prefix+scope+"/"+name, want)
 	if err != nil {
 		panic(exportError{err})
@@ -80,10 +98,42 @@ func (b *builder) variable(scope, name string, want ...int) ([]float32, []int) {
 	return v, dims
 }
 
+// probeVariable is variable in probe mode: zeros of the wanted shape, an open
+// axis (-1) sized like the probe's initializer init.
+func (b *builder) probeVariable(init string, want []int) ([]float32, []int) {
+	dims := slices.Clone(want)
+	for i, d := range dims {
+		if d >= 0 {
+			continue
+		}
+		t := b.probe.Initializers[init]
+		if t == nil || len(t.Shape) != len(want) {
+			fail("onnx: the model has no initializer %s of rank %d (the net's first weights)", init, len(want))
+		}
+		dims[i] = t.Shape[i]
+	}
+	return make([]float32, prod(dims)), dims
+}
+
 // param adds a variable as an initializer of the given dims (same size as the variable's).
 func (b *builder) param(scope, name string, dims []int, want ...int) string {
-	v, _ := b.variable(scope, name, want...)
-	return b.floats(strings.TrimPrefix(scope+"/"+name, "/"), dims, v)
+	v, vdims := b.variable(scope, name, want...)
+	return b.holding(trim(scope+"/"+name), dims, v, b.prefix+scope+"/"+name, vdims, nil)
+}
+
+// holding adds initializer name of the given dims holding variable (of shape
+// vdims, values w) with its values reordered by perm (see origin).
+func (b *builder) holding(name string, dims []int, w []float32, variable string, vdims, perm []int) string {
+	t := w
+	if perm != nil {
+		t = make([]float32, len(perm))
+		for j, p := range perm {
+			t[j] = w[p]
+		}
+	}
+	name = b.floats(name, dims, t)
+	b.origins[name] = origin{variable: variable, dims: vdims, perm: perm}
+	return name
 }
 
 func int64s(v []int) []int64 {

@@ -45,7 +45,7 @@ func checkWithONNX(t *testing.T, models ...string) {
 }
 
 // checkWithORT runs the model in onnxruntime-node on in.npy and compares with want.npy.
-func checkWithORT(t *testing.T, model, in, want string) {
+func checkWithORT(t *testing.T, model, in, want string, tolerance float64) {
 	t.Helper()
 	mods := os.Getenv("IM2IM_ORT_NODE_MODULES")
 	if mods == "" {
@@ -56,7 +56,7 @@ func checkWithORT(t *testing.T, model, in, want string) {
 		missingConsumer(t, "no node: %v", err)
 		return
 	}
-	cmd := exec.Command("node", filepath.Join("testdata", "ort_check.js"), model, in, want, fmt.Sprint(ortTolerance))
+	cmd := exec.Command("node", filepath.Join("testdata", "ort_check.js"), model, in, want, fmt.Sprint(tolerance))
 	cmd.Env = append(os.Environ(), "NODE_PATH="+mods)
 	out, err := cmd.CombinedOutput()
 	t.Log(strings.TrimSpace(string(out)))

@@ -23,7 +23,7 @@ func init() {
 		"LeakyRelu": evalLeakyRelu, "Elu": evalElu, "PRelu": evalPRelu,
 		"Add": elementwise(func(a, b float32) float32 { return a + b }), "Sub": elementwise(func(a, b float32) float32 { return a - b }),
 		"Mul": elementwise(func(a, b float32) float32 { return a * b }), "Div": elementwise(func(a, b float32) float32 { return a / b }),
-		"Concat": evalConcat, "Reshape": evalReshape, "Shape": evalShape, "Constant": evalConstant,
+		"Concat": evalConcat, "Pad": evalPad, "Reshape": evalReshape, "Shape": evalShape, "Constant": evalConstant,
 		"Identity": evalIdentity, "Dropout": evalIdentity, "Softmax": evalSoftmax, "Clip": evalClip, "Resize": evalResize,
 	}
 }

@@ -34,60 +34,96 @@ type Info struct {
 	Ops map[string]int
 }
 
-// Export writes net (nets.UNet, nets.AttentionUNet or nets.DynUNet; values or
-// pointers) with the given weights as an ONNX model. The model maps input
+// Export writes net (nets.UNet, nets.AttentionUNet, nets.DynUNet,
+// nets.ResNetGenerator or nets.BranchedERFNet; values or pointers) with the given weights as an ONNX model. The model maps input
 // [batch, InChannels, spatial...] to the net's logits [batch, OutChannels,
 // spatial...] as its inference graph computes them.
 func Export(net any, w Weights, opt Options) ([]byte, Info, error) {
-	var c nets.Config
-	var kind unetKind
-	var valid error
-	switch n := deref(net).(type) {
-	case nets.UNet:
-		c, kind, valid = nets.Config(n), kindUNet, n.Validate()
-	case nets.AttentionUNet:
-		c, kind, valid = nets.Config(n), kindAttention, n.Validate()
-	case nets.DynUNet:
-		c, kind, valid = nets.Config(n), kindDyn, n.Validate()
-		if c.NumResUnits == 0 {
-			c.NumResUnits = 2
-		}
-	default:
-		return nil, Info{}, fmt.Errorf("onnx: net %T has no ONNX export (only nets.UNet, nets.AttentionUNet and nets.DynUNet)", net)
-	}
-	if valid != nil {
-		return nil, Info{}, fmt.Errorf("onnx: invalid net: %w", valid)
-	}
 	if w == nil {
 		return nil, Info{}, errors.New("onnx: no weights")
 	}
 	b := newBuilder(w, opt.Scope)
-	u := &walker{b: b, c: c, kind: kind}
-	info := Info{OutChannels: c.OutChannels, Dims: c.Dims, Ops: map[string]int{}}
-	err := catch(func() {
-		info.InChannels = u.inChannels()
-		out := u.build(val{InputName, info.InChannels})
-		b.g.nodes[len(b.g.nodes)-1].out[0] = OutputName // the head's conv is the last node
-		if out.name != b.g.nodes[len(b.g.nodes)-1].name {
-			fail("onnx: internal: the output is not the last node")
-		}
-	})
+	info, err := walk(net, b)
 	if err != nil {
 		return nil, Info{}, err
 	}
+	m := model{producer: opt.Producer, producerVersion: opt.ProducerVersion, doc: opt.Doc, graph: b.g}
+	if m.producer == "" {
+		m.producer = "im2im"
+	}
+	return m.marshal(), info, nil
+}
+
+// exportable is a net the exporter knows: its validation, the graph name it
+// exports as, its input size rule, and the walk of its inference graph from
+// the input value to the output value.
+type exportable struct {
+	valid    error
+	name     string
+	dims     int
+	out      int
+	divisors []int
+	build    func(b *builder) (in, out val)
+}
+
+// exportableOf resolves net (a value or a pointer) to its exporter.
+func exportableOf(net any) (exportable, error) {
 	switch n := deref(net).(type) {
 	case nets.UNet:
-		info.AxisDivisors = n.AxisDivisors()
+		return unetExportable(nets.Config(n), kindUNet, n.Validate(), n.AxisDivisors()), nil
 	case nets.AttentionUNet:
-		info.AxisDivisors = n.AxisDivisors()
+		return unetExportable(nets.Config(n), kindAttention, n.Validate(), n.AxisDivisors()), nil
 	case nets.DynUNet:
-		info.AxisDivisors = n.AxisDivisors()
+		c := nets.Config(n)
+		if c.NumResUnits == 0 {
+			c.NumResUnits = 2
+		}
+		return unetExportable(c, kindDyn, n.Validate(), n.AxisDivisors()), nil
+	case nets.ResNetGenerator:
+		return resnetExportable(n), nil
+	case nets.BranchedERFNet:
+		return erfnetExportable(n), nil
+	}
+	return exportable{}, fmt.Errorf("onnx: net %T has no ONNX export (only nets.UNet, nets.AttentionUNet, nets.DynUNet, nets.ResNetGenerator and nets.BranchedERFNet)", net)
+}
+
+// unetExportable is the exporter of one of ml/nets' U-Nets.
+func unetExportable(c nets.Config, kind unetKind, valid error, divisors []int) exportable {
+	return exportable{valid: valid, name: kindName(kind), dims: c.Dims, out: c.OutChannels, divisors: divisors,
+		build: func(b *builder) (val, val) {
+			u := &walker{b: b, c: c, kind: kind}
+			in := val{InputName, u.inChannels()}
+			return in, u.build(in)
+		}}
+}
+
+// walk builds net's graph into b (nodes, initializers, inputs and outputs).
+func walk(net any, b *builder) (Info, error) {
+	e, err := exportableOf(net)
+	if err != nil {
+		return Info{}, err
+	}
+	if e.valid != nil {
+		return Info{}, fmt.Errorf("onnx: invalid net: %w", e.valid)
+	}
+	info := Info{OutChannels: e.out, Dims: e.dims, AxisDivisors: e.divisors, Ops: map[string]int{}}
+	err = catch(func() {
+		in, out := e.build(b)
+		info.InChannels = in.ch
+		last := &b.g.nodes[len(b.g.nodes)-1]
+		if out.name != last.name {
+			fail("onnx: internal: the output is not the last node")
+		}
+		last.out[0] = OutputName
+	})
+	if err != nil {
+		return Info{}, err
 	}
 	for _, n := range b.g.nodes {
 		info.Ops[n.op]++
 	}
 	spatial := []string{"y", "x"}
-	if c.Dims == 3 {
+	if e.dims == 3 {
 		spatial = []string{"z", "y", "x"}
 	}
 	io := func(name string, ch int) valueInfo {
@@ -97,14 +133,10 @@ func Export(net any, w Weights, opt Options) ([]byte, Info, error) {
 		}
 		return v
 	}
-	b.g.name = "im2im_" + kindName(kind)
+	b.g.name = "im2im_" + e.name
 	b.g.inputs = []valueInfo{io(InputName, info.InChannels)}
-	b.g.output = []valueInfo{io(OutputName, c.OutChannels)}
-	m := model{producer: opt.Producer, producerVersion: opt.ProducerVersion, doc: opt.Doc, graph: b.g}
-	if m.producer == "" {
-		m.producer = "im2im"
-	}
-	return m.marshal(), info, nil
+	b.g.output = []valueInfo{io(OutputName, e.out)}
+	return info, nil
 }
 
 func kindName(k unetKind) string {
@@ -123,6 +155,14 @@ func deref(net any) any {
 			return *n
 		}
 	case *nets.DynUNet:
+		if n != nil {
+			return *n
+		}
+	case *nets.ResNetGenerator:
+		if n != nil {
+			return *n
+		}
+	case *nets.BranchedERFNet:
 		if n != nil {
 			return *n
 		}

@@ -1,6 +1,8 @@
 package onnx
 
 import (
+	"slices"
+
 	"github.com/im2im/im2im/ml/nn"
 )
 
@@ -28,15 +30,35 @@ func prod(v []int) int {
 // ((k−1)/2 before, k/2 after), variables "weights" [out, in, k...] and "bias" [out].
 func (b *builder) conv(scope string, x val, out, k int, strides []int, bias bool) val {
 	d := len(strides)
-	ks := repeat(d, k)
-	w := b.param(scope, "weights", append([]int{out, x.ch}, ks...), append([]int{out, x.ch}, ks...)...)
-	in := []string{x.name, w}
+	return b.convWith(scope, x, out, repeat(d, k), strides, append(repeat(d, (k-1)/2), repeat(d, k/2)...), nil, bias)
+}
+
+// convWith is a convolution of kernel sizes ks with the given strides, pads
+// [begin..., end...] and dilations (nil: none), variables "weights" [out, in,
+// ks...] and (bias) "bias" [out] in scope.
+func (b *builder) convWith(scope string, x val, out int, ks, strides, pads, dilations []int, bias bool) val {
+	wd := append([]int{out, x.ch}, ks...)
+	in := []string{x.name, b.param(scope, "weights", wd, wd...)}
 	if bias {
 		in = append(in, b.param(scope, "bias", []int{out}, out))
 	}
-	pads := append(repeat(d, (k-1)/2), repeat(d, k/2)...)
-	y := b.node(scope, "Conv", in, intsAttr("kernel_shape", ks), intsAttr("strides", strides), intsAttr("pads", pads))
-	return val{y, out}
+	attrs := []attribute{intsAttr("kernel_shape", ks), intsAttr("strides", strides), intsAttr("pads", pads)}
+	if dilations != nil {
+		attrs = append(attrs, intsAttr("dilations", dilations))
+	}
+	return val{b.node(scope, "Conv", in, attrs...), out}
+}
+
+// pad is nn.PadSpatial: p voxels on both sides of every spatial axis, mirrored
+// (nn.PadReflect: ONNX's reflect) or repeated (nn.PadReplicate: edge).
+func (b *builder) pad(scope string, x val, p, spatial int, mode string) val {
+	onnxMode := map[string]string{nn.PadReflect: "reflect", nn.PadReplicate: "edge"}[mode]
+	if onnxMode == "" {
+		fail("onnx: padding mode %q has no ONNX export", mode)
+	}
+	side := append([]int64{0, 0}, int64s(repeat(spatial, p))...)
+	pads := b.ints64(trim(scope+"/pads"), append(side, side...))
+	return val{b.node(scope, "Pad", []string{x.name, pads}, attribute{name: "mode", kind: attrString, s: onnxMode}), x.ch}
 }
 
 // channelShape is [C, 1, ...]: a per-channel vector broadcast over [B, C, S...].
@@ -53,9 +75,7 @@ func (b *builder) norm(scope string, x val, kind string, spatial int) val {
 		g, be := b.param(scope, "gamma", []int{c}, c), b.param(scope, "beta", []int{c}, c)
 		return val{b.node(scope, "InstanceNormalization", []string{x.name, g, be}, floatAttr("epsilon", nn.NormEpsilon)), c}
 	case nn.NormBatch:
-		g, be := b.param(scope, "gamma", []int{c}, c), b.param(scope, "beta", []int{c}, c)
-		m, v := b.param(scope, "running_mean", []int{c}, c), b.param(scope, "running_var", []int{c}, c)
-		return val{b.node(scope, "BatchNormalization", []string{x.name, g, be, m, v}, floatAttr("epsilon", nn.NormEpsilon)), c}
+		return b.batchNorm(scope, x, nn.NormEpsilon)
 	case nn.NormGroup:
 		// GroupNormalization needs opset 18: reshape to [B, G, rest], instance-normalise
 		// the groups, reshape back, then the per-channel affine.
@@ -76,6 +96,14 @@ func (b *builder) norm(scope string, x val, kind string, spatial int) val {
 	}
 	fail("onnx: norm %q has no ONNX export (want one of %v)", kind, nn.NormKinds)
 	return val{}
+}
+
+// batchNorm is nn.BatchNorm with epsilon eps in inference form (running statistics).
+func (b *builder) batchNorm(scope string, x val, eps float32) val {
+	c := x.ch
+	g, be := b.param(scope, "gamma", []int{c}, c), b.param(scope, "beta", []int{c}, c)
+	m, v := b.param(scope, "running_mean", []int{c}, c), b.param(scope, "running_var", []int{c}, c)
+	return val{b.node(scope, "BatchNormalization", []string{x.name, g, be, m, v}, floatAttr("epsilon", eps)), c}
 }
 
 // act is nn.Act: PReLU reads its scalar "slope" from scope.
@@ -158,16 +186,16 @@ func (b *builder) concat(scope string, xs ...val) val {
 // factors it equals: W[i, c, o...] = weights[c·Πf + o, i].
 func (b *builder) upConv(scope string, x val, out int, factors []int) val {
 	block := prod(factors)
-	w, _ := b.variable(scope, "weights", out*block, x.ch)
-	t := make([]float32, len(w))
+	w, vdims := b.variable(scope, "weights", out*block, x.ch)
+	perm := make([]int, len(w))
 	for i := range x.ch {
 		for c := range out {
 			for o := range block {
-				t[(i*out+c)*block+o] = w[(c*block+o)*x.ch+i]
+				perm[(i*out+c)*block+o] = (c*block+o)*x.ch + i
 			}
 		}
 	}
-	wt := b.floats(trim(scope+"/weights"), append([]int{x.ch, out}, factors...), t)
+	wt := b.holding(trim(scope+"/weights"), append([]int{x.ch, out}, factors...), w, b.prefix+scope+"/weights", vdims, perm)
 	bias := b.param(scope, "bias", []int{out}, out)
 	y := b.node(scope, "ConvTranspose", []string{x.name, wt, bias},
 		intsAttr("kernel_shape", factors), intsAttr("strides", factors))
@@ -175,14 +203,26 @@ func (b *builder) upConv(scope string, x val, out int, factors []int) val {
 }
 
 // upConvTranspose is nn.UpConvTranspose: kernel k, padding (k−1)/2, output padding
-// s−1. ml/nn keeps the equivalent forward kernel [out, in, k...]; ONNX's is [in, out,
-// k...] with the spatial axes flipped.
+// s−1.
 func (b *builder) upConvTranspose(scope string, x val, out, k int, strides []int) val {
 	d := len(strides)
+	ops := make([]int, d)
+	for a, s := range strides {
+		ops[a] = s - 1
+	}
+	return b.convTranspose(scope, x, out, k, strides, repeat(d, (k-1)/2), ops)
+}
+
+// convTranspose is nn.ConvTranspose with variables "weights" and "bias" in
+// scope: kernel k on every axis, the given strides, paddings and output
+// paddings. ml/nn keeps the equivalent forward kernel [out, in, k...]; ONNX's
+// is [in, out, k...] with the spatial axes flipped.
+func (b *builder) convTranspose(scope string, x val, out, k int, strides, pads, ops []int) val {
+	d := len(strides)
 	ks := repeat(d, k)
-	w, _ := b.variable(scope, "weights", append([]int{out, x.ch}, ks...)...)
+	w, vdims := b.variable(scope, "weights", append([]int{out, x.ch}, ks...)...)
 	vol := prod(ks)
-	t := make([]float32, len(w))
+	perm := make([]int, len(w))
 	idx := make([]int, d)
 	for o := range out {
 		for i := range x.ch {
@@ -196,18 +236,14 @@ func (b *builder) upConvTranspose(scope string, x val, out, k int, strides []int
 				for ax := range d {
 					flipped = flipped*k + (k - 1 - idx[ax])
 				}
-				t[(i*out+o)*vol+flipped] = w[(o*x.ch+i)*vol+a]
+				perm[(i*out+o)*vol+flipped] = (o*x.ch+i)*vol + a
 			}
 		}
 	}
-	wt := b.floats(trim(scope+"/weights"), append([]int{x.ch, out}, ks...), t)
+	wt := b.holding(trim(scope+"/weights"), append([]int{x.ch, out}, ks...), w, b.prefix+scope+"/weights", vdims, perm)
 	bias := b.param(scope, "bias", []int{out}, out)
-	ops := make([]int, d)
-	for a, s := range strides {
-		ops[a] = s - 1
-	}
 	y := b.node(scope, "ConvTranspose", []string{x.name, wt, bias}, intsAttr("kernel_shape", ks), intsAttr("strides", strides),
-		intsAttr("pads", repeat(2*d, (k-1)/2)), intsAttr("output_padding", ops))
+		intsAttr("pads", append(slices.Clone(pads), pads...)), intsAttr("output_padding", ops))
 	return val{y, out}
 }
 

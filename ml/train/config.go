@@ -2,6 +2,8 @@ package train
 
 import (
 	"strings"
+
+	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
 // Optimizer configures the parameter update. The zero value is AdamW with learning
@@ -76,6 +78,12 @@ type Config struct {
 	// below this scope only (a GAN's "/generator"), from a checkpoint of the same
 	// model or of the net alone (an FCN run's); see Trainer.Fit.
 	InitInto string `yaml:"-"`
+	// InitWeights, with InitFrom, are the weights to initialise from by scope
+	// and name, used instead of reading InitFrom as a checkpoint (e.g. converted
+	// from a model package's ONNX weights, which InitFrom names). Each must fit
+	// the model's variable of its name in shape; model variables without one
+	// keep their initial values (InitInto: every one needs one).
+	InitWeights map[string]*tensors.Tensor `yaml:"-"`
 	// Seed fixes weight initialisation, dropout and the data order (same seed and
 	// backend give the same loss curve).
 	Seed int64 `yaml:"seed"`

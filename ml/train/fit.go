@@ -127,7 +127,7 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 		return nil, err
 	}
 	if freshStart && resume == nil && t.cfg.InitFrom != "" {
-		c, err := ReadCheckpoint(t.cfg.InitFrom)
+		c, err := t.initCheckpoint()
 		if err != nil {
 			return nil, err
 		}
@@ -140,6 +140,9 @@ func (t *Trainer) Fit(ctx stdctx.Context, train, val Dataset) (*Result, error) {
 		}
 		if len(res.Init.Loaded) == 0 {
 			return nil, fmt.Errorf("train: init_from %s: no weight matches the model by name and shape", t.cfg.InitFrom)
+		}
+		if err := t.checkInitWeights(res.Init); err != nil {
+			return nil, err
 		}
 	}
 	t.state.StepsPerEpoch = steps

@@ -2,6 +2,7 @@ package im2im
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path/filepath"
 	"regexp"
@@ -12,6 +13,7 @@ import (
 	"github.com/im2im/im2im/data/dataset"
 	"github.com/im2im/im2im/data/imageio"
 	"github.com/im2im/im2im/ml/bioimageio"
+	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/onnx"
 	"github.com/im2im/im2im/ml/train"
 )
@@ -58,39 +60,61 @@ func (e *Exported) String() string {
 	return s
 }
 
-// fcnOf returns the FCN declaration of a resolved config, or an error naming
-// the framework.
-func fcnOf(r Config) (FCN, error) {
-	switch v := r.Model.(type) {
+// exportNet returns the net a resolved config exports, seen as an FCN (its
+// net and prediction settings), and the scope of its variables in the
+// checkpoint: an FCN's net, pix2pix's generator, CycleGAN's generator of the
+// predicted direction. Other frameworks are an error naming why.
+func exportNet(r Config) (FCN, string, error) {
+	switch m := r.Model.(type) {
 	case FCN:
-		return v, nil
+		return m, "", nil
 	case *FCN:
-		return *v, nil
+		return *m, "", nil
+	case Pix2Pix:
+		return m.fcnView(), framework.GeneratorScope, nil
+	case CycleGAN:
+		if m.Direction == framework.BtoA {
+			return m.fcnView(), framework.GeneratorBAScope, nil
+		}
+		return m.fcnView(), framework.GeneratorABScope, nil
+	case EmbedSeg:
+		v := m.fcnView()
+		v.Predict.Output = framework.OutputRaw // clustering is not part of the model
+		return v, "", nil
+	case ProbUnet:
+		return FCN{}, "", errors.New("export: model.framework probunet has no ONNX export: its prediction runs the prior net, " +
+			"broadcasts the latent mean over the image and averages latent samples through the combiner, which the exporter does not write")
 	}
 	f := "(none)"
 	if r.Model != nil {
 		f = r.Model.Framework()
+		if n := r.fcn().Net; n != nil {
+			f += " (net " + n.Kind() + ")"
+		}
 	}
-	return FCN{}, fmt.Errorf("export: model.framework %s has no ONNX export yet (only fcn)", f)
+	return FCN{}, "", fmt.Errorf("export: model.framework %s has no ONNX export (fcn, pix2pix, cyclegan, embedseg)", f)
 }
 
-// ExportONNX writes the net of an FCN config with a checkpoint's weights as
-// an ONNX model (see ml/onnx.Export), returning the net's kind too.
+// ExportONNX writes the net of a config (an FCN's net, a GAN's predicting
+// generator) with a checkpoint's weights as an ONNX model (see
+// ml/onnx.Export), returning the net's kind too.
 func ExportONNX(c Config, checkpoint string) ([]byte, onnx.Info, string, error) {
-	m, err := fcnOf(c.Resolved())
+	m, scope, err := exportNet(c.Resolved())
 	if err != nil {
 		return nil, onnx.Info{}, "", err
 	}
 	switch m.Net.(type) {
-	case UNet, AttentionUNet, DynUNet:
+	case UNet, AttentionUNet, DynUNet, ResNetGenerator, BranchedERFNet:
+	case nil:
+		return nil, onnx.Info{}, "", fmt.Errorf("export: the config has no model.%s", c.Model.netKey())
 	default:
-		return nil, onnx.Info{}, "", fmt.Errorf("export: model.net %T has no ONNX export (unet, attention_unet, dyn_unet)", m.Net)
+		return nil, onnx.Info{}, "", fmt.Errorf("export: model.%s %s has no ONNX export (unet, attention_unet, dyn_unet, resnet, branched_erfnet)", c.Model.netKey(), m.Net.Kind())
 	}
 	ckpt, err := train.ReadCheckpoint(checkpoint)
 	if err != nil {
 		return nil, onnx.Info{}, "", err
 	}
-	b, info, err := onnx.Export(m.Net.build(), ckpt, onnx.Options{Doc: fmt.Sprintf("im2im %s from %s", m.Net.Kind(), checkpoint)})
+	b, info, err := onnx.Export(m.Net.build(), ckpt, onnx.Options{Scope: scope, Doc: fmt.Sprintf("im2im %s from %s", m.Net.Kind(), checkpoint)})
 	if err != nil {
 		return nil, onnx.Info{}, "", fmt.Errorf("export: %s: %w", checkpoint, err)
 	}
@@ -117,7 +141,7 @@ func (r *Run) Export(path string) (*Exported, error) {
 // (bioimageio.Validate) before it is written.
 func ExportPackage(ctx context.Context, c Config, checkpoint, path string, o ExportOptions) (*Exported, error) {
 	r := c.Resolved()
-	m, err := fcnOf(r)
+	m, _, err := exportNet(r)
 	if err != nil {
 		return nil, err
 	}
@@ -130,6 +154,13 @@ func ExportPackage(ctx context.Context, c Config, checkpoint, path string, o Exp
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	post, notes := postprocessing(m.Predict, info.OutChannels)
+	if r.Model.Framework() == "embedseg" {
+		notes = append(notes, embedSegNote(info.Dims))
+	}
+	if _, ok := m.Net.(BranchedERFNet); ok {
+		notes = append(notes, fmt.Sprintf("branched_erfnet's receptive field (radius ≈ %d voxels, through its dilated 1/8-scale blocks) exceeds any practical tile: "+
+			"the package's halo is %d; predict whole images where memory allows", erfnetRadius(), erfnetHalo))
+	}
 	input, err := exportInput(r, o.Input)
 	if err != nil {
 		return nil, err
@@ -204,6 +235,13 @@ func describe(r Config, o ExportOptions, kind string, info onnx.Info, net netSum
 		task = "segmentation"
 	}
 	desc := o.Description
+	if r.Model.Framework() == "embedseg" {
+		task = "instance-segmentation"
+		if desc == "" {
+			desc = fmt.Sprintf("A %dD %s trained with im2im (EmbedSeg) for instance segmentation: %d input channel(s) to %d raw output channels. %s",
+				info.Dims, kind, info.InChannels, info.OutChannels, embedSegNote(info.Dims))
+		}
+	}
 	if desc == "" {
 		desc = fmt.Sprintf("A %dD %s (%s) trained with im2im for %s: %d input channel(s) to %d output channel(s).",
 			info.Dims, kind, strings.Join(intStrings(net.features), "-"), task, info.InChannels, info.OutChannels)
@@ -242,10 +280,7 @@ func describe(r Config, o ExportOptions, kind string, info onnx.Info, net netSum
 	}
 	return &bioimageio.Description{
 		FormatVersion: bioimageio.FormatVersion, Type: "model", Name: name, Description: desc, Authors: authors,
-		Cite: []bioimageio.Cite{
-			{Text: "Sonneck, Zhou, Chen: MMV_Im2Im, an open-source microscopy machine vision toolbox for image-to-image transformation (GigaScience, 2024); im2im re-creates it in Go", DOI: "10.1093/gigascience/giad120"},
-			{Text: "Ronneberger, Fischer, Brox: U-Net, convolutional networks for biomedical image segmentation (MICCAI, 2015)", DOI: "10.1007/978-3-319-24574-4_28"},
-		},
+		Cite:    cites(r, kind),
 		License: license, Documentation: "README.md", Covers: []string{"cover.png"},
 		Tags:      []string{"im2im", kind, fmt.Sprintf("%dd", info.Dims), task, "onnx"},
 		Timestamp: time.Now().UTC().Format(time.RFC3339), Version: "0.1.0",
@@ -254,6 +289,39 @@ func describe(r Config, o ExportOptions, kind string, info onnx.Info, net netSum
 		Config: map[string]any{"im2im": map[string]any{"config": "im2im_config.yaml", "net": kind, "dims": info.Dims,
 			"prediction_output": orString(r.fcn().Predict.Output, "raw")}},
 	}
+}
+
+// embedSegNote says what an EmbedSeg package outputs and what it leaves out.
+func embedSegNote(dims int) string {
+	axes := "x, y"
+	if dims == 3 {
+		axes = "x, y, z"
+	}
+	return fmt.Sprintf("Clustering into instances is not part of the model: it outputs the raw %d channels (offsets %s, sigmas %s, seed logit; "+
+		"EmbedSeg's loss applies tanh, exp and sigmoid to them), and im2im predict --run clusters them (model.clustering).", 2*dims+1, axes, axes)
+}
+
+// cites are the package's references: mmv_im2im, the net's paper and a GAN
+// framework's.
+func cites(r Config, kind string) []bioimageio.Cite {
+	c := []bioimageio.Cite{{Text: "Sonneck, Zhou, Chen: MMV_Im2Im, an open-source microscopy machine vision toolbox for image-to-image transformation (GigaScience, 2024); im2im re-creates it in Go", DOI: "10.1093/gigascience/giad120"}}
+	switch kind {
+	case "branched_erfnet":
+		c = append(c, bioimageio.Cite{Text: "Neven, De Brabandere, Proesmans, Van Gool: Instance segmentation by jointly optimizing spatial embeddings and clustering bandwidth (CVPR, 2019)", DOI: "10.1109/CVPR.2019.00904"})
+	case "resnet":
+		c = append(c, bioimageio.Cite{Text: "Johnson, Alahi, Fei-Fei: Perceptual losses for real-time style transfer and super-resolution (ECCV, 2016)", DOI: "10.1007/978-3-319-46475-6_43"})
+	default:
+		c = append(c, bioimageio.Cite{Text: "Ronneberger, Fischer, Brox: U-Net, convolutional networks for biomedical image segmentation (MICCAI, 2015)", DOI: "10.1007/978-3-319-24574-4_28"})
+	}
+	switch r.Model.Framework() {
+	case "embedseg":
+		c = append(c, bioimageio.Cite{Text: "Lalit, Tomancak, Jug: EmbedSeg, embedding-based instance segmentation for biomedical microscopy data (Medical Image Analysis, 2022)", DOI: "10.1016/j.media.2022.102523"})
+	case "pix2pix":
+		c = append(c, bioimageio.Cite{Text: "Isola, Zhu, Zhou, Efros: Image-to-image translation with conditional adversarial networks (CVPR, 2017)", DOI: "10.1109/CVPR.2017.632"})
+	case "cyclegan":
+		c = append(c, bioimageio.Cite{Text: "Zhu, Park, Isola, Efros: Unpaired image-to-image translation using cycle-consistent adversarial networks (ICCV, 2017)", DOI: "10.1109/ICCV.2017.244"})
+	}
+	return c
 }
 
 func outputDescription(post []bioimageio.Processing) string {

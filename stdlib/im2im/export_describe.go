@@ -6,6 +6,7 @@ import (
 
 	"github.com/im2im/im2im/ml/bioimageio"
 	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/nets"
 	"github.com/im2im/im2im/ml/nn"
 )
 
@@ -152,6 +153,9 @@ func postprocessing(p Prediction, outChannels int) (steps []bioimageio.Processin
 // the given config (two k×k convolutions per level on the way down and up, at
 // that level's scale): the margin tiling consumers crop from each tile.
 func haloOf(c netSummary) []int {
+	if c.halo != nil {
+		return c.halo
+	}
 	r := (c.kernel - 1) / 2
 	out := make([]int, c.dims)
 	for a := range out {
@@ -181,9 +185,16 @@ type netSummary struct {
 	norm, act      string
 	outChannels    int
 	parameterCount int
+	halo           []int // set where haloOf's U-Net estimate does not apply
 }
 
 func summarize(n Net) netSummary {
+	switch g := n.(type) {
+	case ResNetGenerator:
+		return summarizeResNet(g)
+	case BranchedERFNet:
+		return summarizeERFNet(g)
+	}
 	c := n.config()
 	s := netSummary{kind: n.Kind(), dims: c.Dims, levels: len(c.Features), kernel: c.KernelSize, features: c.Features,
 		norm: c.Norm, act: c.Act, outChannels: c.OutChannels}
@@ -229,4 +240,45 @@ func physicalUnit(u string) string {
 		return "picometer"
 	}
 	return ""
+}
+
+// summarizeResNet is summarize for the GANs' ResNet generator: features are
+// the channels at each scale, and the halo its receptive-field radius (the
+// 7×7 stem and output convolutions, one 3×3 convolution per down- and
+// up-sampling at its scale, two per residual unit at the bottleneck's).
+func summarizeResNet(g ResNetGenerator) netSummary {
+	r := nets.ResNetGenerator(g).Resolved()
+	s := netSummary{kind: g.Kind(), dims: r.Dims, levels: r.NDown + 1, kernel: 3, norm: r.Norm, act: nn.ActReLU, outChannels: r.OutChannels}
+	radius := 3 + 3 + 2*r.NRes<<r.NDown
+	for i := range r.NDown {
+		s.features = append(s.features, r.NF<<i)
+		radius += 1<<i + 2<<i // the down-sampling convolution at scale 2^i, the up-sampling one from 2^(i+1)
+	}
+	s.features = append(s.features, r.NF<<r.NDown)
+	s.halo = repeatInt(r.Dims, radius)
+	return s
+}
+
+// erfnetHalo is the halo of a BranchedERFNet package: the receptive field of
+// its full- and half-resolution layers. Its whole receptive field (radius
+// erfnetRadius, through the dilated 1/8-scale blocks) exceeds any practical
+// tile; tiles crop this much, and whole images avoid tiling (as im2im does
+// where memory allows).
+const erfnetHalo = 16
+
+// erfnetRadius is BranchedERFNet's receptive-field radius: per layer, its
+// taps' reach at its scale (down-samplers 1 at scales 1, 2, 4; non-bottleneck
+// blocks 1 + dilation at their scale; up-samplers and the output ≈ 1).
+func erfnetRadius() int {
+	r := 1 + 2 + 4 + 5*2*4 // down0, down1, down2; five blocks at 1/4
+	for i := range 8 {
+		r += (1 + 1 + 2<<(i%4)) * 8 // eight dilated blocks at 1/8
+	}
+	return r + 8 + 2*2*4 + 4 + 2*2*2 + 1 // each decoder: up0, two blocks at 1/4, up1, two at 1/2, the output
+}
+
+// summarizeERFNet is summarize for EmbedSeg's BranchedERFNet.
+func summarizeERFNet(n BranchedERFNet) netSummary {
+	return netSummary{kind: n.Kind(), dims: n.Dims, levels: 4, kernel: 3, features: []int{16, 64, 128}, norm: nn.NormBatch,
+		act: nn.ActReLU, outChannels: nets.BranchedERFNet(n).OutChannels(), halo: repeatInt(n.Dims, erfnetHalo)}
 }

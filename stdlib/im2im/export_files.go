@@ -95,6 +95,9 @@ func readme(r Config, o ExportOptions, d *bioimageio.Description, t *testTensors
 	fmt.Fprintf(&b, "- %s, %dD, features %v, kernel %d, norm %s, activation %s, %d output channel(s)\n", net.kind, net.dims, net.features, net.kernel, net.norm, orString(net.act, "prelu"), net.outChannels)
 	fmt.Fprintf(&b, "- input sizes: %s; halo (cropped by tiling consumers) %v\n", sizesText(t), t.halo)
 	fmt.Fprintf(&b, "- weights: ONNX (IR 8, opset 17) written by im2im; output postprocessing: %s\n", stepIDs(d.Outputs[0].Postprocessing))
+	if r.Model.Framework() == "embedseg" {
+		fmt.Fprintf(&b, "- %s\n", embedSegNote(net.dims))
+	}
 	b.WriteString("\n## Training\n\n")
 	tr := r.Trainer
 	loss := "(none)"

@@ -140,9 +140,9 @@ func TestExportErrors(t *testing.T) {
 	if err != nil || stepIDs(steps) != "scale_range, clip" {
 		t.Errorf("percentile+clip: %v %v", steps, err)
 	}
-	if _, err := ExportPackage(context.Background(), Config{Model: Pix2Pix{}}, "x.ckpt", "m.zip", ExportOptions{}); err == nil ||
-		!strings.Contains(err.Error(), "model.framework pix2pix has no ONNX export yet") {
-		t.Errorf("pix2pix: %v", err)
+	if _, err := ExportPackage(context.Background(), Config{Model: ProbUnet{}}, "x.ckpt", "m.zip", ExportOptions{}); err == nil ||
+		!strings.Contains(err.Error(), "model.framework probunet has no ONNX export: its prediction runs the prior net") {
+		t.Errorf("probunet: %v", err)
 	}
 }
 

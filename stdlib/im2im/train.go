@@ -144,6 +144,11 @@ func fit(ctx context.Context, r Config, run *Run, b backends.Backend, trainDS, v
 	if err != nil {
 		return nil, err
 	}
+	if isPackage(r.Trainer.InitFrom) {
+		if f, err = withPackageInit(f, r.Trainer.InitFrom); err != nil {
+			return nil, err
+		}
+	}
 	m, err := framework.New(b, f)
 	if err != nil {
 		return nil, err

@@ -37,7 +37,10 @@ type Trainer struct {
 	// InitFrom is a checkpoint whose weights initialise the model where names and
 	// shapes match (fine-tuning). For pix2pix it initialises the generator only,
 	// from a pix2pix run or an FCN run of the same net, and every generator weight
-	// must match.
+	// must match. A bioimage.io model package (a .zip, or a folder with
+	// rdf.yaml) that im2im exported initialises the net (fcn, embedseg; pix2pix:
+	// the generator) from its ONNX weights; its graph must be the one this
+	// config's net exports as, the first difference is the error.
 	InitFrom string `yaml:"init_from"`
 	// ImageEvery shows an input/target/prediction panel every this many epochs
 	// in notebooks (negative: only at the end). [max(1, Epochs/5)]

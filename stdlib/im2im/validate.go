@@ -256,6 +256,8 @@ func trainerProblems(r, declared Config) Problems {
 	if t.InitFrom != "" {
 		if _, err := os.Stat(t.InitFrom); err != nil {
 			ps.Add("trainer.init_from", "%v", err)
+		} else if isPackage(t.InitFrom) && r.Model != nil {
+			ps = append(ps, packageInitProblems(r)...)
 		}
 	}
 	return ps
