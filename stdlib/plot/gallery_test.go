@@ -110,6 +110,18 @@ func TestGallery(t *testing.T) {
 			{Title: "max projection", Data: img3, Shape: []int{1, 16, 64, 64}, View: ViewMIP},
 		}, (64 + 16*4) / (64 + 16*4.0)},
 		{"rgb", []Panel{{Title: "RGB", Data: rgb, Shape: []int{3, 96, 128}}}, 128.0 / 96},
+		{"wide", []Panel{ // too wide at full size: shrunk to maxWidth
+			{Title: "input", Data: img2, Shape: []int{96, 128}},
+			{Title: "labels", Data: lab2, Shape: []int{96, 128}},
+			{Title: "entropy", Data: img2, Shape: []int{96, 128}, ColorBar: true},
+			{Title: "mutual information", Data: img2, Shape: []int{96, 128}, ColorBar: true},
+			{Title: "outline on input (magenta extra, green missed)", Data: img2, Shape: []int{96, 128}, Outline: pred2, Truth: mask2},
+		}, 128.0 / 96},
+		{"many", []Panel{ // too many to fit even at minPanelSide
+			{Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}},
+			{Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}},
+			{Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}},
+		}, 128.0 / 96},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,6 +142,15 @@ func TestGallery(t *testing.T) {
 			}
 			if b := im.Bounds(); b.Dx() != W {
 				t.Errorf("figure %d pixels wide, want %d for %d panels", b.Dx(), W, len(tc.panels))
+			}
+			for _, sp := range shown {
+				long := max(sp.w, sp.h)
+				if W > maxWidth && long != minPanelSide {
+					t.Errorf("figure %d pixels wide (> %d) with a panel of %d×%d, not shrunk to %d", W, maxWidth, sp.w, sp.h, minPanelSide)
+				}
+				if long < minPanelSide || long > 2*panelSide {
+					t.Errorf("panel %q drawn %d×%d", sp.p.Title, sp.w, sp.h)
+				}
 			}
 		})
 	}
