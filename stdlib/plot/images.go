@@ -104,8 +104,8 @@ func setRanges(shown []*shownPanel) {
 // size chooses the display size of every plane: the longest physical side of
 // the picture becomes side pixels, rounded to a whole number of display pixels
 // per data pixel when enlarging square pixels (so every pixel is drawn alike).
-// A panel shrunk to fit its row (shrink) rounds down, and not at all below
-// two display pixels per data pixel, so it never grows past side.
+// A panel shrunk to fit its row (shrink) never grows past side: it rounds
+// down when that loses under 15 % of its size, else it keeps the exact scale.
 func (sp *shownPanel) size(side int, shrink bool) {
 	pls := sp.planes
 	physW, physH := float64(pls[0].w)*pls[0].sx, float64(pls[0].h)*pls[0].sy
@@ -118,7 +118,7 @@ func (sp *shownPanel) size(side int, shrink bool) {
 		switch {
 		case !shrink:
 			s = math.Round(k) / pls[0].sx
-		case k >= 2:
+		case math.Floor(k) >= 0.85*k:
 			s = math.Floor(k) / pls[0].sx
 		}
 	}
