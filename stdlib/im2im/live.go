@@ -154,7 +154,9 @@ func (l *live) publish(status string) {
 	p := l.last
 	var b strings.Builder
 	fmt.Fprintf(&b, `<div class="im2im-run"><div><b>%s</b></div>`, html.EscapeString(l.run.Dir))
-	fmt.Fprintf(&b, `<div><progress value="%d" max="%d" style="width:60%%"></progress> %s</div>`, p.Step, max(1, p.Steps), html.EscapeString(p.String()))
+	// No style attributes: Jupyter Notebook's sanitizer of untrusted outputs (every
+	// notebook opened from a file, e.g. `im2im run`'s) mangles them.
+	fmt.Fprintf(&b, `<div><progress value="%d" max="%d"></progress> %s</div>`, p.Step, max(1, p.Steps), html.EscapeString(p.String()))
 	if status != "" {
 		fmt.Fprintf(&b, `<div>%s</div>`, html.EscapeString(status))
 	}

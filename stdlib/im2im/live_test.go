@@ -2,6 +2,7 @@ package im2im
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"time"
 
 	"github.com/im2im/im2im/ml/train"
+	"github.com/im2im/im2im/stdlib/display"
 )
 
 func TestTerminalProgress(t *testing.T) {
@@ -119,5 +121,38 @@ func TestEveryEpochReported(t *testing.T) {
 				t.Errorf("temporary files left: %v", tmp)
 			}
 		})
+	}
+}
+
+// The notebook panel is plain HTML that Jupyter Notebook shows alike in the
+// running cell and in a saved, untrusted notebook (whose sanitizer mangles
+// style attributes), with a short text/plain beside it.
+func TestNotebookPanelHTML(t *testing.T) {
+	var last display.Data
+	detach := display.Attach(context.Background(), func(d display.Data) { last = d })
+	defer detach()
+	dir := t.TempDir()
+	l := &live{run: &Run{Dir: dir, Config: Config{}.Resolved()}, enabled: true, notebook: true, handle: display.NewHandle(), hasVal: true}
+	for s := 1; s <= 4; s++ {
+		l.progress(train.Progress{Phase: "train", Epoch: 1 + (s-1)/2, Epochs: 2, Step: s, Steps: 4, Loss: 1 / float64(s), EpochLoss: 0.75, LR: 0.01})
+	}
+	l.progress(train.Progress{Phase: "val", Epoch: 2, Epochs: 2, Val: map[string]float64{"loss": 0.5, "dice": 0.9}})
+	l.progress(train.Progress{Phase: "done", Epoch: 2, Epochs: 2, Step: 4, Steps: 4})
+	l.finish(nil)
+	page, _ := last.MIME["text/html"].(string)
+	text, _ := last.MIME["text/plain"].(string)
+	for _, c := range []struct {
+		what string
+		ok   bool
+	}{
+		{"a progress bar", strings.Contains(page, `<progress value="4" max="4">`)},
+		{"the curves", strings.Contains(page, "data:image/png;base64,")},
+		{"no style attribute", !strings.Contains(page, "style=")},
+		{"text/plain of a few lines without HTML", strings.Count(text, "\n") < 5 && !strings.Contains(text, "<")},
+		{"the validation in text/plain", strings.Contains(text, "validation after epoch 2: loss 0.5 dice 0.9")},
+	} {
+		if !c.ok {
+			t.Errorf("panel lacks %s:\n%s\n%s", c.what, text, page[:min(len(page), 300)])
+		}
 	}
 }

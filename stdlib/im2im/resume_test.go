@@ -1,33 +1,42 @@
 package im2im
 
 import (
+	"context"
 	"io"
 	"os"
 	"strings"
 	"testing"
 
 	"github.com/im2im/im2im/data/synth"
+	"github.com/im2im/im2im/stdlib/display"
 )
 
-// captureStderr runs f with os.Stderr going into a pipe and returns what f
-// wrote there.
-func captureStderr(t *testing.T, f func()) string {
+// captureOutput runs f with os.Stdout and os.Stderr going into pipes and
+// returns what f wrote to each.
+func captureOutput(t *testing.T, f func()) (stdout, stderr string) {
 	t.Helper()
-	r, w, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
+	files := []**os.File{&os.Stdout, &os.Stderr}
+	got := make([]chan string, len(files))
+	for i, fp := range files {
+		r, w, err := os.Pipe()
+		if err != nil {
+			t.Fatal(err)
+		}
+		old := *fp
+		*fp = w
+		defer func() { *fp = old }()
+		defer w.Close()
+		got[i] = make(chan string, 1)
+		go func(c chan string) {
+			b, _ := io.ReadAll(r)
+			c <- string(b)
+		}(got[i])
 	}
-	old := os.Stderr
-	os.Stderr = w
-	got := make(chan string)
-	go func() {
-		b, _ := io.ReadAll(r)
-		got <- string(b)
-	}()
-	defer func() { os.Stderr = old }()
 	f()
-	w.Close()
-	return <-got
+	for _, fp := range files {
+		(*fp).Close()
+	}
+	return <-got[0], <-got[1]
 }
 
 // Training says what it does before the first step: the store build (a line
@@ -54,7 +63,7 @@ func TestTrainSaysResumeAndStoreBuild(t *testing.T) {
 				c.Trainer.Name = "fresh"
 			}
 			var err error
-			out := captureStderr(t, func() { _, err = Train(c.Data, c.Model, c.Trainer) })
+			_, out := captureOutput(t, func() { _, err = Train(c.Data, c.Model, c.Trainer) })
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -67,5 +76,25 @@ func TestTrainSaysResumeAndStoreBuild(t *testing.T) {
 				t.Errorf("stderr has %q:\n%s", tc.notWant, out)
 			}
 		})
+	}
+}
+
+// In a notebook cell the store build is one line on stdout: Jupyter shows
+// stderr as an error box.
+func TestStoreNoteInCellOnStdout(t *testing.T) {
+	data := synthDir(t, synth.Semantic, 4)
+	c := tinySeg(data, t.TempDir())
+	c.Trainer.Epochs, c.Trainer.Quiet = 1, false
+	var published int
+	detach := display.Attach(context.Background(), func(display.Data) { published++ })
+	var err error
+	stdout, stderr := captureOutput(t, func() { _, err = Train(c.Data, c.Model, c.Trainer) })
+	detach()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "patch store " + c.Trainer.Root + "/.store: 4 of 4 samples stored now\n"
+	if stdout != want || strings.Contains(stderr, "patch store") || published == 0 {
+		t.Errorf("stdout %q (want %q), stderr %q, %d displays", stdout, want, stderr, published)
 	}
 }

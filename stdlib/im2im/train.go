@@ -45,8 +45,8 @@ func TrainContext(ctx context.Context, c Config) (*Run, error) {
 	var po PrepareOptions
 	if !r.Trainer.Quiet {
 		po.Progress = store.TextProgress(os.Stderr, "patch store "+d.Store)
-		if inCell() { // a notebook keeps every line: say only the end
-			po.Progress = storeSummary(os.Stderr, "patch store "+d.Store)
+		if inCell() { // a notebook keeps every line: say only the end, on stdout (stderr shows as an error box)
+			po.Progress = storeSummary(os.Stdout, "patch store "+d.Store)
 		}
 	}
 	p, err := preparePipeline(ctx, r, po)

@@ -8,7 +8,8 @@ import (
 // TestChartGallery renders the charts training and evaluation show (a loss on
 // a log axis with its validation, 0–1 scores, dB, per-image points with a
 // dashed mean) and checks the figure's width: the charts side by side, each
-// with its legend in a strip right of the plot area.
+// with its legend in a strip right of the plot area, narrower charts when the
+// row would be wider than maxWidth (a notebook would shrink its text).
 func TestChartGallery(t *testing.T) {
 	steps := make([]float64, 120)
 	for i := range steps {
@@ -29,6 +30,7 @@ func TestChartGallery(t *testing.T) {
 		charts []Chart
 	}{
 		{"training", []Chart{loss, scores, db}},
+		{"two", []Chart{loss, scores}},
 		{"evaluation", []Chart{perImage}},
 		{"empty", []Chart{{Title: "no curves"}}},
 	}
@@ -40,7 +42,7 @@ func TestChartGallery(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			var w float64
+			var w, legends float64
 			for _, c := range tc.charts {
 				_, leg, err := chart(c)
 				if err != nil {
@@ -51,9 +53,15 @@ func TestChartGallery(t *testing.T) {
 					t.Errorf("%s: legend strip %v for %d curves", c.Title, lw, len(c.Curves))
 				}
 				w += float64(chartW + lw)
+				legends += float64(lw)
 			}
-			if b := im.Bounds(); math.Abs(float64(b.Dx())-w*dpi/72) > 1 || b.Dy() != px(chartH) {
-				t.Errorf("figure %v, want %.0f×%d", b, w*dpi/72, px(chartH))
+			w *= dpi / 72.0 // pixels at full chart width
+			if w > maxWidth {
+				n := float64(len(tc.charts))
+				w = math.Max(maxWidth, legends*dpi/72+n*float64(minChartW)*dpi/72)
+			}
+			if b := im.Bounds(); math.Abs(float64(b.Dx())-w) > 1 || b.Dy() != px(chartH) {
+				t.Errorf("figure %v, want %.0f×%d", b, w, px(chartH))
 			}
 		})
 	}

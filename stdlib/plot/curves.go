@@ -32,8 +32,9 @@ type Chart struct {
 
 // Chart geometry: the plot area's frame, and the legend beside it.
 const (
-	chartW = 3.6 * vg.Inch
-	chartH = 2.6 * vg.Inch
+	chartW    = 3.6 * vg.Inch
+	chartH    = 2.6 * vg.Inch
+	minChartW = 2.4 * vg.Inch // the narrowest a chart gets to fit its row
 )
 
 var palette = []color.Color{
@@ -55,17 +56,22 @@ func Charts(charts ...Chart) *Figure {
 	plots := make([]*gplot.Plot, len(charts))
 	legends := make([]gplot.Legend, len(charts))
 	widths := make([]vg.Length, len(charts))
-	var total vg.Length
 	descs := make([]string, len(charts))
+	var legendsW vg.Length
 	for i, c := range charts {
 		p, leg, err := chart(c)
 		if err != nil {
 			return &Figure{err: err}
 		}
 		plots[i], legends[i] = p, leg
-		widths[i] = chartW + legendWidth(leg)
-		total += widths[i]
+		legendsW += legendWidth(leg)
 		descs[i] = describe(c)
+	}
+	cw := chartWidth(len(charts), legendsW)
+	var total vg.Length
+	for i, leg := range legends {
+		widths[i] = cw + legendWidth(leg)
+		total += widths[i]
 	}
 	cv := vgimg.NewWith(vgimg.UseWH(total, chartH), vgimg.UseDPI(dpi))
 	dc := draw.New(cv)
@@ -86,6 +92,13 @@ func Charts(charts ...Chart) *Figure {
 		return &Figure{err: err}
 	}
 	return &Figure{png: b.Bytes(), text: "charts: " + strings.Join(descs, " | ")}
+}
+
+// chartWidth is the width of each of n charts' plot area: chartW, or less (not
+// under minChartW) so that the row with its legends (legendsW) fits maxWidth.
+func chartWidth(n int, legendsW vg.Length) vg.Length {
+	fit := (vg.Length(maxWidth)*72/dpi - legendsW) / vg.Length(n)
+	return max(minChartW, min(chartW, fit))
 }
 
 // describe is a chart's one-line description: title, y label and curve names.

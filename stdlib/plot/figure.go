@@ -9,6 +9,13 @@ import (
 	"github.com/im2im/im2im/stdlib/display"
 )
 
+// maxWidth is the widest figure in pixels. Notebook front ends scale wider
+// pictures down to their output area (Jupyter Notebook's is about 970 pixels
+// wide in a 1280-pixel window), which shrinks titles, tick labels and colour
+// bar labels until they cannot be read; rows of panels and charts are laid out
+// to fit instead.
+const maxWidth = 960
+
 // errNotRGBA reports an unexpected canvas image type.
 var errNotRGBA = errors.New("plot: canvas is not an RGBA image")
 

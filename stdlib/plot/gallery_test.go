@@ -78,6 +78,7 @@ func TestGallery(t *testing.T) {
 	mask2 := binary(lab2)
 	pred2 := shifted(mask2, 128, 3)
 	img3, lab3 := blobs(16, 64, 64)
+	img3z, _ := blobs(32, 64, 64)
 	rgb := make([]float32, 3*96*128)
 	copy(rgb, img2)
 	for i, v := range mask2 {
@@ -88,28 +89,46 @@ func TestGallery(t *testing.T) {
 		name   string
 		panels []Panel
 		aspect float64 // width / height of the first picture
+		fitted bool    // too wide at full size: shrunk to 85–100 % of maxWidth
 	}{
 		{"row", []Panel{
 			{Title: "input", Data: img2, Shape: []int{1, 96, 128}, ColorBar: true},
 			{Title: "target", Data: mask2, Shape: []int{1, 96, 128}},
 			{Title: "prediction", Data: pred2, Shape: []int{1, 96, 128}},
-		}, 128.0 / 96},
+		}, 128.0 / 96, false},
 		{"shared", []Panel{
 			{Title: "target", Data: img2, Shape: []int{96, 128}, Group: "out", ColorBar: true},
 			{Title: "prediction (dimmer)", Data: scaled(img2, 0.6), Shape: []int{96, 128}, Group: "out", ColorBar: true},
-		}, 128.0 / 96},
-		{"instances", []Panel{{Title: "instances", Data: lab2, Shape: []int{96, 128}}}, 128.0 / 96},
+		}, 128.0 / 96, false},
+		{"instances", []Panel{{Title: "instances", Data: lab2, Shape: []int{96, 128}}}, 128.0 / 96, false},
 		{"overlay", []Panel{
 			{Title: "prediction on input", Data: img2, Shape: []int{96, 128}, Outline: pred2},
 			{Title: "errors vs target", Data: img2, Shape: []int{96, 128}, Outline: pred2, Truth: mask2},
-		}, 128.0 / 96},
-		{"physical", []Panel{{Title: "0.4 × 0.2 µm pixels", Data: img2, Shape: []int{96, 128}, PixelSize: []float64{0.4, 0.2}}}, 128 * 0.2 / (96 * 0.4)},
+		}, 128.0 / 96, false},
+		{"physical", []Panel{{Title: "0.4 × 0.2 µm pixels", Data: img2, Shape: []int{96, 128}, PixelSize: []float64{0.4, 0.2}}}, 128 * 0.2 / (96 * 0.4), false},
 		{"ortho", []Panel{
 			{Title: "3D orthogonal", Data: img3, Shape: []int{1, 16, 64, 64}, View: ViewOrtho, PixelSize: []float64{1, 0.25, 0.25}},
 			{Title: "labels", Data: lab3, Shape: []int{1, 16, 64, 64}, View: ViewOrtho, PixelSize: []float64{1, 0.25, 0.25}},
 			{Title: "max projection", Data: img3, Shape: []int{1, 16, 64, 64}, View: ViewMIP},
-		}, (64 + 16*4) / (64 + 16*4.0)},
-		{"rgb", []Panel{{Title: "RGB", Data: rgb, Shape: []int{3, 96, 128}}}, 128.0 / 96},
+		}, (64 + 16*4) / (64 + 16*4.0), false},
+		{"rgb", []Panel{{Title: "RGB", Data: rgb, Shape: []int{3, 96, 128}}}, 128.0 / 96, false},
+		{"wide", []Panel{ // too wide at full size: shrunk to maxWidth
+			{Title: "input", Data: img2, Shape: []int{96, 128}},
+			{Title: "labels", Data: lab2, Shape: []int{96, 128}},
+			{Title: "entropy", Data: img2, Shape: []int{96, 128}, ColorBar: true},
+			{Title: "mutual information", Data: img2, Shape: []int{96, 128}, ColorBar: true},
+			{Title: "outline on input (magenta extra, green missed)", Data: img2, Shape: []int{96, 128}, Outline: pred2, Truth: mask2},
+		}, 128.0 / 96, true},
+		{"ortho_row", []Panel{ // 3 × 3 views and 2 colour bars: 990 pixels at full size
+			{Title: "noisy", Data: img3z, Shape: []int{1, 32, 64, 64}, View: ViewOrtho},
+			{Title: "restored", Data: img3z, Shape: []int{1, 32, 64, 64}, View: ViewOrtho, ColorBar: true},
+			{Title: "clean", Data: img3z, Shape: []int{1, 32, 64, 64}, View: ViewOrtho, ColorBar: true},
+		}, 1, true},
+		{"many", []Panel{ // too many to fit even at minPanelSide
+			{Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}},
+			{Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}},
+			{Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}}, {Data: img2, Shape: []int{96, 128}},
+		}, 128.0 / 96, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -130,6 +149,18 @@ func TestGallery(t *testing.T) {
 			}
 			if b := im.Bounds(); b.Dx() != W {
 				t.Errorf("figure %d pixels wide, want %d for %d panels", b.Dx(), W, len(tc.panels))
+			}
+			if tc.fitted && (W > maxWidth || W < maxWidth*85/100) {
+				t.Errorf("figure %d pixels wide, want %d–%d", W, maxWidth*85/100, maxWidth)
+			}
+			for _, sp := range shown {
+				long := max(sp.w, sp.h)
+				if W > maxWidth && long != minPanelSide {
+					t.Errorf("figure %d pixels wide (> %d) with a panel of %d×%d, not shrunk to %d", W, maxWidth, sp.w, sp.h, minPanelSide)
+				}
+				if long < minPanelSide || long > 2*panelSide {
+					t.Errorf("panel %q drawn %d×%d", sp.p.Title, sp.w, sp.h)
+				}
 			}
 		})
 	}

@@ -64,11 +64,12 @@ func prepare(panels []Panel) ([]*shownPanel, error) {
 	}
 	setRanges(shown)
 	for _, sp := range shown {
-		sp.size(panelSide)
+		sp.size(panelSide, false)
 		if sp.bar {
 			sp.barLabW = barLabelWidth(sp)
 		}
 	}
+	fitRow(shown)
 	return shown, nil
 }
 
@@ -103,7 +104,9 @@ func setRanges(shown []*shownPanel) {
 // size chooses the display size of every plane: the longest physical side of
 // the picture becomes side pixels, rounded to a whole number of display pixels
 // per data pixel when enlarging square pixels (so every pixel is drawn alike).
-func (sp *shownPanel) size(side int) {
+// A panel shrunk to fit its row (shrink) never grows past side: it rounds
+// down when that loses under 15 % of its size, else it keeps the exact scale.
+func (sp *shownPanel) size(side int, shrink bool) {
 	pls := sp.planes
 	physW, physH := float64(pls[0].w)*pls[0].sx, float64(pls[0].h)*pls[0].sy
 	if len(pls) == 3 { // XY, XZ below, YZ right
@@ -112,7 +115,12 @@ func (sp *shownPanel) size(side int) {
 	}
 	s := float64(side) / math.Max(physW, physH) // display pixels per physical unit
 	if k := s * pls[0].sx; pls[0].sx == pls[0].sy && k >= 1 {
-		s = math.Round(k) / pls[0].sx
+		switch {
+		case !shrink:
+			s = math.Round(k) / pls[0].sx
+		case math.Floor(k) >= 0.85*k:
+			s = math.Floor(k) / pls[0].sx
+		}
 	}
 	sp.dw, sp.dh = make([]int, len(pls)), make([]int, len(pls))
 	for i, pl := range pls {

@@ -48,12 +48,16 @@ func (t canvasText) shadowed(sty text.Style, x, y float64, s string) {
 // drawRow renders shown panels side by side, titles above, colour bars and
 // scale bars as asked.
 func drawRow(shown []*shownPanel) *Figure {
-	W, H := gap, 0
-	for _, sp := range shown {
-		W += sp.width() + gap
+	W, H, band := rowWidth(shown), 0, titleH
+	styles, titles := make([]text.Style, len(shown)), make([][]string, len(shown))
+	for i, sp := range shown {
 		H = max(H, sp.h)
+		styles[i], titles[i] = panelTitle(sp.p.Title, sp.w+gap)
+		if len(titles[i]) > 1 {
+			band = titleH + titleLineH
+		}
 	}
-	H += titleH + 2*gap
+	H += band + 2*gap
 	cv := vgimg.NewWith(vgimg.UseWH(vg.Length(W)*72/dpi, vg.Length(H)*72/dpi), vgimg.UseDPI(dpi))
 	img, ok := cv.Image().(*image.RGBA)
 	if !ok {
@@ -61,16 +65,13 @@ func drawRow(shown []*shownPanel) *Figure {
 	}
 	dc := draw.New(cv)
 	txt := canvasText{c: &dc, h: H}
-	title := textStyle(12, color.Black)
-	title.XAlign, title.YAlign = draw.XCenter, draw.YCenter
 	x := gap
-	for _, sp := range shown {
-		y := gap + titleH
-		sty := title
-		if px(sty.Width(sp.p.Title)) > sp.width() {
-			sty.Font.Size = 10 // a long title: smaller before shorter
+	for i, sp := range shown {
+		y := gap + band
+		for j, line := range titles[i] { // the last line just above the picture
+			ty := y - titleH/2 - (len(titles[i])-1-j)*titleLineH
+			txt.at(styles[i], float64(x)+float64(sp.w)/2, float64(ty), line)
 		}
-		txt.at(sty, float64(x)+float64(sp.w)/2, float64(gap+titleH/2), fitText(sty, sp.p.Title, sp.width()))
 		offsets := [][2]int{{0, 0}, {0, sp.dh[0] + viewGap}, {sp.dw[0] + viewGap, 0}}
 		for i, pl := range sp.planes {
 			paste(img, raster(pl, sp.dw[i], sp.dh[i], sp.lk), x+offsets[i][0], y+offsets[i][1])
@@ -99,8 +100,9 @@ func drawRow(shown []*shownPanel) *Figure {
 // barLabelWidth is the width of the widest label of a panel's colour bar.
 func barLabelWidth(sp *shownPanel) int {
 	tick, w := textStyle(9, color.Black), 0
-	for _, v := range niceValues(sp.lk.lo, sp.lk.hi, 4, false) {
-		w = max(w, px(tick.Width(label(v))))
+	_, labels := niceTicks(sp.lk.lo, sp.lk.hi, 4, false)
+	for _, l := range labels {
+		w = max(w, px(tick.Width(l)))
 	}
 	return w
 }
@@ -132,10 +134,11 @@ func colorBar(img *image.RGBA, txt canvasText, sp *shownPanel, x, y, h int) {
 	fill(img, image.Rect(x+barW-1, y, x+barW, y+h), frame)
 	sty := textStyle(9, color.Black)
 	sty.YAlign = draw.YCenter
-	for _, v := range niceValues(lo, hi, 4, false) {
+	vals, labels := niceTicks(lo, hi, 4, false)
+	for i, v := range vals {
 		ty := y + int(math.Round((hi-v)/(hi-lo)*float64(h-1)))
 		fill(img, image.Rect(x+barW, ty, x+barW+3, ty+1), frame)
-		txt.at(sty, float64(x+barW+4), float64(ty), label(v))
+		txt.at(sty, float64(x+barW+4), float64(ty), labels[i])
 	}
 }
 

@@ -23,17 +23,31 @@ func niceStep(span float64, n int) float64 {
 	return best
 }
 
-// niceValues returns the multiples of a nice step within lo..hi (about n of them).
-func niceValues(lo, hi float64, n int, integer bool) []float64 {
+// niceTicks returns the multiples of a nice step within lo..hi (about n of
+// them) and their labels, all with the decimals the step needs ("0.90 0.95
+// 1.00", not "0.9 0.95 1").
+func niceTicks(lo, hi float64, n int, integer bool) ([]float64, []string) {
 	step := niceStep(hi-lo, n)
 	if integer {
 		step = math.Max(1, math.Round(step))
 	}
-	var out []float64
+	var vals []float64
+	var labels []string
 	for v := math.Ceil(lo/step-1e-9) * step; v <= hi+step*1e-9; v += step {
-		out = append(out, cleanZero(v, step))
+		v = cleanZero(v, step)
+		vals, labels = append(vals, v), append(labels, stepLabel(v, step))
 	}
-	return out
+	return vals, labels
+}
+
+// stepLabel formats a multiple of step with the decimals of step (1, 2 or 5 ×
+// 10^k), or shortly when that would be long.
+func stepLabel(v, step float64) string {
+	d := max(0, int(-math.Floor(math.Log10(step)+1e-9)))
+	if d > 6 || math.Abs(v) >= 1e6 {
+		return label(v)
+	}
+	return strconv.FormatFloat(v, 'f', d, 64)
 }
 
 // cleanZero turns values that are zero up to rounding into 0.
@@ -54,9 +68,10 @@ type linearTicks struct{ integer bool }
 
 // Ticks implements gonum's plot.Ticker.
 func (t linearTicks) Ticks(lo, hi float64) []gplot.Tick {
-	var out []gplot.Tick
-	for _, v := range niceValues(lo, hi, 5, t.integer) {
-		out = append(out, gplot.Tick{Value: v, Label: label(v)})
+	vals, labels := niceTicks(lo, hi, 5, t.integer)
+	out := make([]gplot.Tick, len(vals))
+	for i, v := range vals {
+		out[i] = gplot.Tick{Value: v, Label: labels[i]}
 	}
 	return out
 }
