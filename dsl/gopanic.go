@@ -19,9 +19,12 @@ import (
 // therefore rewritten so that every `go func(…) {…}(…)` starts its body with a
 // deferred recover that hands the panic to the session; the goroutine ends and
 // the panic becomes the error of the cell that started it, or, when that cell has
-// ended, of the next cell, which then does not run. A `go f(x)` of a named
-// function is left as written (wrapping it would change when x is evaluated):
-// a panic there still ends the process.
+// ended, of the next cell, which then does not run. A `go f(a, b)` of a named
+// function or method value becomes `go guard.Call(cell, f, guard.Args(a, b));
+// if false { f(a, b) }`: f, a and b are still evaluated by the go statement,
+// the goroutine calls f through reflection under the same recover, and the
+// dead call keeps the interpreter's type checks of the arguments. Calls of
+// builtins and calls with `xs...` are left as written.
 
 // goGuardPkg is the import path and name of the binary package holding the
 // session's recover hook, imported by every session under goGuardName; the code
@@ -58,6 +61,42 @@ func (g *goPanics) recovered(cell int64, v any) {
 	g.msgs = append(g.msgs, goPanic{cell, goPanicMessage(fmt.Sprint(v))})
 }
 
+// call calls fn with args under the goroutine guard's recover (a `go f(a, b)`
+// of a named function). Untyped constants arrive with their default type and
+// are converted to the parameter's (the dead call the rewrite adds has checked
+// them); nil becomes the parameter's zero value.
+func (g *goPanics) call(cell int64, fn any, args []any) {
+	defer func() { g.recovered(cell, recover()) }()
+	f := reflect.ValueOf(fn)
+	t := f.Type()
+	in := make([]reflect.Value, len(args))
+	for i, a := range args {
+		pt := t.In(min(i, t.NumIn()-1))
+		if t.IsVariadic() && i >= t.NumIn()-1 {
+			pt = pt.Elem()
+		}
+		if a == nil {
+			in[i] = reflect.Zero(pt)
+			continue
+		}
+		v := reflect.ValueOf(a)
+		if !v.Type().AssignableTo(pt) && v.Type().ConvertibleTo(pt) {
+			v = v.Convert(pt)
+		}
+		in[i] = v
+	}
+	f.Call(in)
+}
+
+// goArgs collects the arguments of a guarded `go f(…)`.
+func goArgs(args ...any) []any { return args }
+
+// goBuiltins are the predeclared functions a guarded go statement leaves as
+// written (they are not values).
+var goBuiltins = map[string]bool{"append": true, "cap": true, "clear": true, "close": true, "complex": true,
+	"copy": true, "delete": true, "imag": true, "len": true, "make": true, "max": true, "min": true, "new": true,
+	"panic": true, "print": true, "println": true, "real": true, "recover": true}
+
 // take returns and forgets the recorded panics.
 func (g *goPanics) take() []goPanic {
 	g.mu.Lock()
@@ -72,6 +111,8 @@ func (s *Session) useGoGuard(in *interp.Interpreter) error {
 	if err := in.Use(interp.Exports{goGuardPkg + "/" + goGuardPkg: {
 		"Recovered": reflect.ValueOf(s.goPanics.recovered),
 		"Cell":      reflect.ValueOf(s.goPanics.cell.Load),
+		"Call":      reflect.ValueOf(s.goPanics.call),
+		"Args":      reflect.ValueOf(goArgs),
 	}}); err != nil {
 		return err
 	}
@@ -143,6 +184,14 @@ func guardGoroutines(text string, decl bool, startLine int) (string, []insertion
 		}
 		lit, ok := g.Call.Fun.(*ast.FuncLit)
 		if !ok {
+			if id, isID := g.Call.Fun.(*ast.Ident); (isID && goBuiltins[id.Name]) || g.Call.Ellipsis.IsValid() {
+				return true
+			}
+			call := prefix + text + suffix
+			callText := call[fset.Position(g.Call.Pos()).Offset:fset.Position(g.Call.End()).Offset]
+			add(g.Call.Fun.Pos(), goGuardName+".Call("+goCellArg+", ", false)
+			add(g.Call.Lparen, ", "+goGuardName+".Args", false)
+			add(g.Call.Rparen+1, "); if false { "+callText+" }", false)
 			return true
 		}
 		// The cell is passed as a first argument, evaluated by the go statement.
