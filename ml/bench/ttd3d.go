@@ -20,7 +20,7 @@ type Denoise3DOptions struct {
 	PerImage   int       // patches per training volume and epoch [4]
 	Batch      int       // batch size [4]
 	LR         float64   // AdamW learning rate [2e-3]
-	Gains      []float64 // PSNR targets in dB over the noisy validation input [3, 5, 6]
+	Gains      []float64 // PSNR targets in dB over the noisy validation input [4, 7, 9]
 	MaxTrainS  float64   // training-seconds budget of each side [300]
 	Seed       int       // training seed of both sides [1]
 	DataSeed   int       // seed of the synthetic volumes (validation: DataSeed+100000) [1]
@@ -32,7 +32,7 @@ type Denoise3DOptions struct {
 }
 
 // Denoise3DGains are the default PSNR targets in dB over the noisy input.
-var Denoise3DGains = []float64{3, 5, 6}
+var Denoise3DGains = []float64{4, 7, 9}
 
 // Resolve fills the defaults and checks the options; every problem is named
 // by its flag.
