@@ -10,10 +10,10 @@ import (
 	"github.com/im2im/im2im/ml/bench"
 )
 
-// newBenchCmd builds `im2im bench` with its unet, pix2pix, embedseg and ttd subcommands.
+// newBenchCmd builds `im2im bench` with its unet, pix2pix, embedseg, ttd and ttd3d subcommands.
 func newBenchCmd() *cobra.Command {
 	cmd := commandGroup(&cobra.Command{Use: "bench", Short: "Benchmarks (training speed and time to quality against PyTorch CPU)"})
-	cmd.AddCommand(newBenchUNetCmd(), newBenchPix2PixCmd(), newBenchEmbedSegCmd(), newBenchTTDCmd())
+	cmd.AddCommand(newBenchUNetCmd(), newBenchPix2PixCmd(), newBenchEmbedSegCmd(), newBenchTTDCmd(), newBenchTTD3DCmd())
 	return cmd
 }
 

@@ -88,8 +88,13 @@ func ttdConfig(o bench.TTDOptions) im2im.Config {
 // ttdYAML writes ttdConfig as Dir/ttd.yaml (`im2im train -c` runs it as is)
 // and loads it back with the overrides, as `im2im train -c` does.
 func ttdYAML(o bench.TTDOptions, overrides []string) (im2im.Config, string, error) {
-	path := filepath.Join(o.Dir, "ttd.yaml")
-	if err := os.WriteFile(path, []byte(ttdConfig(o).YAML()), 0o644); err != nil {
+	return benchYAML(filepath.Join(o.Dir, "ttd.yaml"), ttdConfig(o), overrides)
+}
+
+// benchYAML writes c as a YAML config at path and loads it back with the
+// overrides (--set values, as im2im train's --section.key=value).
+func benchYAML(path string, c im2im.Config, overrides []string) (im2im.Config, string, error) {
+	if err := os.WriteFile(path, []byte(c.YAML()), 0o644); err != nil {
 		return im2im.Config{}, "", err
 	}
 	var dotted []string
@@ -131,17 +136,23 @@ func runBenchTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, sets []st
 	if err != nil {
 		return err
 	}
-	fmt.Fprintln(w, bench.FormatTTD("torch", torch)+fmt.Sprintf(" params=%d load=%s", torch.Params, bench.LoadAverage()))
+	return compareTTD(w, bench.DiceTargets(), ours, torch)
+}
+
+// compareTTD prints PyTorch's RESULT line and, when both sides' nets have the
+// same parameter count (else it fails), the wall-time ratios to every target
+// and of the median steps.
+func compareTTD(w io.Writer, t bench.Targets, ours, torch bench.TTDResult) error {
+	fmt.Fprintln(w, t.Format("torch", torch)+fmt.Sprintf(" params=%d load=%s", torch.Params, bench.LoadAverage()))
 	if torch.Params != ours.Params {
 		return fmt.Errorf("the two sides' nets differ: ours %d parameters, torch %d", ours.Params, torch.Params)
 	}
-	ratios := bench.TTDRatios(ours, torch)
-	for _, tg := range bench.TTDTargets {
-		k := bench.TargetKey(tg)
+	ratios := t.Ratios(ours, torch)
+	for i, k := range t.Keys {
 		if r, ok := ratios[k]; ok {
-			fmt.Fprintf(w, "RATIO wall to Dice %s ours/torch = %.2f\n", k, r)
+			fmt.Fprintf(w, "RATIO wall to %s %s (%.2f) ours/torch = %.2f\n", t.Metric, k, t.Values[i], r)
 		} else {
-			fmt.Fprintf(w, "RATIO wall to Dice %s: not reached by both sides\n", k)
+			fmt.Fprintf(w, "RATIO wall to %s %s (%.2f): not reached by both sides\n", t.Metric, k, t.Values[i])
 		}
 	}
 	fmt.Fprintf(w, "RATIO median step ours/torch = %.2f, CPU seconds ours/torch = %.2f (PyTorch's include its start-up); load average now %s on %d CPUs\n",
@@ -152,48 +163,70 @@ func runBenchTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, sets []st
 // oursTTD trains c through im2im.TrainContext, stopping at Dice 0.95 (unless
 // o.NoStop) or when the training budget is spent.
 func oursTTD(ctx context.Context, w io.Writer, o bench.TTDOptions, c im2im.Config) (bench.TTDResult, error) {
-	prev := runtime.GOMAXPROCS(o.Threads)
+	return trainTTD(ctx, w, ttdRun{threads: o.Threads, backend: o.Backend, maxTrainS: o.MaxTrainS, noStop: o.NoStop,
+		cpuProfile: o.CPUProfile, evalEvery: o.EvalEvery, input: []int{1, 1, o.Crop, o.Crop}, targets: bench.DiceTargets()}, c)
+}
+
+// ttdRun is what our side of a time-to-quality run needs besides its config.
+type ttdRun struct {
+	threads    int
+	backend    string
+	maxTrainS  float64
+	noStop     bool
+	cpuProfile string
+	evalEvery  int
+	input      []int // net input dims for the parameter count
+	targets    bench.Targets
+}
+
+// trainTTD trains c (an FCN with a U-Net) through im2im.TrainContext, timing
+// it with a clock of r.targets (the validation metric r.targets.Metric), and
+// stops when every target is reached (unless r.noStop) or the training budget
+// is spent.
+func trainTTD(ctx context.Context, w io.Writer, r ttdRun, c im2im.Config) (bench.TTDResult, error) {
+	prev := runtime.GOMAXPROCS(r.threads)
 	defer runtime.GOMAXPROCS(prev)
 	net, ok := c.Model.(im2im.FCN).Net.(im2im.UNet)
 	if !ok {
 		return bench.TTDResult{}, badf("--set: the benchmark compares U-Nets; model.net is %T", c.Model.(im2im.FCN).Net)
 	}
-	params, err := bench.NetParams(o.Backend, nets.UNet(net), []int{1, 1, o.Crop, o.Crop})
+	params, err := bench.NetParams(r.backend, nets.UNet(net), r.input)
 	if err != nil {
 		return bench.TTDResult{}, err
 	}
 	ctx, stop := context.WithCancel(ctx)
 	defer stop()
 	var clock *bench.TTDClock
+	metric := r.targets.Metric
 	progress := func(p im2im.Progress) {
 		switch p.Phase {
 		case "train":
 			clock.Step(p.Step)
-			if clock.TrainSeconds() >= o.MaxTrainS {
+			if clock.TrainSeconds() >= r.maxTrainS {
 				stop()
 			}
 		case "val":
-			done := clock.Validated(p.Step, p.Val["dice"])
-			r := clock.Result()
-			fmt.Fprintf(w, "ours step %d: val dice %.4f loss %.4f (train %.1f s, wall %.1f s)\n", p.Step, p.Val["dice"], p.Val["loss"], r.TrainS, r.WallS)
-			if done && !o.NoStop {
+			done := clock.Validated(p.Step, p.Val[metric])
+			res := clock.Result()
+			fmt.Fprintf(w, "ours step %d: val %s %.4f loss %.4g (train %.1f s, wall %.1f s)\n", p.Step, metric, p.Val[metric], p.Val["loss"], res.TrainS, res.WallS)
+			if done && !r.noStop {
 				stop()
 			}
 		}
 	}
 	c.Trainer.Name = "ours-" + time.Now().Format("20060102-150405.000")
 	c.Trainer.OnProgress = progress
-	stopProfile, err := bench.ProfileCPU(o.CPUProfile)
+	stopProfile, err := bench.ProfileCPU(r.cpuProfile)
 	if err != nil {
 		return bench.TTDResult{}, err
 	}
-	clock = bench.NewTTDClock()
+	clock = bench.NewTargetsClock(r.targets)
 	_, err = im2im.TrainContext(ctx, c)
 	if perr := stopProfile(); perr != nil && err == nil {
 		err = perr
 	}
 	res := clock.Result()
-	res.Params, res.EvalEvery = params, o.EvalEvery
+	res.Params, res.EvalEvery = params, r.evalEvery
 	if err != nil && !errors.Is(err, context.Canceled) {
 		return res, err
 	}

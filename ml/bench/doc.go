@@ -19,7 +19,14 @@
 // pairs too), TorchTTD runs its train.py, TTDClock times our side from the
 // trainer's progress reports, FormatTTD and TTDRatios summarise; our side's
 // training itself (im2im train's path, which lives in stdlib) is assembled by
-// the command. NetParams counts a net's parameters.
+// the command. NetParams counts a net's parameters. Targets generalise the
+// Dice targets to any validation metric (GainTargets: dB over a base).
+//
+// 3D denoising (ttd3d*.go, `im2im bench ttd3d`): Denoise3DOptions describes the
+// task of notebooks/denoise_3d.ipynb, PrepareDenoise3DData writes its synthetic
+// volumes once as OME-TIFF and as NPY stacks of the same values (and measures
+// the noisy input's PSNR, MeanPSNR), TorchDenoise3D runs the built-in PyTorch
+// reference torch_ttd_denoise3d.py.
 //
 // Imports: GoMLX and ml (backend, nn, nets, loss, train, framework); never
 // stdlib, dsl or kernel.

@@ -1,7 +1,6 @@
 package bench
 
 import (
-	"fmt"
 	"strconv"
 	"time"
 )
@@ -44,15 +43,21 @@ type TTDClock struct {
 	cpu0        float64
 	stepTimes   []float64
 	res         TTDResult
+	targets     Targets
+	validated   bool
 	now         func() time.Time
 }
 
-// NewTTDClock starts a clock now.
-func NewTTDClock() *TTDClock { return newTTDClock(time.Now) }
+// NewTTDClock starts a clock of the Dice targets (DiceTargets) now.
+func NewTTDClock() *TTDClock { return newTTDClock(DiceTargets(), time.Now) }
 
-func newTTDClock(now func() time.Time) *TTDClock {
+// NewTargetsClock starts a clock of the given targets now.
+func NewTargetsClock(t Targets) *TTDClock { return newTTDClock(t, time.Now) }
+
+func newTTDClock(targets Targets, now func() time.Time) *TTDClock {
 	t := now()
-	return &TTDClock{start: t, last: t, now: now, cpu0: ProcessCPUSeconds(), res: TTDResult{Reached: map[string]Reached{}}}
+	return &TTDClock{start: t, last: t, now: now, cpu0: ProcessCPUSeconds(), targets: targets,
+		res: TTDResult{Reached: map[string]Reached{}}}
 }
 
 // Step records the end of training step step (1-based).
@@ -68,20 +73,21 @@ func (c *TTDClock) Step(step int) {
 	c.last = t
 }
 
-// Validated records a validation Dice after step and returns whether every
-// target is reached.
-func (c *TTDClock) Validated(step int, dice float64) bool {
+// Validated records a validation value (the targets' metric) after step and
+// returns whether every target is reached.
+func (c *TTDClock) Validated(step int, value float64) bool {
 	t := c.now()
 	c.last = t
 	wall := t.Sub(c.start).Seconds()
-	c.res.Best = max(c.res.Best, dice)
-	for _, tg := range TTDTargets {
-		k := TargetKey(tg)
-		if _, ok := c.res.Reached[k]; !ok && dice >= tg {
+	if !c.validated || value > c.res.Best {
+		c.res.Best, c.validated = value, true
+	}
+	for i, k := range c.targets.Keys {
+		if _, ok := c.res.Reached[k]; !ok && value >= c.targets.Values[i] {
 			c.res.Reached[k] = Reached{Step: step, TrainS: round1(c.res.TrainS), WallS: round1(wall)}
 		}
 	}
-	return len(c.res.Reached) == len(TTDTargets)
+	return len(c.res.Reached) == len(c.targets.Keys)
 }
 
 // TrainSeconds is the training time so far.
@@ -102,31 +108,10 @@ func (c *TTDClock) Result() TTDResult {
 
 func round1(v float64) float64 { return float64(int64(v*10+0.5)) / 10 }
 
-// FormatTTD renders one side's result as a RESULT line: steps, training and wall
-// seconds to every target ("-" where not reached), the median step, the best Dice.
-func FormatTTD(side string, r TTDResult) string {
-	s := fmt.Sprintf("RESULT %s steps=%d train_s=%.1f wall_s=%.1f cpu_s=%.1f median_step_s=%.3f best_dice=%.4f", side, r.Steps, r.TrainS, r.WallS, r.CPUS, r.MedianStepS, r.Best)
-	for _, tg := range TTDTargets {
-		if x, ok := r.Reached[TargetKey(tg)]; ok {
-			s += fmt.Sprintf(" dice%s=step %d/%.1fs/%.1fs", TargetKey(tg), x.Step, x.TrainS, x.WallS)
-		} else {
-			s += fmt.Sprintf(" dice%s=-", TargetKey(tg))
-		}
-	}
-	return s
-}
+// FormatTTD renders one side's result of `bench ttd` as a RESULT line (the
+// Dice targets' Format).
+func FormatTTD(side string, r TTDResult) string { return DiceTargets().Format(side, r) }
 
-// TTDRatios returns, per target both sides reached, ours/torch of the wall
-// seconds to it (keyed as Reached).
-func TTDRatios(ours, torch TTDResult) map[string]float64 {
-	out := map[string]float64{}
-	for _, tg := range TTDTargets {
-		k := TargetKey(tg)
-		a, okA := ours.Reached[k]
-		b, okB := torch.Reached[k]
-		if okA && okB && b.WallS > 0 {
-			out[k] = a.WallS / b.WallS
-		}
-	}
-	return out
-}
+// TTDRatios returns, per Dice target both sides reached, ours/torch of the
+// wall seconds to it (keyed as Reached).
+func TTDRatios(ours, torch TTDResult) map[string]float64 { return DiceTargets().Ratios(ours, torch) }

@@ -55,15 +55,22 @@ func PrepareTTDData(w io.Writer, o TTDOptions) error {
 // runPython runs a script with TTD_DIR=o.Dir, echoing its output to w, and
 // returns the output and the CPU seconds it used.
 func runPython(w io.Writer, o TTDOptions, args ...string) (string, float64, error) {
-	fmt.Fprintf(w, "torch: %s %s\n", o.Python, strings.Join(args, " "))
-	cmd := exec.Command(o.Python, args...)
-	cmd.Env = append(os.Environ(), "TTD_DIR="+o.Dir, "EVAL_EVERY="+strconv.Itoa(o.EvalEvery))
+	return runScript(w, o.Python, []string{"TTD_DIR=" + o.Dir, "EVAL_EVERY=" + strconv.Itoa(o.EvalEvery)}, args...)
+}
+
+// runScript runs python with args and the extra environment env, echoing its
+// output to w (each line after "torch "), and returns the output and the CPU
+// seconds it used.
+func runScript(w io.Writer, python string, env []string, args ...string) (string, float64, error) {
+	fmt.Fprintf(w, "torch: %s %s\n", python, strings.Join(args, " "))
+	cmd := exec.Command(python, args...)
+	cmd.Env = append(os.Environ(), env...)
 	out, err := cmd.CombinedOutput()
 	for _, line := range strings.Split(strings.TrimSpace(string(out)), "\n") {
 		fmt.Fprintf(w, "torch %s\n", line)
 	}
 	if err != nil {
-		return "", 0, fmt.Errorf("%s %s: %w\n%s", o.Python, args[0], err, tail(string(out), 800))
+		return "", 0, fmt.Errorf("%s %s: %w\n%s", python, args[0], err, tail(string(out), 800))
 	}
 	cpu := cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	return string(out), cpu.Seconds(), nil

@@ -59,7 +59,7 @@ func TestTTDClock(t *testing.T) {
 	// start; step 1 after 2 s (start-up included), step 2 after 1 s, validation
 	// after 0.5 s (excluded from training), step 3 after 1 s, validation after
 	// 0.5 s, result 0 s later.
-	c := newTTDClock(fakeNow(2, 1, 0.5, 1, 0.5, 0))
+	c := newTTDClock(DiceTargets(), fakeNow(2, 1, 0.5, 1, 0.5, 0))
 	c.Step(1)
 	c.Step(2)
 	if done := c.Validated(2, 0.85); done {
