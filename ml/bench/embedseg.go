@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strings"
-	"time"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/pkg/core/graph"
@@ -68,36 +67,15 @@ func OursEmbedSeg(w io.Writer, o Options, size []int) (Result, error) {
 	ctx.SetParam(optimizers.ParamLearningRate, 5e-4)
 	model, lossFn := EmbedSegStep(o.Dims, loss.SpatialEmbeddingConfig{MaxInstances: EmbedSegObjects})
 	trainer := train.NewTrainer(be, ctx, model, lossFn, optimizers.Adam().Done(), nil, nil)
-	var ts []float64
-	var cpu0 float64
-	prof := &stepProfiler{o: o}
-	defer prof.Stop()
-	for i := 0; i < o.Warmup+o.Steps; i++ {
-		if i == o.Warmup {
-			cpu0 = ProcessCPUSeconds()
-			if err := prof.Start(); err != nil {
-				return Result{}, err
-			}
-		}
-		t0 := time.Now()
+	res, err := timeSteps(w, o, func() (any, error) {
 		m, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{inst, cen})
 		if err != nil {
-			return Result{}, fmt.Errorf("training step %d: %w", i, err)
+			return nil, err
 		}
-		el := time.Since(t0).Seconds()
-		if i >= o.Warmup {
-			ts = append(ts, el)
-		}
-		fmt.Fprintf(w, "ours step %d: %.3fs loss=%v\n", i, el, m[0].Value())
-	}
-	if err := prof.Stop(); err != nil {
+		return m[0].Value(), nil
+	})
+	if err != nil {
 		return Result{}, err
-	}
-	res := Summarize(ts)
-	if cpu0 >= 0 {
-		if c := ProcessCPUSeconds(); c >= 0 {
-			res.CPUPerStep = (c - cpu0) / float64(o.Steps)
-		}
 	}
 	res.Params = map[string]int64{embedSegScope: trainableUnder(ctx, "/"+embedSegScope)}
 	return res, nil

@@ -40,6 +40,20 @@ func Ours(w io.Writer, o Options, size []int) (Result, error) {
 	ctx := context.New()
 	ctx.SetParam(optimizers.ParamLearningRate, 1e-3)
 	trainer := train.NewTrainer(be, ctx, ReferenceUNet, losses.MeanSquaredError, optimizers.Adam().Done(), nil, nil)
+	return timeSteps(w, o, func() (any, error) {
+		m, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y})
+		if err != nil {
+			return nil, err
+		}
+		return m[0].Value(), nil
+	})
+}
+
+// timeSteps runs o.Warmup untimed and o.Steps timed training steps (step
+// returns the loss), writes each step's time and loss to w, profiles the timed
+// steps when asked, and returns their summary with the process CPU seconds per
+// timed step.
+func timeSteps(w io.Writer, o Options, step func() (any, error)) (Result, error) {
 	var ts []float64
 	var cpu0 float64
 	prof := &stepProfiler{o: o}
@@ -52,11 +66,10 @@ func Ours(w io.Writer, o Options, size []int) (Result, error) {
 			}
 		}
 		t0 := time.Now()
-		m, err := trainer.TrainStep(nil, []*tensors.Tensor{x}, []*tensors.Tensor{y})
+		loss, err := step()
 		if err != nil {
 			return Result{}, fmt.Errorf("training step %d: %w", i, err)
 		}
-		loss := m[0].Value()
 		el := time.Since(t0).Seconds()
 		if i >= o.Warmup {
 			ts = append(ts, el)
