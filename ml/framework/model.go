@@ -140,14 +140,8 @@ func (m *Model) Predict(ctx stdctx.Context, x []float32, shape []int) ([]float32
 // (so FCN's Otsu levels and MinSize components are those of one plane).
 func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol infer.Volume) ([]float32, []int, error) {
 	name := m.fw.Name()
-	if len(shape) == 5 && m.inChannels > 0 {
-		n := len(vol.Channels)
-		if n == 0 {
-			n = shape[1]
-		}
-		if n != m.inChannels {
-			return nil, nil, fmt.Errorf("%s: predict: %d input channel(s) selected, the model takes %d", name, n, m.inChannels)
-		}
+	if err := m.checkChannels(shape, vol); err != nil {
+		return nil, nil, err
 	}
 	out, outShape, err := m.rawTCZYX(ctx, x, shape, vol)
 	if err != nil {
@@ -157,6 +151,23 @@ func (m *Model) PredictTCZYX(ctx stdctx.Context, x []float32, shape []int, vol i
 		return out, outShape, nil
 	}
 	return perUnit(out, outShape, vol.Dims, m.post, name)
+}
+
+// checkChannels reports when the channels vol selects from a TCZYX image of
+// the given shape (all of them when it selects none) are not as many as the
+// model takes.
+func (m *Model) checkChannels(shape []int, vol infer.Volume) error {
+	if len(shape) != 5 || m.inChannels <= 0 {
+		return nil
+	}
+	n := len(vol.Channels)
+	if n == 0 {
+		n = shape[1]
+	}
+	if n != m.inChannels {
+		return fmt.Errorf("%s: predict: %d input channel(s) selected, the model takes %d", m.fw.Name(), n, m.inChannels)
+	}
+	return nil
 }
 
 // UnitShape is the spatial shape of one predicted unit of a TCZYX image: ZYX

@@ -40,14 +40,8 @@ func (m *Model) PredictTCZYXUncertainty(ctx stdctx.Context, x []float32, shape [
 		return pred, unc, err
 	}
 	name := m.fw.Name()
-	if len(shape) == 5 && m.inChannels > 0 {
-		n := len(vol.Channels)
-		if n == 0 {
-			n = shape[1]
-		}
-		if n != m.inChannels {
-			return pred, unc, fmt.Errorf("%s: predict: %d input channel(s) selected, the model takes %d", name, n, m.inChannels)
-		}
+	if err := m.checkChannels(shape, vol); err != nil {
+		return pred, unc, err
 	}
 	out, outShape, err := m.rawTCZYX(ctx, x, shape, vol)
 	if err != nil {
