@@ -72,25 +72,8 @@ func (e EmbedSeg) withDefaults() EmbedSeg {
 		}
 	}
 	e.Loss.Dims, e.Loss.Step = e.Dims, e.Step
-	def := instance.DefaultClusterOptions(e.Dims)
-	c := e.Cluster
-	if c.FgThresh == 0 {
-		c.FgThresh = def.FgThresh
-	}
-	if c.SeedThresh == 0 {
-		c.SeedThresh = def.SeedThresh
-	}
-	if c.MinMaskSum == 0 {
-		c.MinMaskSum = def.MinMaskSum
-	}
-	if c.MinUnclusteredSum == 0 {
-		c.MinUnclusteredSum = def.MinUnclusteredSum
-	}
-	if c.MinObjectSize == 0 {
-		c.MinObjectSize = def.MinObjectSize
-	}
-	c.Dims, c.Step = e.Dims, e.Step
-	e.Cluster = c
+	e.Cluster.Dims, e.Cluster.Step = e.Dims, e.Step
+	e.Cluster = e.Cluster.WithDefaults()
 	if len(e.Metrics) == 0 {
 		e.Metrics = []string{"ap50"}
 	}

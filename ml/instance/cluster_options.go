@@ -52,6 +52,28 @@ func DefaultClusterOptions(dims int) ClusterOptions {
 	return o
 }
 
+// WithDefaults returns o with its zero thresholds and minimum sizes set to
+// DefaultClusterOptions(o.Dims)'s (Dims and Step are kept as they are).
+func (o ClusterOptions) WithDefaults() ClusterOptions {
+	def := DefaultClusterOptions(o.Dims)
+	if o.FgThresh == 0 {
+		o.FgThresh = def.FgThresh
+	}
+	if o.SeedThresh == 0 {
+		o.SeedThresh = def.SeedThresh
+	}
+	if o.MinMaskSum == 0 {
+		o.MinMaskSum = def.MinMaskSum
+	}
+	if o.MinUnclusteredSum == 0 {
+		o.MinUnclusteredSum = def.MinUnclusteredSum
+	}
+	if o.MinObjectSize == 0 {
+		o.MinObjectSize = def.MinObjectSize
+	}
+	return o
+}
+
 // Validate reports the first invalid option.
 func (o ClusterOptions) Validate() error {
 	if o.Dims != 2 && o.Dims != 3 {

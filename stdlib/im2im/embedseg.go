@@ -118,11 +118,7 @@ func (m EmbedSeg) resolved(dims int, patch []int) Model {
 	m.CenterMethod = strings.ToLower(orString(m.CenterMethod, "approximate-medoid"))
 	m.GridStep = orFloat(m.GridStep, loss.DefaultEmbeddingStep)
 	m.Anisotropy = orFloat(m.Anisotropy, 1)
-	def := instance.DefaultClusterOptions(m.Net.config().Dims)
-	c := &m.Cluster
-	c.SeedThresh, c.FgThresh = orFloat(c.SeedThresh, def.SeedThresh), orFloat(c.FgThresh, def.FgThresh)
-	c.MinMaskSum, c.MinUnclusteredSum = orInt(c.MinMaskSum, def.MinMaskSum), orInt(c.MinUnclusteredSum, def.MinUnclusteredSum)
-	c.MinObjectSize = orInt(c.MinObjectSize, def.MinObjectSize)
+	m.Cluster = m.Cluster.fromEngine(m.Cluster.engine(m.Net.config().Dims).WithDefaults())
 	if len(m.Metrics) == 0 {
 		m.Metrics = []string{"ap50"}
 	}
@@ -146,12 +142,10 @@ func (m EmbedSeg) embedEngine(r Config, dir string, progress func(train.Progress
 		dims, net = m.Net.config().Dims, m.Net.build()
 	}
 	step := [3]float64{m.GridStep * m.Anisotropy, m.GridStep, m.GridStep}
-	c := m.Cluster
 	return framework.EmbedSeg{
 		Net: net, Dims: dims, Step: step,
-		Loss: loss.SpatialEmbeddingConfig{ForegroundWeight: m.ForegroundWeight, MaxInstances: m.MaxInstances},
-		Cluster: instance.ClusterOptions{SeedThresh: c.SeedThresh, FgThresh: c.FgThresh, MinMaskSum: c.MinMaskSum,
-			MinUnclusteredSum: c.MinUnclusteredSum, MinObjectSize: c.MinObjectSize},
+		Loss:    loss.SpatialEmbeddingConfig{ForegroundWeight: m.ForegroundWeight, MaxInstances: m.MaxInstances},
+		Cluster: m.Cluster.engine(dims),
 		Metrics: m.Metrics,
 		Trainer: trainConfig(r, m.Optimizer, m.Schedule, dir, progress),
 		Predict: m.Predict.engine(),
@@ -218,4 +212,16 @@ func (n BranchedERFNet) withDefaults(dims int) Net {
 	}
 	n.Dropout = append([]float64(nil), n.Dropout...)
 	return n
+}
+
+// engine is the clustering settings for the engine (the framework sets Step).
+func (c Clustering) engine(dims int) instance.ClusterOptions {
+	return instance.ClusterOptions{Dims: dims, SeedThresh: c.SeedThresh, FgThresh: c.FgThresh, MinMaskSum: c.MinMaskSum,
+		MinUnclusteredSum: c.MinUnclusteredSum, MinObjectSize: c.MinObjectSize}
+}
+
+// fromEngine is the declaration of the engine's clustering settings o.
+func (Clustering) fromEngine(o instance.ClusterOptions) Clustering {
+	return Clustering{SeedThresh: o.SeedThresh, FgThresh: o.FgThresh, MinMaskSum: o.MinMaskSum,
+		MinUnclusteredSum: o.MinUnclusteredSum, MinObjectSize: o.MinObjectSize}
 }
