@@ -52,12 +52,9 @@ func (t *embedsegTargets) Apply(s *array.Sample, _ *rand.Rand) ([]*array.Sample,
 	}
 	sp := [3]int{1, 1, 1}
 	copy(sp[3-(len(gt.Shape)-1):], gt.Shape[1:])
-	if err := checkInstanceIDs(gt.Data); err != nil {
+	labels, err := toInstanceIDs(gt.Data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w", t.Key, err)
-	}
-	labels := make([]int32, len(gt.Data))
-	for i, v := range gt.Data {
-		labels[i] = int32(v)
 	}
 	ce, err := instance.Centers(labels, sp, t.Method, t.ZScale)
 	if err != nil {

@@ -13,7 +13,6 @@ import (
 	"github.com/im2im/im2im/ml/framework"
 	"github.com/im2im/im2im/ml/instance"
 	"github.com/im2im/im2im/ml/metric"
-	"github.com/im2im/im2im/ml/post"
 	"github.com/im2im/im2im/stdlib/display"
 	"github.com/im2im/im2im/stdlib/plot"
 )
@@ -295,12 +294,13 @@ func instanceRow(names []string, pred, truth []float32) ([]float64, error) {
 	if len(pred) != len(truth) {
 		return nil, fmt.Errorf("prediction has %d voxels, the instance labels %d", len(pred), len(truth))
 	}
-	if err := checkInstanceIDs(truth); err != nil {
+	t, err := toInstanceIDs(truth)
+	if err != nil {
 		return nil, fmt.Errorf("target: %w", err)
 	}
-	p, t := make([]int32, len(pred)), make([]int32, len(truth))
-	for i := range pred {
-		p[i], t[i] = int32(pred[i]), int32(truth[i])
+	p := make([]int32, len(pred)) // clustered or labelled by us: ids already
+	for i, v := range pred {
+		p[i] = int32(v)
 	}
 	r, err := instance.Match(p, t, instance.DefaultThresholds())
 	if err != nil {
@@ -319,23 +319,5 @@ func labelComponents(labels []float32, shape []int) ([]float32, error) {
 	if len(shape) < 3 || shape[0] != 1 {
 		return nil, fmt.Errorf("labels of shape %v: want one channel", shape)
 	}
-	conn := post.Conn8
-	if len(shape) == 4 {
-		conn = post.Conn26
-	}
-	mask := make([]uint8, len(labels))
-	for i, v := range labels {
-		if v > 0 {
-			mask[i] = 1
-		}
-	}
-	ids, _, err := post.Label(mask, shape[1:], conn)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]float32, len(ids))
-	for i, v := range ids {
-		out[i] = float32(v)
-	}
-	return out, nil
+	return components(labels, shape[1:])
 }

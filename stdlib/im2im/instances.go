@@ -19,32 +19,48 @@ func (img *Image) Components() (*Image, error) {
 		return nil, err
 	}
 	z, y, x := img.Shape[2], img.Shape[3], img.Shape[4]
-	dims, conn := []int{y, x}, post.Conn8
+	spatial := []int{y, x}
 	if z > 1 {
-		dims, conn = []int{z, y, x}, post.Conn26
+		spatial = []int{z, y, x}
 	}
 	out := *img
 	out.Name = img.Name + " components"
 	out.DType = "uint16"
-	out.Data = make([]float32, len(img.Data))
+	out.Data = make([]float32, 0, len(img.Data))
 	n := z * y * x
-	mask := make([]uint8, n)
 	for off := 0; off < len(img.Data); off += n {
-		for i, v := range img.Data[off : off+n] {
-			mask[i] = 0
-			if v > 0 {
-				mask[i] = 1
-			}
-		}
-		labels, _, err := post.Label(mask, dims, conn)
+		labels, err := components(img.Data[off:off+n], spatial)
 		if err != nil {
 			return nil, fmt.Errorf("components of %s: %w", img.Name, err)
 		}
-		for i, v := range labels {
-			out.Data[off+i] = float32(v)
-		}
+		out.Data = append(out.Data, labels...)
 	}
 	return &out, nil
+}
+
+// components labels the connected foreground components (values above 0) of
+// one plane or stack of the given spatial shape: 8-connected in 2D,
+// 26-connected in 3D.
+func components(data []float32, spatial []int) ([]float32, error) {
+	conn := post.Conn8
+	if len(spatial) == 3 {
+		conn = post.Conn26
+	}
+	mask := make([]uint8, len(data))
+	for i, v := range data {
+		if v > 0 {
+			mask[i] = 1
+		}
+	}
+	ids, _, err := post.Label(mask, spatial, conn)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]float32, len(ids))
+	for i, v := range ids {
+		out[i] = float32(v)
+	}
+	return out, nil
 }
 
 // isInstanceMetric says whether Measure computes name by matching objects.
@@ -82,11 +98,21 @@ func measureInstances(name string, pred, target *Image) (float64, error) {
 // instanceIDs converts an image of instance labels to ids, refusing values
 // that are not ids.
 func instanceIDs(im *Image) ([]int32, error) {
-	if err := checkInstanceIDs(im.Data); err != nil {
+	ids, err := toInstanceIDs(im.Data)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %w (use img.Components() to label a mask)", im.Name, err)
 	}
-	out := make([]int32, len(im.Data))
-	for i, v := range im.Data {
+	return ids, nil
+}
+
+// toInstanceIDs converts instance labels to ids, refusing values that are
+// not ids (checkInstanceIDs).
+func toInstanceIDs(data []float32) ([]int32, error) {
+	if err := checkInstanceIDs(data); err != nil {
+		return nil, err
+	}
+	out := make([]int32, len(data))
+	for i, v := range data {
 		out[i] = int32(v)
 	}
 	return out, nil
