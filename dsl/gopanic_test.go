@@ -34,11 +34,13 @@ func TestGoroutinePanics(t *testing.T) {
 			"panic in a goroutine that an earlier cell started, after that cell ended: between; this cell did not run"},
 		{"panic in go f(x) of a named function", []string{
 			"func work(n int, s string, done chan bool) { defer close(done); panic(fmt.Sprint(\"named \", n, s)) }",
-			"d := make(chan bool)\ni := 1\ngo work(i, \"x\", d)\ni = 2\n<-d"}, 1,
+			// The deferred close runs before the guard's recover records the
+			// panic: the cell waits a moment for it.
+			"d := make(chan bool)\ni := 1\ngo work(i, \"x\", d)\ni = 2\n<-d\ntime.Sleep(50 * time.Millisecond)"}, 1,
 			"panic in a goroutine that this cell started: named 1x"},
 		{"panic in go v.m(x) of a method value with a float constant", []string{
 			"type acc struct{ done chan bool }\nfunc (a acc) add(v float64, p *int) { defer close(a.done); panic(fmt.Sprint(\"method \", v, p == nil)) }",
-			"a := acc{make(chan bool)}\ngo a.add(3, nil)\n<-a.done"}, 1,
+			"a := acc{make(chan bool)}\ngo a.add(3, nil)\n<-a.done\ntime.Sleep(50 * time.Millisecond)"}, 1,
 			"panic in a goroutine that this cell started: method 3 true"},
 		{"run-time error in a goroutine of a declared function", []string{
 			"func spawn(done chan bool) { go func() { defer close(done); var m map[string]int; m[\"a\"] = 1 }() }",
