@@ -249,5 +249,8 @@ func (l *live) finish(err error) {
 	if f := curvesFigure(l.steps, l.hist, l.objectives, max(1, l.last.Epoch)); f.Err() == nil {
 		l.curvesPNG = f.PNG()
 	}
+	if err == nil {
+		status = "done" // the panel's first line names the run already
+	}
 	l.publish(status)
 }

@@ -150,6 +150,7 @@ func TestNotebookPanelHTML(t *testing.T) {
 		{"no style attribute", !strings.Contains(page, "style=")},
 		{"text/plain of a few lines without HTML", strings.Count(text, "\n") < 5 && !strings.Contains(text, "<")},
 		{"the validation in text/plain", strings.Contains(text, "validation after epoch 2: loss 0.5 dice 0.9")},
+		{"the run named once", strings.Count(page, dir) == 1 && strings.Count(text, dir) == 1 && strings.HasSuffix(text, "\ndone")},
 	} {
 		if !c.ok {
 			t.Errorf("panel lacks %s:\n%s\n%s", c.what, text, page[:min(len(page), 300)])
