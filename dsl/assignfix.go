@@ -4,7 +4,6 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"sort"
 )
 
 // Parallel assignments and yaegi v0.16.1.
@@ -74,33 +73,11 @@ func fixParallelAssign(text string, decl bool, startLine int) (string, []inserti
 	if len(wrap) == 0 {
 		return text, nil
 	}
-	type edit struct {
-		off int // byte offset in text
-		s   string
-		pos token.Position
-	}
-	var edits []edit
+	var edits []textEdit
 	for _, e := range wrap {
-		for _, p := range []struct {
-			pos token.Pos
-			s   string
-		}{{e.Pos(), "("}, {e.End(), ")"}} {
-			pos := fset.Position(p.pos)
-			edits = append(edits, edit{off: pos.Offset - len(prefix), s: p.s, pos: pos})
-		}
+		edits = append(edits, textEdit{fset.Position(e.Pos()), "("}, textEdit{fset.Position(e.End()), ")"})
 	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].off < edits[j].off })
-	var out []byte
-	var ins []insertion
-	last := 0
-	for _, e := range edits {
-		out = append(out, text[last:e.off]...)
-		out = append(out, e.s...)
-		last = e.off
-		ins = append(ins, insertion{line: startLine + e.pos.Line - 2, col: e.pos.Column, n: len(e.s)})
-	}
-	out = append(out, text[last:]...)
-	return string(out), ins
+	return applyEdits(text, len(prefix), startLine, edits)
 }
 
 // triggersAssignBug reports whether e, a right-hand side of a parallel assignment,

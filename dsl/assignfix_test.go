@@ -96,33 +96,41 @@ func FuzzFixParallelAssign(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, text string, decl bool) {
 		out, ins := fixParallelAssign(text, decl, 1)
-		if len(ins) == 0 {
-			if out != text {
-				t.Fatalf("changed without insertions: %q -> %q", text, out)
-			}
-			return
-		}
-		if strings.Count(out, "\n") != strings.Count(text, "\n") {
-			t.Fatalf("lines changed: %q -> %q", text, out)
-		}
-		lines, outLines := strings.Split(text, "\n"), strings.Split(out, "\n")
-		for i := range lines {
-			var kept strings.Builder
-			for col := 1; col <= len(outLines[i]); col++ {
-				o := originalCol(ins, i+1, col)
-				inserted := false
-				for _, in := range ins {
-					if in.line == i+1 && o == in.col && originalCol(ins, i+1, col+1) == o {
-						inserted = true
-					}
-				}
-				if !inserted {
-					kept.WriteByte(outLines[i][col-1])
-				}
-			}
-			if kept.String() != lines[i] {
-				t.Fatalf("line %d: %q rewritten as %q, mapped back to %q", i+1, lines[i], outLines[i], kept.String())
-			}
-		}
+		checkInsertionsOnly(t, text, out, ins)
 	})
+}
+
+// checkInsertionsOnly fails t unless out is text with the insertions ins made and
+// nothing else: the same lines, and deleting the inserted bytes (found through
+// originalCol) gives each line back.
+func checkInsertionsOnly(t *testing.T, text, out string, ins []insertion) {
+	t.Helper()
+	if len(ins) == 0 {
+		if out != text {
+			t.Fatalf("changed without insertions: %q -> %q", text, out)
+		}
+		return
+	}
+	if strings.Count(out, "\n") != strings.Count(text, "\n") {
+		t.Fatalf("lines changed: %q -> %q", text, out)
+	}
+	lines, outLines := strings.Split(text, "\n"), strings.Split(out, "\n")
+	for i := range lines {
+		var kept strings.Builder
+		for col := 1; col <= len(outLines[i]); col++ {
+			o := originalCol(ins, i+1, col)
+			inserted := false
+			for _, in := range ins {
+				if in.line == i+1 && o == in.col && originalCol(ins, i+1, col+1) == o {
+					inserted = true
+				}
+			}
+			if !inserted {
+				kept.WriteByte(outLines[i][col-1])
+			}
+		}
+		if kept.String() != lines[i] {
+			t.Fatalf("line %d: %q rewritten as %q, mapped back to %q", i+1, lines[i], outLines[i], kept.String())
+		}
+	}
 }

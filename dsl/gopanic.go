@@ -6,7 +6,6 @@ import (
 	"go/parser"
 	"go/token"
 	"reflect"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -166,16 +165,12 @@ func guardGoroutines(text string, decl bool, startLine int) (string, []insertion
 	if err != nil {
 		return text, nil
 	}
-	type edit struct {
-		pos token.Position
-		s   string
-	}
-	var edits []edit
+	var edits []textEdit
 	add := func(p token.Pos, text string, more bool) {
 		if more {
 			text += ", "
 		}
-		edits = append(edits, edit{fset.Position(p), text})
+		edits = append(edits, textEdit{fset.Position(p), text})
 	}
 	ast.Inspect(f, func(n ast.Node) bool {
 		g, ok := n.(*ast.GoStmt)
@@ -200,20 +195,5 @@ func guardGoroutines(text string, decl bool, startLine int) (string, []insertion
 		add(g.Call.Lparen+1, goCellArg, len(g.Call.Args) > 0)
 		return true
 	})
-	if len(edits) == 0 {
-		return text, nil
-	}
-	sort.SliceStable(edits, func(i, j int) bool { return edits[i].pos.Offset < edits[j].pos.Offset })
-	var out strings.Builder
-	var ins []insertion
-	last := 0
-	for _, e := range edits {
-		off := e.pos.Offset - len(prefix)
-		out.WriteString(text[last:off])
-		out.WriteString(e.s)
-		last = off
-		ins = append(ins, insertion{line: startLine + e.pos.Line - 2, col: e.pos.Column, n: len(e.s)})
-	}
-	out.WriteString(text[last:])
-	return out.String(), ins
+	return applyEdits(text, len(prefix), startLine, edits)
 }

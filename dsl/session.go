@@ -233,6 +233,11 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 	var goIns []insertion
 	c.text, goIns = guardGoroutines(c.text, c.decl, c.startLine)
 	c.text, c.ins = fixParallelAssign(c.text, c.decl, c.startLine)
+	var topIns []insertion
+	var topErr *Error
+	if c.text, topIns, topErr = fixTopLevel(c.text, c.decl, c.startLine); topErr != nil {
+		return reflect.Value{}, topErr
+	}
 	var redef *redefinition
 	if c.decl {
 		var err error
@@ -254,7 +259,7 @@ func (s *Session) evalChunk(ctx context.Context, c chunk, cellLines int, sink Si
 			s.findUndefined(e, c)
 		}
 		if e.Line > 0 {
-			e.Col = originalCol(goIns, e.Line, originalCol(c.ins, e.Line, e.Col))
+			e.Col = originalCol(goIns, e.Line, originalCol(c.ins, e.Line, originalCol(topIns, e.Line, e.Col)))
 		}
 		return v, e
 	}
