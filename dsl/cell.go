@@ -84,7 +84,7 @@ func (s *Session) runCell(ctx context.Context, cell string, sink Sink) (Result, 
 		return Result{}, nil
 	}
 	_, funSrc, ok := lastExpr(lastChunk.text)
-	if !ok {
+	if !ok || noResult(last) {
 		return Result{}, nil
 	}
 	if funSrc != "" {

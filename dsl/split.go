@@ -108,7 +108,7 @@ func isDeclStart(toks []tok, i int) bool {
 }
 
 // lastExpr parses a statement chunk and returns its last statement when that is an
-// expression statement (not a call of a function literal without results), with the source of the called function when the expression
+// expression statement, with the source of the called function when the expression
 // is a call whose function part has no calls or receives of its own (so evaluating
 // it again has no side effects).
 func lastExpr(text string) (expr ast.Expr, funSrc string, ok bool) {
@@ -129,9 +129,6 @@ func lastExpr(text string) (expr ast.Expr, funSrc string, ok bool) {
 	call, isCall := ast.Unparen(es.X).(*ast.CallExpr)
 	if !isCall {
 		return es.X, "", true
-	}
-	if lit, isLit := ast.Unparen(call.Fun).(*ast.FuncLit); isLit && lit.Type.Results.NumFields() == 0 {
-		return nil, "", false // yaegi yields the closure as the value of a call that has none
 	}
 	pure := true
 	ast.Inspect(call.Fun, func(n ast.Node) bool {

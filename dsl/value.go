@@ -32,6 +32,15 @@ func hideResult(ft reflect.Type, v reflect.Value) bool {
 	return false
 }
 
+// noResult reports whether v is what yaegi v0.16.1 yields for a call without
+// results: a pointer to a nil interface{} (an internal slot; a function that
+// really returns a *any pointing at nil shows nothing either). Without this a
+// cell ending in `mk().Show()` or `func() { … }()` displayed an address.
+func noResult(v reflect.Value) bool {
+	return v.IsValid() && v.Kind() == reflect.Pointer && !v.IsNil() &&
+		v.Type().Elem().Kind() == reflect.Interface && v.Type().Elem().NumMethod() == 0 && v.Elem().IsNil()
+}
+
 func isNil(v reflect.Value) bool {
 	switch v.Kind() {
 	case reflect.Interface, reflect.Pointer, reflect.Map, reflect.Slice, reflect.Func, reflect.Chan:

@@ -59,3 +59,27 @@ func TestHideResult(t *testing.T) {
 		}
 	}
 }
+
+// TestNoResultCallsShowNothing checks that a cell ending in a call without
+// results shows no value, whatever the call's function part is (yaegi yields an
+// internal *interface{} for such calls; see noResult), and that calls with
+// results still show theirs.
+func TestNoResultCallsShowNothing(t *testing.T) {
+	s := newSession(t)
+	if _, _, err := run(t, s, "type T struct{ N int }\nfunc (t T) Show() {}\nfunc (t T) Get() int { return t.N }\nfunc mk() T { return T{N: 4} }\nvar ts = []T{{N: 1}}"); err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct{ cell, want string }{
+		{"mk().Show()", "<none>"},
+		{"ts[0].Show()", "<none>"},
+		{"func() {}()", "<none>"},
+		{"(func() {})()", "<none>"},
+		{"mk().Get()", "4"},
+		{"func() int { return 9 }()", "9"},
+	} {
+		res, _, err := run(t, s, c.cell)
+		if err != nil || plain(res) != c.want {
+			t.Errorf("%q = %s, %v; want %s", c.cell, plain(res), err, c.want)
+		}
+	}
+}
