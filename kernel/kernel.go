@@ -132,11 +132,15 @@ func (k *Kernel) Run(ctx context.Context) error {
 	go k.readStdin()
 	k.rep.Send(supervise.Event{Kind: supervise.KindReady})
 	k.publishStatus("starting", nil)
+	shell := k.receive(k.shell, "shell")
 	go func() {
-		if k.crash != nil {
-			k.answerCrash()
+		// After a crash in a cell, the requests the client sent before it saw
+		// the error (they reach this process when the client reconnects) are
+		// aborted, as after any failed cell.
+		if k.crash != nil && k.answerCrash() {
+			k.abortQueued(k.shell, shell)
 		}
-		k.serve(k.shell, "shell")
+		k.process(k.shell, shell)
 	}()
 	select {
 	case <-ctx.Done():
@@ -164,9 +168,13 @@ func (k *Kernel) heartbeat() {
 }
 
 // serve receives messages on a shell or control socket and dispatches them, one
-// at a time, in order. A receiving goroutine queues verified messages, so that
-// after a failed cell the execute requests already waiting can be aborted.
-func (k *Kernel) serve(sock zmq4.Socket, name string) {
+// at a time, in order.
+func (k *Kernel) serve(sock zmq4.Socket, name string) { k.process(sock, k.receive(sock, name)) }
+
+// receive starts the goroutine that queues the verified messages of sock, with
+// their arrival time, so that after a failed cell the execute requests already
+// waiting can be aborted.
+func (k *Kernel) receive(sock zmq4.Socket, name string) chan queued {
 	queue := make(chan queued, 256)
 	go func() {
 		defer close(queue)
@@ -190,6 +198,11 @@ func (k *Kernel) serve(sock zmq4.Socket, name string) {
 			queue <- queued{msg, time.Now()}
 		}
 	}()
+	return queue
+}
+
+// process dispatches the queued messages of sock.
+func (k *Kernel) process(sock zmq4.Socket, queue chan queued) {
 	for q := range queue {
 		if k.resubscribe && sock == k.shell {
 			ctx, cancel := context.WithTimeout(k.ctx, reconnectWait)

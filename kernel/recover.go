@@ -33,15 +33,17 @@ func crashTraceback(cause string) []string {
 }
 
 // answerCrash answers the requests of the kernel process that died (k.crash).
-// A crash between requests is told at the top of the next cell's output.
-func (k *Kernel) answerCrash() {
+// A crash between requests is told at the top of the next cell's output. It
+// returns true when it answered a running request as failed (k.errAt is then
+// set, for stop_on_error).
+func (k *Kernel) answerCrash() (failed bool) {
 	c := k.crash
 	k.count = c.Count
 	if c.Running == nil && len(c.Queued) == 0 {
 		k.notice = supervise.CrashName + ": the kernel process died between cells (" + c.Cause +
 			") and was restarted: variables of earlier cells are gone.\n"
 		k.resubscribe = true
-		return
+		return false
 	}
 	ident := c.Queued
 	if c.Running != nil {
@@ -57,6 +59,7 @@ func (k *Kernel) answerCrash() {
 		}
 		k.reply(k.shell, m, "execute_reply", map[string]any{"status": "error", "execution_count": r.Count,
 			"ename": supervise.CrashName, "evalue": c.Cause, "traceback": tb})
+		k.errAt = time.Now()
 		k.publishStatus("idle", m)
 	}
 	for i := range c.Queued {
@@ -66,6 +69,7 @@ func (k *Kernel) answerCrash() {
 		k.publishStatus("idle", m)
 	}
 	k.log.Printf("answered the requests of the kernel that died (%s)", c.Cause)
+	return c.Running != nil
 }
 
 // waitForClient waits, at most reconnectWait, until a subscriber is back on
