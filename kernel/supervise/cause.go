@@ -85,9 +85,9 @@ func reportCause(report []byte) string {
 			return strings.TrimPrefix(strings.TrimPrefix(l, "fatal error: "), "runtime: ")
 		case strings.HasPrefix(l, "panic: "):
 			// Nested panics print "panic: a [recovered]" then "\tpanic: b": the
-			// first of the block is the one that was not handled.
-			for i > 0 && strings.HasPrefix(strings.TrimLeft(lines[i-1], "\t"), "panic: ") {
-				i--
+			// last of the block is the one nothing handled.
+			for i+1 < len(lines) && strings.HasPrefix(strings.TrimLeft(lines[i+1], "\t"), "panic: ") {
+				i++
 			}
 			return strings.TrimSpace(strings.TrimLeft(lines[i], "\t"))
 		case sigLine(l):
