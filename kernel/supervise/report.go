@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"syscall"
 )
 
 // Reporter is the child's side: it writes events to the supervisor. A nil
@@ -41,7 +40,7 @@ func FromEnv() (*Reporter, error) {
 	}
 	crash.Close() // SetCrashOutput keeps its own duplicate
 	// Programs the child starts must not hold the pipe open after it dies.
-	syscall.CloseOnExec(ev)
+	closeOnExec(ev)
 	return &Reporter{events: os.NewFile(uintptr(ev), "events")}, nil
 }
 
