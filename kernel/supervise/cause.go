@@ -22,6 +22,9 @@ type Exit struct {
 	Signal syscall.Signal
 	// Report is the end of what the Go runtime wrote on the crash pipe.
 	Report []byte
+	// Stalled is set when the child began a crash report but did not end
+	// within a grace period, and the parent killed it.
+	Stalled bool
 }
 
 // Crashed reports whether the child ended without saying so: a fatal error, a
@@ -43,6 +46,15 @@ func (e *Exit) Code() int {
 // (SIGKILL: the system's out-of-memory killer?)") or the exit status ("exit
 // status 3 (os.Exit?)").
 func (e *Exit) Cause() string {
+	c := e.cause()
+	if e.Stalled {
+		c += " (the process stalled writing its crash report and was killed)"
+	}
+	return c
+}
+
+// cause is Cause without the note on a stalled report.
+func (e *Exit) cause() string {
 	if c := reportCause(e.Report); c != "" {
 		return c
 	}

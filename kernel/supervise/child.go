@@ -19,16 +19,24 @@ const crashKeep = 64 << 10
 // drainWait bounds how long the parent reads the pipes after the child ended.
 const drainWait = 2 * time.Second
 
+// crashGrace is how long a child that began writing a crash report may take to
+// end before the parent kills it: the runtime writes the report to fd 2 too,
+// and when a cell has redirected fd 2 into a pipe that the frozen process can
+// no longer drain, a long report (many goroutines) blocks it for good.
+var crashGrace = 5 * time.Second
+
 // Child is a supervised child process.
 type Child struct {
-	cmd    *exec.Cmd
-	events chan Event
-	crash  tail
-	exited bool // the child sent KindExit
-	code   int  // its exit code then
-	mu     sync.Mutex
-	waited chan struct{} // closed when the child has ended and its pipes are read
-	result *Exit
+	cmd     *exec.Cmd
+	events  chan Event
+	crash   tail
+	exited  bool // the child sent KindExit
+	code    int  // its exit code then
+	mu      sync.Mutex
+	waited  chan struct{} // closed when the child has ended and its pipes are read
+	result  *Exit
+	stalled bool          // killed after crashGrace with its crash report begun
+	ended   chan struct{} // closed when the process has ended
 }
 
 // Start runs exe with args (args[0] is not the program name) and env in a child
@@ -52,7 +60,7 @@ func Start(exe string, args, env []string) (*Child, error) {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.ExtraFiles = []*os.File{evW, crW}
 	setParentDeathSignal(cmd)
-	c := &Child{cmd: cmd, events: make(chan Event, 64), waited: make(chan struct{})}
+	c := &Child{cmd: cmd, events: make(chan Event, 64), waited: make(chan struct{}), ended: make(chan struct{})}
 	started := make(chan error, 1)
 	// The child gets its parent-death signal when the thread that started it
 	// ends: that thread stays locked to this goroutine until the child is gone.
@@ -73,6 +81,7 @@ func Start(exe string, args, env []string) (*Child, error) {
 		go func() { defer wg.Done(); c.readEvents(evR) }()
 		go func() { defer wg.Done(); c.readCrash(crR) }()
 		werr := cmd.Wait()
+		close(c.ended)
 		drained := make(chan struct{})
 		go func() { wg.Wait(); close(drained) }()
 		select {
@@ -128,12 +137,31 @@ func (c *Child) readEvents(r io.ReadCloser) {
 	}
 }
 
-// readCrash forwards the crash pipe to stderr and keeps its end.
+// readCrash forwards the crash pipe to stderr and keeps its end. Once a report
+// begins, the child has crashGrace to end.
 func (c *Child) readCrash(r io.ReadCloser) {
 	defer r.Close()
 	buf := make([]byte, 32<<10)
+	var grace *time.Timer
+	defer func() {
+		if grace != nil {
+			grace.Stop()
+		}
+	}()
 	for {
 		n, err := r.Read(buf)
+		if n > 0 && grace == nil {
+			grace = time.AfterFunc(crashGrace, func() {
+				select {
+				case <-c.ended:
+				default:
+					c.mu.Lock()
+					c.stalled = true
+					c.mu.Unlock()
+					c.cmd.Process.Kill()
+				}
+			})
+		}
 		if n > 0 {
 			os.Stderr.Write(buf[:n])
 			c.crash.write(buf[:n])
@@ -148,7 +176,7 @@ func (c *Child) readCrash(r io.ReadCloser) {
 func (c *Child) exit(werr error) *Exit {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	e := &Exit{Said: c.exited, SaidCode: c.code, Report: c.crash.bytes(), Status: -1}
+	e := &Exit{Said: c.exited, SaidCode: c.code, Report: c.crash.bytes(), Status: -1, Stalled: c.stalled}
 	if st := c.cmd.ProcessState; st != nil {
 		if ws, ok := st.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
 			e.Signal = ws.Signal()

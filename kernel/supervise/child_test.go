@@ -20,6 +20,11 @@ func TestMain(m *testing.M) {
 
 // actAsChild reports a cell, then ends as mode says.
 func actAsChild(mode string) {
+	if mode == "stall" {
+		// A crash report that begins and never ends (the runtime blocked on fd 2).
+		os.NewFile(4, "crash").Write([]byte("fatal error: stuck\n"))
+		time.Sleep(time.Minute)
+	}
 	rep, err := FromEnv()
 	if err != nil || rep == nil {
 		fmt.Fprintln(os.Stderr, "not supervised:", err)
@@ -53,6 +58,7 @@ func actAsChild(mode string) {
 // TestChild runs the test binary as a supervised child that reports a cell and
 // then ends on purpose or crashes; the parent gets the event and the cause.
 func TestChild(t *testing.T) {
+	crashGrace = 300 * time.Millisecond
 	for _, tc := range []struct {
 		mode    string
 		crashed bool
@@ -64,6 +70,7 @@ func TestChild(t *testing.T) {
 		{"kill", true, 1, "killed by signal 9"},
 		{"osexit", true, 1, "exit status 3"},
 		{"panic", true, 1, "panic: boom in a goroutine"},
+		{"stall", true, 1, "stuck (the process stalled writing its crash report and was killed)"},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
 			c, err := Start(os.Args[0], []string{"-test.run=^$"}, append(os.Environ(), childModeEnv+"="+tc.mode))
@@ -75,7 +82,11 @@ func TestChild(t *testing.T) {
 				got = append(got, ev)
 			}
 			e := c.Wait()
-			if len(got) == 0 || got[0].Kind != KindCell || got[0].Cell != 3 || got[0].Count != 2 {
+			if tc.mode == "stall" {
+				if !e.Stalled || e.Signal == 0 || len(got) != 0 {
+					t.Errorf("stalled %v signal %v events %v", e.Stalled, e.Signal, got)
+				}
+			} else if len(got) == 0 || got[0].Kind != KindCell || got[0].Cell != 3 || got[0].Count != 2 {
 				t.Errorf("events %+v", got)
 			}
 			if e.Crashed() != tc.crashed || e.Code() != tc.code {
