@@ -39,17 +39,19 @@ func crashTraceback(cause string) []string {
 func (k *Kernel) answerCrash() (failed bool) {
 	c := k.crash
 	k.count = c.Count
-	if c.Running == nil && len(c.Queued) == 0 {
+	if c.Running == nil {
 		k.notice = supervise.CrashName + ": the kernel process died between cells (" + c.Cause +
 			") and was restarted: variables of earlier cells are gone.\n"
-		k.resubscribe = true
-		return false
+		if len(c.Queued) == 0 {
+			k.resubscribe = true
+			return false
+		}
 	}
-	ident := c.Queued
+	asked := c.Queued // requests to answer, the running one first
 	if c.Running != nil {
-		ident = append([]supervise.Event{*c.Running}, ident...)
+		asked = append([]supervise.Event{*c.Running}, asked...)
 	}
-	k.waitForClient(ident[0].Identities)
+	k.waitForClient(asked[0].Identities)
 	if r := c.Running; r != nil {
 		m := crashedMessage(r)
 		tb := crashTraceback(c.Cause)
