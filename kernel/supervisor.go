@@ -59,7 +59,8 @@ func Supervise(exe string, args []string, logger *log.Logger) (int, error) {
 		if !t.ready {
 			return 1, fmt.Errorf("the kernel process died before it served (%s)", cause)
 		}
-		if idleDeaths = idleDeaths + 1; t.started {
+		idleDeaths++
+		if t.started {
 			idleDeaths = 0
 		}
 		if idleDeaths >= maxIdleDeaths {
