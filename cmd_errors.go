@@ -81,5 +81,9 @@ func exitCode(err error) int {
 	if errors.As(err, &ee) {
 		return ee.code
 	}
+	var ce childExit
+	if errors.As(err, &ce) {
+		return int(ce)
+	}
 	return exitFailed
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log"
 	"os"
 	"runtime/debug"
@@ -9,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/im2im/im2im/kernel"
+	"github.com/im2im/im2im/kernel/supervise"
 )
 
 // newKernelCmd builds `im2im kernel`, the process Jupyter starts.
@@ -28,6 +30,22 @@ func newKernelCmd() *cobra.Command {
 			}
 			kernel.Version = buildVersion()
 			logger := log.New(kernel.LogWriter(), "im2im kernel: ", log.LstdFlags)
+			if superviseChildren {
+				// Jupyter watches this process; the kernel runs in a child.
+				exe, err := os.Executable()
+				if err != nil {
+					return failed(fmt.Errorf("kernel: %w", err))
+				}
+				code, err := kernel.Supervise(exe, os.Args[1:], log.New(kernel.LogWriter(), "im2im kernel supervisor: ", log.LstdFlags))
+				if err != nil {
+					return failed(fmt.Errorf("kernel: %w", err))
+				}
+				return exitWith(code)
+			}
+			crash, err := supervise.TakeCrash()
+			if err != nil {
+				logger.Print(err)
+			}
 			if dir := kernel.ServeGonbPipe(logger); dir != "" {
 				atExit = append(atExit, func() { os.RemoveAll(dir) })
 			}
@@ -35,6 +53,7 @@ func newKernelCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			k.Supervised(reporter, crash)
 			return k.Run(context.Background())
 		},
 	}

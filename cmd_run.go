@@ -20,6 +20,7 @@ import (
 	"github.com/im2im/im2im/dsl"
 	"github.com/im2im/im2im/kernel"
 	"github.com/im2im/im2im/kernel/notebook"
+	"github.com/im2im/im2im/kernel/supervise"
 )
 
 // runFlags are the options of `im2im run`.
@@ -61,7 +62,12 @@ cells' output there.
 
 Exit codes: 0 success (also with failing cells under --allow-errors); 1 a cell failed, timed
 out or was interrupted (the error is in the output notebook); 2 bad input (not a notebook,
-wrong nbformat, invalid JSON, unknown or ill-typed parameters) — nothing is written then.`,
+wrong nbformat, invalid JSON, unknown or ill-typed parameters) — nothing is written then.
+
+The cells run in a child process: when it dies of a crash Go cannot recover from (an
+allocation larger than memory, the system's out-of-memory killer, a fatal error in
+compiled code), the output notebook gets the cause as the failing cell's error
+(KernelCrashed), earlier cells keep their outputs, and run exits 1.`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) != 1 {
 				return badf("run: want one notebook, got %d arguments", len(args))
@@ -135,6 +141,9 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 	if st, err := os.Stat(filepath.Dir(outAbs)); err != nil || !st.IsDir() {
 		return badf("run: -o %s: directory %s does not exist", out, filepath.Dir(outAbs))
 	}
+	if superviseChildren {
+		return superviseRun(cmd, in, outAbs, nb)
+	}
 	cwd := f.cwd
 	if cwd == "" {
 		cwd = filepath.Dir(inAbs)
@@ -172,6 +181,9 @@ func runNotebook(cmd *cobra.Command, in string, f *runFlags) error {
 		LanguageInfo: kernel.LanguageInfo(),
 		Parameters:   literals,
 		Version:      buildVersion(),
+		OnCell: func(cell, count int) {
+			reporter.Send(supervise.Event{Kind: supervise.KindCell, Cell: cell, Count: count})
+		},
 	})
 	var ce *notebook.CellError
 	switch {

@@ -5,11 +5,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"runtime/debug"
 
 	"github.com/spf13/cobra"
+
+	"github.com/im2im/im2im/kernel/supervise"
 
 	// A build without cgo (no C compiler found) fails naming the fix.
 	_ "github.com/im2im/im2im/ml/cgocheck"
@@ -50,17 +53,29 @@ its kernel, headless on notebooks, or directly on config files.`,
 }
 
 func main() {
-	// Cells redirect fd 2 into the notebook while they run; a crash (a panic in a goroutine
-	// a cell started) must still print its trace on the real stderr.
-	_ = debug.SetCrashOutput(os.Stderr, debug.CrashOptions{})
-	err := newRootCmd().Execute()
+	rep, err := supervise.FromEnv()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "im2im:", err)
+		os.Exit(exitBadInput)
+	}
+	if rep == nil {
+		// Cells redirect fd 2 into the notebook while they run; a crash (a panic in a
+		// goroutine a cell started) must still print its trace on the real stderr. (A
+		// supervised child writes it to its supervisor, which forwards it.)
+		_ = debug.SetCrashOutput(os.Stderr, debug.CrashOptions{})
+	}
+	reporter, superviseChildren = rep, rep == nil
+	err = newRootCmd().Execute()
 	for _, f := range atExit {
 		f()
 	}
-	if err != nil {
+	code := exitCode(err)
+	var ce childExit
+	if err != nil && !errors.As(err, &ce) {
 		fmt.Fprintln(os.Stderr, "im2im:", err)
-		os.Exit(exitCode(err))
 	}
+	rep.Exit(code)
+	os.Exit(code)
 }
 
 // atExit holds clean-up work main does when the command returns (the temporary

@@ -167,3 +167,19 @@ func TestNbconvertExecute(t *testing.T) {
 		t.Errorf("language_info %v", nb.Metadata.LanguageInfo)
 	}
 }
+
+// TestKernelSurvivesCrashes crashes the kernel's process in the ways Go cannot
+// recover from (testdata/crash.py): one allocation larger than memory, SIGKILL,
+// compiled code calling os.Exit during a cell and between cells. Each time the
+// client gets an error reply naming the cause (or, between cells, a note in
+// the next cell), the process Jupyter watches stays, and the next cell runs.
+func TestKernelSurvivesCrashes(t *testing.T) {
+	env := kernelEnv(t)
+	cmd := exec.Command(python, "testdata/crash.py")
+	cmd.Env = env
+	out, err := cmd.CombinedOutput()
+	t.Logf("crash.py (the crash reports on stderr are the kernel's):\n%s", out)
+	if err != nil || !strings.Contains(string(out), "ALL OK") {
+		t.Fatalf("crash.py failed: %v", err)
+	}
+}

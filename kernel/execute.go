@@ -11,6 +11,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/im2im/im2im/dsl"
+	"github.com/im2im/im2im/kernel/supervise"
 	"github.com/im2im/im2im/stdlib/display"
 )
 
@@ -38,8 +39,13 @@ func (k *Kernel) execute(sock zmq4.Socket, m *Message) (abort bool) {
 		k.count++
 	}
 	count := k.count
+	k.rep.Send(supervise.Event{Kind: supervise.KindStart, MsgID: m.Header.MsgID, Count: count, Silent: req.Silent})
 	if !req.Silent {
 		k.publish(m, "execute_input", map[string]any{"code": req.Code, "execution_count": count})
+		if k.notice != "" {
+			k.publish(m, "stream", map[string]any{"name": "stderr", "text": k.notice})
+			k.notice = ""
+		}
 	}
 
 	ctx, cancel := context.WithCancel(k.ctx)

@@ -15,6 +15,7 @@ import (
 	"github.com/go-zeromq/zmq4"
 
 	"github.com/im2im/im2im/dsl"
+	"github.com/im2im/im2im/kernel/supervise"
 )
 
 // Kernel is a running Jupyter kernel: five ZeroMQ sockets bound to the addresses
@@ -40,6 +41,14 @@ type Kernel struct {
 
 	inputReplies chan *Message // input_reply messages from the stdin socket
 	hist         history       // cells run with store_history, for history_request
+
+	peers  *peerWatch          // shell peers seen (identities)
+	rep    *supervise.Reporter // the supervisor, nil when none (Supervised)
+	crash  *supervise.Crash    // what the previous kernel process died of, nil when none
+	notice string              // told at the top of the next cell (a crash between cells)
+	// resubscribe: the first shell request waits (reconnectWait at most) for an
+	// iopub subscriber, after a crash between cells.
+	resubscribe bool
 }
 
 // New binds the sockets of info and creates the interpreter session. Log lines
@@ -64,11 +73,12 @@ func New(info *ConnectionInfo, logger *log.Logger) (*Kernel, error) {
 		ctx:          ctx,
 		stop:         stop,
 		inputReplies: make(chan *Message, 1),
+		peers:        newPeerWatch(),
 	}
 	if info.Key != "" {
 		k.sig = signer{key: []byte(info.Key)}
 	}
-	k.shell = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("im2im-shell")))
+	k.shell = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("im2im-shell")), zmq4.WithSecurity(k.peers))
 	k.control = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("im2im-control")))
 	k.stdin = zmq4.NewRouter(ctx, zmq4.WithID(zmq4.SocketIdentity("im2im-stdin")))
 	k.iopub = zmq4.NewPub(ctx)
@@ -120,8 +130,18 @@ func (k *Kernel) Run(ctx context.Context) error {
 	go k.heartbeat()
 	go k.serve(k.control, "control")
 	go k.readStdin()
-	go k.serve(k.shell, "shell")
+	k.rep.Send(supervise.Event{Kind: supervise.KindReady})
 	k.publishStatus("starting", nil)
+	shell := k.receive(k.shell, "shell")
+	go func() {
+		// After a crash in a cell, the requests the client sent before it saw
+		// the error (they reach this process when the client reconnects) are
+		// aborted, as after any failed cell.
+		if k.crash != nil && k.answerCrash() {
+			k.abortQueued(k.shell, shell)
+		}
+		k.process(k.shell, shell)
+	}()
 	select {
 	case <-ctx.Done():
 		k.stop()
@@ -148,9 +168,13 @@ func (k *Kernel) heartbeat() {
 }
 
 // serve receives messages on a shell or control socket and dispatches them, one
-// at a time, in order. A receiving goroutine queues verified messages, so that
-// after a failed cell the execute requests already waiting can be aborted.
-func (k *Kernel) serve(sock zmq4.Socket, name string) {
+// at a time, in order.
+func (k *Kernel) serve(sock zmq4.Socket, name string) { k.process(sock, k.receive(sock, name)) }
+
+// receive starts the goroutine that queues the verified messages of sock, with
+// their arrival time, so that after a failed cell the execute requests already
+// waiting can be aborted.
+func (k *Kernel) receive(sock zmq4.Socket, name string) chan queued {
 	queue := make(chan queued, 256)
 	go func() {
 		defer close(queue)
@@ -167,10 +191,25 @@ func (k *Kernel) serve(sock zmq4.Socket, name string) {
 				k.log.Printf("%s: dropped a message: %v", name, err)
 				continue
 			}
+			if k.rep != nil && name == "shell" && msg.Header.MsgType == "execute_request" {
+				k.rep.Send(supervise.Event{Kind: supervise.KindRecv, MsgID: msg.Header.MsgID,
+					Identities: msg.Identities, Header: headerJSON(msg)})
+			}
 			queue <- queued{msg, time.Now()}
 		}
 	}()
+	return queue
+}
+
+// process dispatches the queued messages of sock.
+func (k *Kernel) process(sock zmq4.Socket, queue chan queued) {
 	for q := range queue {
+		if k.resubscribe && sock == k.shell {
+			ctx, cancel := context.WithTimeout(k.ctx, reconnectWait)
+			k.waitSubscribed(ctx)
+			cancel()
+			k.resubscribe = false
+		}
 		if k.dispatch(sock, q.msg) {
 			k.abortQueued(sock, queue)
 		}
@@ -218,9 +257,13 @@ func (k *Kernel) send(sock zmq4.Socket, prefix [][]byte, msgType string, parent 
 	}
 }
 
-// reply answers request m on sock.
+// reply answers request m on sock. The supervisor learns that an execute
+// request is done when its reply has been sent.
 func (k *Kernel) reply(sock zmq4.Socket, m *Message, msgType string, content any) {
 	k.send(sock, m.Identities, msgType, headerJSON(m), content)
+	if msgType == "execute_reply" {
+		k.rep.Send(supervise.Event{Kind: supervise.KindDone, MsgID: m.Header.MsgID})
+	}
 }
 
 // publish sends an iopub message whose parent is m (nil for none).

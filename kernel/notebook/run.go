@@ -53,6 +53,10 @@ type Options struct {
 	Parameters map[string]string
 	// Version of im2im, recorded in the metadata.
 	Version string
+	// OnCell, when set, is told before each code cell runs: its 1-based position
+	// in the notebook (all cells counted) and its execution count (a supervisor
+	// that records which cell a crashed process was running).
+	OnCell func(cell, count int)
 }
 
 // CellError is a failed cell: its position in the notebook (1-based, counting all
@@ -166,6 +170,9 @@ func (r *runner) run(ctx context.Context) (*Result, error) {
 			continue
 		}
 		res.Executed++
+		if r.opt.OnCell != nil {
+			r.opt.OnCell(i+1, res.Executed)
+		}
 		ce := r.cell(ctx, i, c, res.Executed, total)
 		if ce != nil {
 			res.Failures = append(res.Failures, ce)

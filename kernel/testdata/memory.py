@@ -37,7 +37,11 @@ def run(kc, code, timeout=120):
 
 km, kc = start_new_kernel(kernel_name="im2im")
 try:
-    pid = km.provisioner.process.pid
+    # The process Jupyter started is a supervisor; the cells run in its child.
+    got = []
+    kc.execute_interactive('import "os"\nos.Getpid()', timeout=60,
+                           output_hook=lambda m: got.append(m) if m["msg_type"] == "execute_result" else None)
+    pid = int(got[0]["content"]["data"]["text/plain"])
     run(kc, "1+1")
     print("start: %.0f MiB" % rss_mib(pid), flush=True)
     big = []  # RSS after each big cell

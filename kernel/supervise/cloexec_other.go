@@ -1,0 +1,6 @@
+//go:build !unix
+
+package supervise
+
+// closeOnExec does nothing where descriptors are not inherited by default.
+func closeOnExec(fd int) {}
