@@ -31,7 +31,8 @@ func crashNotebook(t *testing.T, dir, src string) string {
 
 // TestRunCrashProcess runs `im2im run` as a process on notebooks whose second
 // code cell crashes the process running them in ways Go cannot recover from:
-// the run exits 1 with one line naming the cell and the cause, and the output
+// the run exits 1 with one line naming the cell and the cause (Go's crash
+// report in a file beside the output, not on the terminal), and the output
 // notebook has the cause as that cell's error, the first cell's output, and
 // nothing for the cell after.
 func TestRunCrashProcess(t *testing.T) {
@@ -67,6 +68,15 @@ func TestRunCrashProcess(t *testing.T) {
 			}
 			if run := toJSON(meta["im2im"]); !strings.Contains(run, `"status":"failed"`) || !strings.Contains(run, `"failed_cell":3`) {
 				t.Errorf("metadata im2im %s", run)
+			}
+			// Go's crash report (goroutine stacks) is kept in a file, not shown
+			// on the terminal.
+			report := filepath.Join(dir, "crash.out.crash.txt")
+			if b, err := os.ReadFile(report); tc.cause == "out of memory" && (err != nil || !strings.Contains(string(b), "goroutine ")) {
+				t.Errorf("crash report %s: %v", report, err)
+			}
+			if strings.Contains(stderr, "goroutine ") {
+				t.Errorf("the terminal got goroutine stacks:\n%s", stderr)
 			}
 		})
 	}

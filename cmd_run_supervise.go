@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 
 	"github.com/spf13/cobra"
@@ -27,7 +28,7 @@ func superviseRun(cmd *cobra.Command, in, out string, nb *notebook.Notebook) err
 	sigs := make(chan os.Signal, 4)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	defer signal.Stop(sigs)
-	child, err := supervise.Start(exe, os.Args[1:], os.Environ())
+	child, err := supervise.Start(exe, os.Args[1:], os.Environ(), nil) // the report goes to a file, not the terminal
 	if err != nil {
 		return failed(fmt.Errorf("run: %w", err))
 	}
@@ -60,12 +61,26 @@ func superviseRun(cmd *cobra.Command, in, out string, nb *notebook.Notebook) err
 	}
 	tb := []string{supervise.CrashName + ": " + cause,
 		"The process running the notebook died in this cell; the outputs of earlier cells are kept."}
+	report := ""
+	if len(exit.Report) > 0 {
+		// Go's crash report (hundreds of lines of goroutine stacks) goes to a
+		// file beside the notebook, not the terminal.
+		report = strings.TrimSuffix(out, ".ipynb") + ".crash.txt"
+		if err := os.WriteFile(report, exit.Report, 0o644); err != nil {
+			report = ""
+		} else {
+			tb = append(tb, "Go's crash report: "+report)
+		}
+	}
 	ce, err := notebook.RecordCrash(nb, cell.Cell, cell.Count, supervise.CrashName, cause, tb)
 	if err != nil {
 		return failed(fmt.Errorf("run %s: %w", in, err))
 	}
 	if err := nb.WriteFile(out); err != nil {
 		return failed(fmt.Errorf("run %s: %v (the process running the notebook died); writing %s: %w", in, ce, out, err))
+	}
+	if report != "" {
+		return failed(fmt.Errorf("%s: %w (the process running the notebook died; wrote %s, Go's crash report in %s)", in, ce, out, report))
 	}
 	return failed(fmt.Errorf("%s: %w (the process running the notebook died; wrote %s)", in, ce, out))
 }

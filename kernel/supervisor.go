@@ -41,7 +41,7 @@ func Supervise(exe string, args []string, logger *log.Logger) (int, error) {
 			}
 			env = append(env, v)
 		}
-		child, err := supervise.Start(exe, args, env)
+		child, err := supervise.Start(exe, args, env, os.Stderr)
 		if err != nil {
 			return 1, err
 		}

@@ -37,14 +37,16 @@ type Child struct {
 	result  *Exit
 	stalled bool          // killed after crashGrace with its crash report begun
 	ended   chan struct{} // closed when the process has ended
+	report  io.Writer     // where the crash report is forwarded (nil: nowhere)
 }
 
 // Start runs exe with args (args[0] is not the program name) and env in a child
 // process that inherits stdin, stdout and stderr, with the event pipe as fd 3
 // and the crash pipe as fd 4 (Env says so). What the child writes on the crash
-// pipe is forwarded to stderr as it arrives, and its end kept for Cause. The
-// child is killed when the parent dies (Linux).
-func Start(exe string, args, env []string) (*Child, error) {
+// pipe is forwarded to report as it arrives (nil: not forwarded; Exit.Report
+// keeps its end either way), and its end kept for Cause. The child is killed
+// when the parent dies (Linux).
+func Start(exe string, args, env []string, report io.Writer) (*Child, error) {
 	evR, evW, err := os.Pipe()
 	if err != nil {
 		return nil, fmt.Errorf("supervise: event pipe: %w", err)
@@ -60,7 +62,7 @@ func Start(exe string, args, env []string) (*Child, error) {
 	cmd.Stdin, cmd.Stdout, cmd.Stderr = os.Stdin, os.Stdout, os.Stderr
 	cmd.ExtraFiles = []*os.File{evW, crW}
 	setParentDeathSignal(cmd)
-	c := &Child{cmd: cmd, events: make(chan Event, 64), waited: make(chan struct{}), ended: make(chan struct{})}
+	c := &Child{cmd: cmd, events: make(chan Event, 64), waited: make(chan struct{}), ended: make(chan struct{}), report: report}
 	started := make(chan error, 1)
 	// The child gets its parent-death signal when the thread that started it
 	// ends: that thread stays locked to this goroutine until the child is gone.
@@ -137,7 +139,7 @@ func (c *Child) readEvents(r io.ReadCloser) {
 	}
 }
 
-// readCrash forwards the crash pipe to stderr and keeps its end. Once a report
+// readCrash forwards the crash pipe to c.report and keeps its end. Once a report
 // begins, the child has crashGrace to end.
 func (c *Child) readCrash(r io.ReadCloser) {
 	defer r.Close()
@@ -163,7 +165,9 @@ func (c *Child) readCrash(r io.ReadCloser) {
 			})
 		}
 		if n > 0 {
-			os.Stderr.Write(buf[:n])
+			if c.report != nil {
+				c.report.Write(buf[:n])
+			}
 			c.crash.write(buf[:n])
 		}
 		if err != nil {

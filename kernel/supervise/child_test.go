@@ -73,7 +73,7 @@ func TestChild(t *testing.T) {
 		{"stall", true, 1, "stuck (the process stalled writing its crash report and was killed)"},
 	} {
 		t.Run(tc.mode, func(t *testing.T) {
-			c, err := Start(os.Args[0], []string{"-test.run=^$"}, append(os.Environ(), childModeEnv+"="+tc.mode))
+			c, err := Start(os.Args[0], []string{"-test.run=^$"}, append(os.Environ(), childModeEnv+"="+tc.mode), os.Stderr)
 			if err != nil {
 				t.Fatal(err)
 			}

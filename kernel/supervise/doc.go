@@ -7,7 +7,7 @@
 //
 // Parent side:
 //
-//	c, _ := supervise.Start(exe, args, env) // child with an event pipe (fd 3) and a crash pipe (fd 4)
+//	c, _ := supervise.Start(exe, args, env, os.Stderr) // child with an event pipe (fd 3) and a crash pipe (fd 4)
 //	for ev := range c.Events() { ... }       // JSON lines the child sends
 //	exit := c.Wait()                          // how it ended; exit.Crashed() unless it said "exit"
 //	cause := exit.Cause()                     // "out of memory", "killed by signal 9 (...)", "exit status 3"
