@@ -136,11 +136,12 @@ func (f FCN) Task() train.Task {
 	return train.Supervised(model, f.Loss.Loss, wl, f.Metrics)
 }
 
-// Inference implements Framework: sliding windows, then the declared output.
+// Inference implements Framework: sliding windows (instance and group norm on
+// whole-image statistics when the image is tiled), then the declared output.
 func (f FCN) Inference() Inference {
 	p := f.Predict.withDefaults()
 	inf := Inference{Window: p.Window, MaxVoxels: p.MaxVoxels, Divisors: axisDivisors(f.Net),
-		Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
+		WholeImageStats: true, Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
 	if p.Output != OutputRaw {
 		inf.Post = p.apply
 	}
