@@ -59,7 +59,9 @@ func (w WindowChoice) String() string {
 // fits maxVoxels (0: DefaultMaxVoxels); else the largest window under the budget,
 // shrunk from the whole image one divisor step at a time on its longest axis. A
 // whole-image window makes the prediction independent of tiling: instance and
-// group norm see the statistics of the whole image, as in one forward pass.
+// group norm see the statistics of the whole image, as in one forward pass;
+// beyond the budget, frameworks with Inference.WholeImageStats (FCN) give
+// them the whole image's statistics by passes over the windows instead.
 // divisors has one value per axis (missing or non-positive ones mean 1); the
 // windows are placed on the divisors' grid (windowGrid). batch is the
 // declared windows per run, capped by the window count and the budget.
