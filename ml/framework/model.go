@@ -21,11 +21,11 @@ type Model struct {
 	// For predictions on whole-image normalisation statistics (tiling_stats.go):
 	// the backend, the network's prediction graph, its count of instance and
 	// group norm layers (-1 until a statistics pass has built it) and the
-	// graphs of the passes and of the prediction.
-	backend                      backends.Backend
-	predictFn                    train.ModelFn
-	normLayers                   int
-	normStatsExec, normFixedExec *context.Exec
+	// graph of the prediction on fixed statistics.
+	backend       backends.Backend
+	predictFn     train.ModelFn
+	normLayers    int
+	normFixedExec *context.Exec
 }
 
 // New checks the declaration and returns the model; weights are created on first use.
