@@ -74,6 +74,9 @@ type Predict struct {
 	// Window is the sliding-window size per spatial axis; empty means chosen per
 	// image by ChooseWindow: the whole image when it holds at most MaxVoxels
 	// voxels (0: DefaultMaxVoxels), else the largest window under that budget.
+	// A tiled image's instance and group norm layers use the statistics of the
+	// whole image (Inference.WholeImageStats), so the tiling does not change
+	// the prediction beyond window-border effects.
 	Window    []int `yaml:"window"`
 	MaxVoxels int   `yaml:"max_voxels"`
 	// Overlap of neighbouring windows (default 0.25) and BatchSize windows per run
