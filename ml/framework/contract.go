@@ -41,8 +41,13 @@ type Inference struct {
 	Window    []int
 	MaxVoxels int
 	// Divisors per spatial axis: the net's down-sampling factors, which a
-	// chosen window is a multiple of (nil: 1).
+	// chosen window is a multiple of and windows are aligned to (nil: 1).
 	Divisors []int
+	// WholeImageStats makes instance and group norm layers normalise a tiled
+	// image with the statistics of the whole image (found by one pass over
+	// the windows per layer), so the prediction does not depend on the
+	// tiling; false leaves each window normalised by its own statistics.
+	WholeImageStats bool
 	// Overlap of neighbouring windows, BatchSize windows per run, Blend of
 	// overlapping windows (see infer.Options).
 	Overlap   float64

@@ -26,6 +26,19 @@
 // (ml/instance). Shared pieces: metrics.go
 // (metrics by name), samples.go and loader.go (data to trainer batches).
 //
+// Prediction (model.go) runs the network in sliding windows (ml/infer)
+// chosen by window.go's ChooseWindow: the whole image when it fits the
+// memory budget, else the largest window under it, aligned to the net's
+// down-sampling grid. Instance and group norm normalise each window by its
+// own statistics, which would make a tiled prediction depend on the tiling
+// (an empty window's noise stretched into objects), so FCN
+// (Inference.WholeImageStats) normalises tiled images with the statistics of
+// the whole image (tiling_stats.go): one pass over the windows per norm layer
+// in network order, each collecting that layer's moments over the region
+// every window owns while the layers before already use the whole-image
+// statistics, then the prediction with all layers on them. Batch norm uses
+// its running statistics at inference and needs no pass.
+//
 // framework imports GoMLX, ml/train, ml/infer, ml/post, ml/metric, ml/nets
 // (nets.FieldError, nets.PatchGAN), ml/loss (GAN criteria, the spatial
 // embedding loss), ml/instance (clustering, matching), ml/nn (weight

@@ -74,6 +74,9 @@ type Predict struct {
 	// Window is the sliding-window size per spatial axis; empty means chosen per
 	// image by ChooseWindow: the whole image when it holds at most MaxVoxels
 	// voxels (0: DefaultMaxVoxels), else the largest window under that budget.
+	// A tiled image's instance and group norm layers use the statistics of the
+	// whole image (Inference.WholeImageStats), so the tiling does not change
+	// the prediction beyond window-border effects.
 	Window    []int `yaml:"window"`
 	MaxVoxels int   `yaml:"max_voxels"`
 	// Overlap of neighbouring windows (default 0.25) and BatchSize windows per run
@@ -136,11 +139,12 @@ func (f FCN) Task() train.Task {
 	return train.Supervised(model, f.Loss.Loss, wl, f.Metrics)
 }
 
-// Inference implements Framework: sliding windows, then the declared output.
+// Inference implements Framework: sliding windows (instance and group norm on
+// whole-image statistics when the image is tiled), then the declared output.
 func (f FCN) Inference() Inference {
 	p := f.Predict.withDefaults()
 	inf := Inference{Window: p.Window, MaxVoxels: p.MaxVoxels, Divisors: axisDivisors(f.Net),
-		Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
+		WholeImageStats: true, Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
 	if p.Output != OutputRaw {
 		inf.Post = p.apply
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/im2im/im2im/ml/infer"
 	"github.com/im2im/im2im/ml/train"
 )
@@ -16,6 +17,15 @@ type Model struct {
 	trainer *train.Trainer
 	// inChannels is the channel count the model was built for (0 until known).
 	inChannels int
+
+	// For predictions on whole-image normalisation statistics (tiling_stats.go):
+	// the backend, the network's prediction graph, its count of instance and
+	// group norm layers (-1 until a statistics pass has built it) and the
+	// graph of the prediction on fixed statistics.
+	backend       backends.Backend
+	predictFn     train.ModelFn
+	normLayers    int
+	normFixedExec *context.Exec
 }
 
 // New checks the declaration and returns the model; weights are created on first use.
@@ -23,11 +33,16 @@ func New(backend backends.Backend, f Framework) (*Model, error) {
 	if err := f.Validate().Err(); err != nil {
 		return nil, err
 	}
-	tr, err := train.NewTask(backend, f.Task(), f.TrainConfig())
+	task := f.Task()
+	tr, err := train.NewTask(backend, task, f.TrainConfig())
 	if err != nil {
 		return nil, err
 	}
-	return &Model{fw: f, inf: f.Inference(), trainer: tr}, nil
+	predictFn := task.Predict
+	if task.Infer != nil {
+		predictFn = task.Infer
+	}
+	return &Model{fw: f, inf: f.Inference(), trainer: tr, backend: backend, predictFn: predictFn, normLayers: -1}, nil
 }
 
 // Framework returns the model's declaration.
@@ -91,17 +106,59 @@ func (m *Model) Predictor() infer.Predictor {
 
 // Window returns the sliding window Predict uses on an image of the given
 // spatial extents (YX or ZYX of one predicted unit), see ChooseWindow.
+// When the image needs several windows and the framework normalises on
+// whole-image statistics (Inference.WholeImageStats), NormPasses is the
+// number of passes a prediction makes (known once the model has predicted a
+// tiled image).
 func (m *Model) Window(spatial []int) WindowChoice {
-	return ChooseWindow(spatial, m.inf.Window, m.inf.Divisors, m.inf.MaxVoxels, m.inf.BatchSize, m.inf.Overlap)
+	w := ChooseWindow(spatial, m.inf.Window, m.inf.Divisors, m.inf.MaxVoxels, m.inf.BatchSize, m.inf.Overlap)
+	if m.inf.WholeImageStats && !w.Whole && m.normLayers > 0 {
+		w.NormPasses = m.normLayers + 1
+	}
+	return w
 }
 
-func (m *Model) options(spatial []int) (infer.Options, error) {
+func (m *Model) options(spatial []int) (infer.Options, int, error) {
 	w := m.Window(spatial)
 	if len(w.Window) != len(spatial) {
-		return infer.Options{}, fmt.Errorf("%s: predict: window %v has %d axes, the image has %d spatial axes", m.fw.Name(), w.Window, len(w.Window), len(spatial))
+		return infer.Options{}, 0, fmt.Errorf("%s: predict: window %v has %d axes, the image has %d spatial axes", m.fw.Name(), w.Window, len(w.Window), len(spatial))
 	}
 	return infer.Options{Window: w.Window, Overlap: m.inf.Overlap, BatchSize: w.BatchSize, FixedBatch: true,
-		Blend: m.inf.Blend}, nil
+		Blend: m.inf.Blend, Grid: windowGrid(w.Window, m.inf.Divisors)}, w.Windows, nil
+}
+
+// predictRaw runs the network over one channel-first unit ([C, Y, X] or [C,
+// Z, Y, X]) in sliding windows: its raw output, blended. When the unit needs
+// several windows and the framework asks for it, instance and group norm use
+// the statistics of the whole unit (see wholeImageStats), so the output does
+// not depend on the tiling.
+func (m *Model) predictRaw(ctx stdctx.Context, x []float32, shape []int) ([]float32, []int, error) {
+	name := m.fw.Name()
+	if len(shape) < 3 {
+		return nil, nil, fmt.Errorf("%s: predict: image shape %v: want [C, Y, X] or [C, Z, Y, X]", name, shape)
+	}
+	opt, windows, err := m.options(shape[1:])
+	if err != nil {
+		return nil, nil, err
+	}
+	pred := m.Predictor()
+	if m.inf.WholeImageStats && windows > 1 {
+		fixed, err := m.wholeImageStats(ctx, x, shape, opt)
+		if err != nil {
+			return nil, nil, fmt.Errorf("%s: predict: %w", name, err)
+		}
+		if len(fixed) > 0 {
+			pred = m.fixedPredictor(fixed)
+		}
+	}
+	if m.inf.Wrap != nil {
+		pred = m.inf.Wrap(pred)
+	}
+	out, outShape, err := infer.Predict(ctx, x, shape, pred, opt)
+	if err != nil {
+		return nil, nil, fmt.Errorf("%s: predict: %w", name, err)
+	}
+	return out, outShape, nil
 }
 
 // post applies the framework's post-processing to one unit's output.
@@ -123,13 +180,9 @@ func (m *Model) Predict(ctx stdctx.Context, x []float32, shape []int) ([]float32
 	if m.inChannels > 0 && shape[0] != m.inChannels {
 		return nil, nil, fmt.Errorf("%s: predict: image has %d channels, the model takes %d", name, shape[0], m.inChannels)
 	}
-	opt, err := m.options(shape[1:])
+	out, outShape, err := m.predictRaw(ctx, x, shape)
 	if err != nil {
 		return nil, nil, err
-	}
-	out, outShape, err := infer.Predict(ctx, x, shape, m.windowPredictor(), opt)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: predict: %w", name, err)
 	}
 	return m.post(out, outShape)
 }

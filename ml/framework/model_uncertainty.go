@@ -8,17 +8,9 @@ import (
 )
 
 // rawTCZYX runs the network over every unit of a TCZYX image in sliding
-// windows: its raw output, [T, C', Z, Y, X].
+// windows (predictRaw per unit): its raw output, [T, C', Z, Y, X].
 func (m *Model) rawTCZYX(ctx stdctx.Context, x []float32, shape []int, vol infer.Volume) ([]float32, []int, error) {
-	opt, err := m.options(UnitShape(shape, vol.Dims))
-	if err != nil {
-		return nil, nil, err
-	}
-	out, outShape, err := infer.PredictTCZYX(ctx, x, shape, vol, m.windowPredictor(), opt)
-	if err != nil {
-		return nil, nil, fmt.Errorf("%s: predict: %w", m.fw.Name(), err)
-	}
-	return out, outShape, nil
+	return infer.PredictUnits(ctx, x, shape, vol, m.predictRaw)
 }
 
 // HasUncertainty reports whether the framework's inference also maps
@@ -54,15 +46,6 @@ func (m *Model) PredictTCZYXUncertainty(ctx stdctx.Context, x []float32, shape [
 	return pred, unc, err
 }
 
-// windowPredictor is the predictor sliding windows run: the network's,
-// wrapped by Inference.Wrap when set (test-time augmentation).
-func (m *Model) windowPredictor() infer.Predictor {
-	if m.inf.Wrap != nil {
-		return m.inf.Wrap(m.Predictor())
-	}
-	return m.Predictor()
-}
-
 // PredictUncertainty is Predict (one channel-first image, [C, Y, X] or [C, Z,
 // Y, X]) that also returns the uncertainty map of the same network run (a
 // zero Output when the framework has none).
@@ -75,13 +58,9 @@ func (m *Model) PredictUncertainty(ctx stdctx.Context, x []float32, shape []int)
 	if len(shape) < 3 {
 		return pred, unc, fmt.Errorf("%s: predict: image shape %v: want [C, Y, X] or [C, Z, Y, X]", name, shape)
 	}
-	opt, err := m.options(shape[1:])
+	out, outShape, err := m.predictRaw(ctx, x, shape)
 	if err != nil {
 		return pred, unc, err
-	}
-	out, outShape, err := infer.Predict(ctx, x, shape, m.windowPredictor(), opt)
-	if err != nil {
-		return pred, unc, fmt.Errorf("%s: predict: %w", name, err)
 	}
 	if pred.Data, pred.Shape, err = m.post(out, outShape); err != nil {
 		return pred, unc, err

@@ -29,6 +29,11 @@ type WindowChoice struct {
 	Reason string
 	// MaxVoxels is the budget the choice was made under.
 	MaxVoxels int
+	// NormPasses, when positive, is how many passes over the windows a
+	// prediction makes so that instance and group norm layers normalise with
+	// the statistics of the whole image (one per layer, then the prediction):
+	// then the prediction does not depend on the tiling either.
+	NormPasses int
 }
 
 // String is the choice as one line, e.g. "window 512×512 (whole image, 1 window)".
@@ -41,7 +46,11 @@ func (w WindowChoice) String() string {
 	if w.Windows == 1 {
 		plural = ""
 	}
-	return fmt.Sprintf("window %s (%s, %d window%s, budget %d voxels)", strings.Join(parts, "×"), w.Reason, w.Windows, plural, w.MaxVoxels)
+	s := fmt.Sprintf("window %s (%s, %d window%s, budget %d voxels)", strings.Join(parts, "×"), w.Reason, w.Windows, plural, w.MaxVoxels)
+	if w.NormPasses > 0 {
+		s += fmt.Sprintf("; whole-image normalisation statistics: %d passes over %d windows", w.NormPasses, w.Windows)
+	}
+	return s
 }
 
 // ChooseWindow is the one place that decides the prediction window of an image
@@ -50,9 +59,12 @@ func (w WindowChoice) String() string {
 // fits maxVoxels (0: DefaultMaxVoxels); else the largest window under the budget,
 // shrunk from the whole image one divisor step at a time on its longest axis. A
 // whole-image window makes the prediction independent of tiling: instance and
-// group norm see the statistics of the whole image, as in one forward pass.
-// divisors has one value per axis (missing or non-positive ones mean 1); batch
-// is the declared windows per run, capped by the window count and the budget.
+// group norm see the statistics of the whole image, as in one forward pass;
+// beyond the budget, frameworks with Inference.WholeImageStats (FCN) give
+// them the whole image's statistics by passes over the windows instead.
+// divisors has one value per axis (missing or non-positive ones mean 1); the
+// windows are placed on the divisors' grid (windowGrid). batch is the
+// declared windows per run, capped by the window count and the budget.
 func ChooseWindow(spatial, declared, divisors []int, maxVoxels, batch int, overlap float64) WindowChoice {
 	if maxVoxels <= 0 {
 		maxVoxels = DefaultMaxVoxels
@@ -84,10 +96,25 @@ func ChooseWindow(spatial, declared, divisors []int, maxVoxels, batch int, overl
 		}
 		c.Window = win
 	}
-	c.Windows = infer.WindowCount(spatial, c.Window, overlap)
+	c.Windows = infer.Options{Window: c.Window, Overlap: overlap, Grid: windowGrid(c.Window, divisors)}.WindowCount(spatial)
 	c.Whole = c.Windows == 1
 	c.BatchSize = max(1, min(max(batch, 1), c.Windows, maxVoxels/max(prod(c.Window), 1)))
 	return c
+}
+
+// windowGrid is the grid windows are aligned to (infer.Options.Grid): the
+// net's divisor per axis, where the window is a multiple of it (1 elsewhere),
+// so that every window sees the image on the grid the whole image's
+// down-sampling uses.
+func windowGrid(window, divisors []int) []int {
+	g := make([]int, len(window))
+	for a, w := range window {
+		g[a] = 1
+		if a < len(divisors) && divisors[a] > 0 && w%divisors[a] == 0 {
+			g[a] = divisors[a]
+		}
+	}
+	return g
 }
 
 // longest returns the axis with the largest extent that can still shrink by its

@@ -50,6 +50,35 @@ type Options struct {
 	Padding Padding
 	// Progress, if set, is called after each batch with the windows done and the total.
 	Progress func(done, total int)
+	// Grid, when set, aligns the windows per spatial axis: the image is padded
+	// at its end (Padding) to a multiple of Grid, and window starts and own
+	// regions (see EachBatch) fall on multiples of it, so a network that
+	// down-samples by Grid sees every window on the grid of the whole image.
+	// The window must be a multiple of Grid; missing or non-positive values
+	// mean 1.
+	Grid []int
+}
+
+// grid returns the alignment of spatial axis a (at least 1).
+func (o Options) grid(a int) int {
+	if a < len(o.Grid) && o.Grid[a] > 0 {
+		return o.Grid[a]
+	}
+	return 1
+}
+
+// padded returns the spatial extents the image is padded to: each axis at
+// least the window and a multiple of its grid.
+func (o Options) padded(spatial []int) []int {
+	p := make([]int, len(spatial))
+	for a, s := range spatial {
+		g := o.grid(a)
+		p[a] = (s + g - 1) / g * g
+		if a < len(o.Window) {
+			p[a] = max(p[a], o.Window[a])
+		}
+	}
+	return p
 }
 
 func (o Options) check(spatial []int) error {
@@ -60,6 +89,9 @@ func (o Options) check(spatial []int) error {
 	for i, w := range o.Window {
 		if w <= 0 {
 			return fmt.Errorf("infer: window %v: extent %d of axis %d must be positive", o.Window, w, i)
+		}
+		if w%o.grid(i) != 0 {
+			return fmt.Errorf("infer: window %v: extent %d of axis %d is not a multiple of the grid %d", o.Window, w, i, o.grid(i))
 		}
 	}
 	for i, s := range spatial {

@@ -11,82 +11,36 @@ import (
 // padded (Options.Padding) and the output is cropped back. It checks ctx between
 // batches and returns ctx.Err() when cancelled.
 func Predict(ctx context.Context, x []float32, shape []int, pred Predictor, opt Options) ([]float32, []int, error) {
-	if len(shape) < 2 {
-		return nil, nil, fmt.Errorf("infer: image shape %v: want [C, spatial...]", shape)
-	}
-	if shape[0] <= 0 {
-		return nil, nil, fmt.Errorf("infer: image shape %v: channel count must be positive", shape)
-	}
-	spatial := shape[1:]
-	if err := opt.check(spatial); err != nil {
+	t, err := newTiles(x, shape, opt)
+	if err != nil {
 		return nil, nil, err
 	}
-	if prod(shape) != len(x) {
-		return nil, nil, fmt.Errorf("infer: image shape %v needs %d values, got %d", shape, prod(shape), len(x))
-	}
-	c := shape[0]
-	win := opt.Window
-	padded := make([]int, len(spatial))
-	needPad := false
-	for i := range spatial {
-		padded[i] = max(spatial[i], win[i])
-		needPad = needPad || padded[i] != spatial[i]
-	}
-	img := x
-	if needPad {
-		img = pad(x, shape, padded, opt.Padding)
-	}
-	batchSize := max(opt.BatchSize, 1)
-	positions := windowStarts(padded, win, opt.Overlap)
+	win, padded, imgN := opt.Window, t.padded, t.imgN
 	weights := importance(win, opt.Blend, opt.SigmaScale)
-	winN, imgN := prod(win), prod(padded)
-
 	var acc []float64 // [C', padded...], allocated once C' is known
 	norm := make([]float64, imgN)
 	outC := 0
-	in := make([]float32, batchSize*c*winN)
-	for b0 := 0; b0 < len(positions); b0 += batchSize {
-		if err := ctx.Err(); err != nil {
-			return nil, nil, err
-		}
-		n := min(batchSize, len(positions)-b0)
-		nIn := n
-		if opt.FixedBatch {
-			nIn = batchSize
-		}
-		batch := in[:nIn*c*winN]
-		clear(batch)
-		for k := 0; k < n; k++ {
-			st := positions[b0+k]
-			for ch := 0; ch < c; ch++ {
-				dst := batch[(k*c+ch)*winN:]
-				src := img[ch*imgN:]
-				forEachRow(padded, st, win, func(boxOff, arrOff int) {
-					copy(dst[boxOff:boxOff+win[len(win)-1]], src[arrOff:])
-				})
-			}
-		}
-		inShape := append([]int{nIn, c}, win...)
+	err = t.each(ctx, func(b0, n int, batch []float32, inShape []int) error {
 		out, outShape, err := pred(ctx, batch, inShape)
 		if err != nil {
-			return nil, nil, fmt.Errorf("infer: predicting windows %d..%d of %d: %w", b0+1, b0+n, len(positions), err)
+			return fmt.Errorf("infer: predicting windows %d..%d of %d: %w", b0+1, b0+n, len(t.positions), err)
 		}
 		if err := checkOutput(out, outShape, inShape); err != nil {
-			return nil, nil, err
+			return err
 		}
 		if acc == nil {
 			outC = outShape[1]
 			acc = make([]float64, outC*imgN)
 		}
 		for k := 0; k < n; k++ {
-			st := positions[b0+k]
+			st := t.positions[b0+k]
 			forEachRow(padded, st, win, func(boxOff, arrOff int) {
 				for j := 0; j < win[len(win)-1]; j++ {
 					norm[arrOff+j] += weights[boxOff+j]
 				}
 			})
 			for ch := 0; ch < outC; ch++ {
-				src := out[(k*outC+ch)*winN:]
+				src := out[(k*outC+ch)*t.winN:]
 				dst := acc[ch*imgN:]
 				forEachRow(padded, st, win, func(boxOff, arrOff int) {
 					for j := 0; j < win[len(win)-1]; j++ {
@@ -95,11 +49,13 @@ func Predict(ctx context.Context, x []float32, shape []int, pred Predictor, opt 
 				})
 			}
 		}
-		if opt.Progress != nil {
-			opt.Progress(b0+n, len(positions))
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
 	}
 	// Normalise and crop back to the original spatial extent.
+	spatial := t.spatial
 	res := make([]float32, outC*prod(spatial))
 	spN := prod(spatial)
 	zero := make([]int, len(spatial))

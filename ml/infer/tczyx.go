@@ -18,6 +18,19 @@ type Volume struct {
 // with pred, feeding the selected channels, and returns the result with shape
 // [T, C', Z, Y, X]. opt.Window has Dims values.
 func PredictTCZYX(ctx context.Context, x []float32, shape []int, vol Volume, pred Predictor, opt Options) ([]float32, []int, error) {
+	return PredictUnits(ctx, x, shape, vol, func(ctx context.Context, u []float32, s []int) ([]float32, []int, error) {
+		return Predict(ctx, u, s, pred, opt)
+	})
+}
+
+// UnitFunc predicts one unit of a TCZYX image, channel-first ([C, Y, X] or
+// [C, Z, Y, X]), into [C', spatial...] of the same spatial extents.
+type UnitFunc func(ctx context.Context, x []float32, shape []int) ([]float32, []int, error)
+
+// PredictUnits is PredictTCZYX with the prediction of each unit (a time point
+// of a 3D model, a (time point, z) plane of a 2D one) left to predict, for
+// predictions that do more per unit than one Predict.
+func PredictUnits(ctx context.Context, x []float32, shape []int, vol Volume, predict UnitFunc) ([]float32, []int, error) {
 	if len(shape) != 5 {
 		return nil, nil, fmt.Errorf("infer: TCZYX image needs 5 dims, got shape %v", shape)
 	}
@@ -63,9 +76,12 @@ func PredictTCZYX(ctx context.Context, x []float32, shape []int, vol Volume, pre
 		if vol.Dims == 2 {
 			inShape = []int{len(chans), Y, X}
 		}
-		res, resShape, err := Predict(ctx, buf, inShape, pred, opt)
+		res, resShape, err := predict(ctx, buf, inShape)
 		if err != nil {
 			return nil, nil, fmt.Errorf("infer: time point %d, z %d: %w", t, z, err)
+		}
+		if len(resShape) != len(inShape) || (out != nil && resShape[0] != outC) || len(res) != prod(resShape) || prod(resShape[1:]) != unitN {
+			return nil, nil, fmt.Errorf("infer: time point %d, z %d: prediction of shape %v for a unit of shape %v", t, z, resShape, inShape)
 		}
 		if out == nil {
 			outC = resShape[0]

@@ -8,13 +8,19 @@ import (
 
 // starts returns the window start positions along one axis of length n (n >= w):
 // evenly spaced by w×(1-overlap) (at least 1), the last one flush with the end.
-func starts(n, w int, overlap float64) []int {
+func starts(n, w int, overlap float64) []int { return startsOn(n, w, overlap, 1) }
+
+// startsOn is starts with every start a multiple of grid (n and w must be
+// multiples of it): the stride is rounded down to a multiple of grid (at least
+// grid).
+func startsOn(n, w int, overlap float64, grid int) []int {
 	if n <= w {
 		return []int{0}
 	}
-	stride := int(float64(w) * (1 - overlap))
-	if stride < 1 {
-		stride = 1
+	grid = max(grid, 1)
+	stride := int(float64(w)*(1-overlap)) / grid * grid
+	if stride < grid {
+		stride = grid
 	}
 	count := (n-w+stride-1)/stride + 1
 	out := make([]int, count)
@@ -28,20 +34,26 @@ func starts(n, w int, overlap float64) []int {
 // WindowCount is the number of windows Predict places over an image of the
 // given spatial extents (axes shorter than the window are padded to it).
 func WindowCount(spatial, window []int, overlap float64) int {
+	return Options{Window: window, Overlap: overlap}.WindowCount(spatial)
+}
+
+// WindowCount is the number of windows Predict places with these options over
+// an image of the given spatial extents (the image padded as Predict pads it).
+func (o Options) WindowCount(spatial []int) int {
 	n := 1
 	for i := range spatial {
-		if i < len(window) && window[i] > 0 {
-			n *= len(starts(max(spatial[i], window[i]), window[i], overlap))
+		if i < len(o.Window) && o.Window[i] > 0 {
+			n *= len(startsOn(o.padded(spatial)[i], o.Window[i], o.Overlap, o.grid(i)))
 		}
 	}
 	return n
 }
 
 // windowStarts returns every combination of per-axis starts, first axis outermost.
-func windowStarts(spatial, window []int, overlap float64) [][]int {
+func windowStarts(spatial, window []int, overlap float64, grid func(int) int) [][]int {
 	per := make([][]int, len(spatial))
 	for i := range spatial {
-		per[i] = starts(spatial[i], window[i], overlap)
+		per[i] = startsOn(spatial[i], window[i], overlap, grid(i))
 	}
 	var out [][]int
 	cur := make([]int, len(spatial))

@@ -39,7 +39,8 @@ func DefaultGroups(c int) int {
 // and "beta" (zeros) per channel in ctx's scope. Batch norm keeps non-trainable
 // "running_mean" and "running_var" there: training graphs (ctx.IsTraining) normalize
 // with the batch statistics and update the running averages (unbiased variance);
-// inference graphs use the running averages.
+// inference graphs use the running averages. In an inference graph with
+// NormStats attached (UseNormStats), instance and group norm follow them.
 func Norm(ctx *context.Context, x *graph.Node, kind string) *graph.Node {
 	if kind == NormNone {
 		return x
@@ -48,10 +49,20 @@ func Norm(ctx *context.Context, x *graph.Node, kind string) *graph.Node {
 	g := x.Graph()
 	gamma := ctx.WithInitializer(initializers.One).VariableWithShape("gamma", shapeOf(x, c)).ValueGraph(g)
 	beta := ctx.WithInitializer(initializers.Zero).VariableWithShape("beta", shapeOf(x, c)).ValueGraph(g)
+	s := normStatsOf(ctx, x)
+	if s != nil && ctx.IsTraining(g) {
+		s = nil
+	}
 	switch kind {
 	case "", NormInstance:
+		if s != nil {
+			return s.norm(x, c, gamma, beta, NormEpsilon)
+		}
 		return InstanceNorm(x, gamma, beta, NormEpsilon)
 	case NormGroup:
+		if s != nil {
+			return s.norm(x, DefaultGroups(c), gamma, beta, NormEpsilon)
+		}
 		return GroupNorm(x, DefaultGroups(c), gamma, beta, NormEpsilon)
 	case NormBatch:
 		return batchNorm(ctx, x, gamma, beta, NormEpsilon)

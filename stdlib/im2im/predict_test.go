@@ -23,6 +23,7 @@ func TestPredictTCZYX(t *testing.T) {
 	t.Run("channels", func(t *testing.T) { testPredictChannels(t, run, data) })
 	t.Run("dtype", func(t *testing.T) { testPredictDType(t, run, data) })
 	t.Run("another net", func(t *testing.T) { testPredictOtherNet(t, run, data) })
+	t.Run("tiled", func(t *testing.T) { testPredictTiled(t, run, data) })
 }
 
 // readImage reads a whole image as TCZYX float32 with its element type.

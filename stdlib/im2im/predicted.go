@@ -20,9 +20,11 @@ type Predicted struct {
 	// Uncertainty is the written uncertainty map, <stem>_uncertainty.ome.tiff
 	// ("" when the model has none).
 	Uncertainty string
-	// Warning says when the prediction depends on the tiling: a net with
-	// instance or group norm normalises each window by its own statistics,
-	// and the image did not fit one window.
+	// Warning says when the prediction depends on the tiling: the image did
+	// not fit one window and a net with instance or group norm normalised
+	// each window by its own statistics (frameworks other than fcn; fcn
+	// normalises tiled images with whole-image statistics, see
+	// framework.WindowChoice.NormPasses).
 	Warning string
 }
 
@@ -46,9 +48,9 @@ func (p Predicted) String() string {
 
 // tilingWarning is Predicted.Warning for a prediction in window choice w by
 // a net normalised with norm ("" when the prediction does not depend on the
-// tiling).
+// tiling: one window, batch or no norm, or whole-image statistics).
 func tilingWarning(w framework.WindowChoice, norm string) string {
-	if w.Whole || (norm != "instance" && norm != "group") {
+	if w.Whole || w.NormPasses > 0 || (norm != "instance" && norm != "group") {
 		return ""
 	}
 	return fmt.Sprintf("the net's %s norm normalises each of the %d windows by its own statistics, so this prediction depends on the tiling (empty windows can show false objects); "+
@@ -65,6 +67,9 @@ func (p Predicted) writeSidecar() error {
 	}
 	if p.Uncertainty != "" {
 		m["uncertainty"] = p.Uncertainty
+	}
+	if w.NormPasses > 0 {
+		m["whole_image_norm_passes"] = w.NormPasses
 	}
 	if p.Warning != "" {
 		m["warning"] = p.Warning

@@ -8,10 +8,12 @@ import (
 )
 
 // A tiled prediction warns when the net normalises per window (instance or
-// group norm), and only then.
+// group norm without whole-image statistics), and only then.
 func TestTilingWarning(t *testing.T) {
 	tiled := framework.ChooseWindow([]int{2048, 2048}, nil, []int{8, 8}, 1<<20, 4, 0.25)
 	whole := framework.ChooseWindow([]int{512, 512}, nil, []int{8, 8}, 1<<20, 4, 0.25)
+	wholeStats := tiled
+	wholeStats.NormPasses = 19
 	for _, tc := range []struct {
 		name string
 		w    framework.WindowChoice
@@ -23,6 +25,8 @@ func TestTilingWarning(t *testing.T) {
 		{"batch norm tiled", tiled, "batch", false},
 		{"no norm tiled", tiled, "none", false},
 		{"instance norm whole", whole, "instance", false},
+		{"instance norm tiled on whole-image statistics", wholeStats, "instance", false},
+		{"group norm tiled on whole-image statistics", wholeStats, "group", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := tilingWarning(tc.w, tc.norm)
@@ -35,6 +39,9 @@ func TestTilingWarning(t *testing.T) {
 			p := Predicted{Path: "x_pred.ome.tiff", Window: tc.w, Warning: got}
 			if strings.Contains(p.String(), "WARNING") != tc.want {
 				t.Errorf("String() %q", p.String())
+			}
+			if tc.w.NormPasses > 0 && !strings.Contains(p.String(), "whole-image normalisation statistics: 19 passes over 9 windows") {
+				t.Errorf("String() %q does not name the passes", p.String())
 			}
 		})
 	}
