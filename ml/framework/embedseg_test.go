@@ -77,24 +77,7 @@ func TestEmbedSegDataRelabels(t *testing.T) {
 func TestEmbedSegPadsAndPredictsLabels(t *testing.T) {
 	o := synth.Options{Shape: []int{44, 52}, MinRadius: 4, MaxRadius: 7}
 	samples := synthSamples(t, synth.Instance, o, 1, 2)
-	var items []train.Sample
-	for _, s := range samples {
-		gt := s.Arrays["GT"]
-		ids := make([]int32, len(gt.Data))
-		for i, v := range gt.Data {
-			ids[i] = int32(v)
-		}
-		ce, err := instance.Centers(ids, [3]int{1, 44, 52}, instance.ApproximateMedoid, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		y := append(append([]float32(nil), gt.Data...), make([]float32, len(ce))...)
-		for i, v := range ce {
-			y[len(gt.Data)+i] = float32(v)
-		}
-		items = append(items, train.Sample{X: train.Tensor{Shape: s.Arrays["IM"].Shape, Data: s.Arrays["IM"].Data},
-			Y: train.Tensor{Shape: []int{2, 44, 52}, Data: y}})
-	}
+	items := embedSegSamples(t, samples, instance.ApproximateMedoid)
 	data := EmbedSegData{Dataset: &train.Samples{Items: items, BatchSize: 2}}
 	e := EmbedSeg{Net: nets.BranchedERFNet{Dims: 2}, Dims: 2, Metrics: []string{"ap50", "f1"},
 		Trainer: train.Config{Epochs: 1, Seed: 1}}
