@@ -151,16 +151,26 @@ var presets = map[string]func() Config{
 			Trainer: Trainer{Epochs: 100, BatchSize: 4, LR: 5e-4},
 		}
 	},
-	// embedseg_3d is embedseg_2d for stacks: BranchedERFNet 3D, 16×64×64
-	// crops, batch 2, foreground weight 4.5 (mmv's 3D configs), centroid
-	// centres, the clustering's 3D defaults.
+	// embedseg_3d is embedseg_2d for stacks, with what mmv's 3D paper configs
+	// use instead of BranchedERFNet: a 3D U-Net (16-32-64, instance norm; its
+	// head starts as BranchedERFNet's output layer, offsets 0 and sigma biases
+	// 1) and a minimum object size of 100 voxels; 16×64×64 crops, batch 2,
+	// Adam 2e-3 (embedseg_2d's tutorial rate) with exponential decay 0.99,
+	// foreground weight 4.5 (mmv's 3D configs), centroid centres. Measured on
+	// 16×64×64 synthetic stacks (objects of 250–2500 voxels, 5–13 slices
+	// deep): BranchedERFNet's stride-8 encoder, without skips, leaves 2 cells
+	// in z and learned no offsets in 240 steps (val AP@0.5 0; in 2D too on
+	// objects of radius 4–7: AP 0.06 against the U-Net's 1.0 in 160 steps);
+	// the 3D clustering default of 3 voxels kept fragments of background with
+	// seed > 0.5 as objects (AP@0.5 0.71–0.83 against 1.0 at 100 voxels).
 	"embedseg_3d": func() Config {
 		return Config{
 			Data: Data{Category: "embedseg", Patch: Patch{Size: []int{16, 64, 64}, PerImage: 4}, Normalize: Percentile(1, 99.8),
 				Augment: []Transform{RandFlip(0.5)}},
-			Model: EmbedSeg{Net: BranchedERFNet{Dims: 3}, ForegroundWeight: 4.5, CenterMethod: "centroid",
+			Model: EmbedSeg{Net: UNet{Dims: 3, OutChannels: 7, Features: []int{16, 32, 64}}, ForegroundWeight: 4.5,
+				CenterMethod: "centroid", Cluster: Clustering{MinObjectSize: 100},
 				Schedule: Schedule{Kind: "exponential", Gamma: 0.99}},
-			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 5e-4},
+			Trainer: Trainer{Epochs: 100, BatchSize: 2, LR: 2e-3},
 		}
 	},
 }
