@@ -51,7 +51,9 @@ type EmbedSeg struct {
 	// Schedule changes the learning rate over training.
 	Schedule Schedule `yaml:"schedule"`
 	// Predict configures sliding-window prediction; Output is labels
-	// (instances) or raw (the net's offsets, sigmas and seed logits). [labels]
+	// (instances) or raw (the net's offsets, sigmas and seed logits); MinSize
+	// removes the instances of fewer voxels after clustering (prediction and
+	// validation). [labels]
 	Predict Prediction `yaml:"predict"`
 }
 
