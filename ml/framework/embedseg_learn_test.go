@@ -68,9 +68,9 @@ func heldOutAP50(t *testing.T, m *Model, held []train.Sample) float64 {
 // TestLearnEmbedSeg3D trains EmbedSeg in 3D on whole 16×32×32 synthetic
 // stacks (about 5 touching nuclei of 200–700 voxels each) with the
 // embedseg_3d preset's choices — a 3D U-Net whose head starts as
-// BranchedERFNet's output layer, foreground weight 4.5, Adam 2e-3, objects of
-// at least 100 voxels — for 160 steps, and checks the mean AP@0.5 of the
-// instances it predicts on 4 held-out stacks.
+// BranchedERFNet's output layer, foreground weight 4.5, Adam 2e-3, proposals
+// and instances of at least 100 voxels — for 160 steps, and checks the mean
+// AP@0.5 of the instances it predicts on 4 held-out stacks.
 func TestLearnEmbedSeg3D(t *testing.T) {
 	skipIfShort(t)
 	o := synth.Options{Shape: []int{16, 32, 32}, MinRadius: 4, MaxRadius: 7}
@@ -79,6 +79,7 @@ func TestLearnEmbedSeg3D(t *testing.T) {
 	e := EmbedSeg{Dims: 3,
 		Net:     nets.UNet{Dims: 3, OutChannels: 7, Features: []int{16, 32, 64}, HeadInit: nets.HeadInitEmbedSeg},
 		Cluster: instance.ClusterOptions{MinObjectSize: 100},
+		Predict: Predict{MinSize: 100},
 		Trainer: train.Config{Epochs: 40, ValEvery: 40, Seed: 1, Progress: logProgress(t),
 			Optimizer: train.Optimizer{Kind: "adam", LR: 2e-3}}}
 	e.Loss.ForegroundWeight, e.Loss.MaxInstances = 4.5, 16
