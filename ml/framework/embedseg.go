@@ -29,7 +29,9 @@ import (
 // unlike mmv, whose validation never clusters. It implements Framework.
 type EmbedSeg struct {
 	// Net predicts the 2·Dims+1 channels: nets.BranchedERFNet (with its
-	// output init) or a U-Net with that many output channels.
+	// output init) or a U-Net with that many output channels (HeadInit
+	// nets.HeadInitEmbedSeg gives its head the same init; without it the
+	// offsets start random and 3D learns far slower).
 	Net Net
 	// Dims is 2 or 3.
 	Dims int
