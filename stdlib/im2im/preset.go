@@ -159,12 +159,13 @@ var presets = map[string]func() Config{
 	// 16×64×64 crops, batch 2, Adam 2e-3 (the embedseg_2d tutorial's rate)
 	// with exponential decay 0.99, foreground weight 4.5 (mmv's 3D configs),
 	// centroid centres. Why, measured on synthetic stacks (`im2im data synth
-	// --kind instance --size 16,64,64`: nuclei of 259–2550 voxels):
-	// BranchedERFNet (stride 8, no skips: 2 cells in z) learned no offsets in
-	// 160 steps (train loss 1.0, the U-Net's 0.29; in 2D too on nuclei of
-	// radius 4–7: AP@0.5 0.06 against the U-Net's 1.0); the 3D clustering
-	// defaults (minimum size 3) kept fragments of 39–138 voxels as objects
-	// (held-out AP@0.5 0.70; 0.97 with the pruning).
+	// --kind instance --size 16,64,64`: nuclei of 259–2550 voxels; and
+	// framework's TestLearnEmbedSeg3D): in 160 steps BranchedERFNet (stride 8
+	// without skips: 2 cells in z) learned nothing (train loss 1.28 → 1.31,
+	// AP@0.5 0; in 2D too on nuclei of radius 4–7: AP 0.06), nor did the U-Net
+	// without the head init (AP 0); with it, AP 1.0. The 3D clustering's
+	// minimum size 3 kept fragments of 39–138 voxels as objects (held-out
+	// AP@0.5 0.70; 0.97 with the pruning).
 	"embedseg_3d": func() Config {
 		return Config{
 			Data: Data{Category: "embedseg", Patch: Patch{Size: []int{16, 64, 64}, PerImage: 4}, Normalize: Percentile(1, 99.8),
