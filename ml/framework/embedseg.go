@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/gomlx/pkg/ml/context"
 	"github.com/im2im/im2im/ml/instance"
 	"github.com/im2im/im2im/ml/loss"
+	"github.com/im2im/im2im/ml/post"
 	"github.com/im2im/im2im/ml/train"
 )
 
@@ -28,7 +29,9 @@ import (
 // unlike mmv, whose validation never clusters. It implements Framework.
 type EmbedSeg struct {
 	// Net predicts the 2·Dims+1 channels: nets.BranchedERFNet (with its
-	// output init) or a U-Net with that many output channels.
+	// output init) or a U-Net with that many output channels (HeadInit
+	// nets.HeadInitEmbedSeg gives its head the same init; without it the
+	// offsets start random and 3D learns far slower).
 	Net Net
 	// Dims is 2 or 3.
 	Dims int
@@ -46,7 +49,11 @@ type EmbedSeg struct {
 	Metrics []string
 	Trainer train.Config
 	// Predict's Window, MaxVoxels, Overlap, BatchSize and Blend configure the
-	// sliding windows; Output is labels (instances, the default) or raw.
+	// sliding windows; Output is labels (instances, the default) or raw;
+	// MinSize removes the instances of fewer voxels after clustering, in
+	// prediction and validation (mmv's 3D configs' prune_labels_by_size: the
+	// clustering's proposals overwrite each other, so an accepted proposal can
+	// end below MinObjectSize).
 	Predict Predict
 }
 
@@ -225,7 +232,11 @@ func (e EmbedSeg) clusterLabels(out []float32, shape []int) ([]int32, error) {
 	if want := 2*e.Dims + 1; shape[0] != want {
 		return nil, fmt.Errorf("embedseg: cluster: the net output has %d channels, want %d (offsets, sigmas, seed)", shape[0], want)
 	}
-	labels, _, err := instance.Cluster(out, sp, e.Cluster)
+	labels, n, err := instance.Cluster(out, sp, e.Cluster)
+	if err != nil || e.Predict.MinSize <= 0 {
+		return labels, err
+	}
+	labels, _, err = post.RemoveSmallLabels(labels, n, e.Predict.MinSize)
 	return labels, err
 }
 

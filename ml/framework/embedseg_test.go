@@ -2,6 +2,8 @@ package framework
 
 import (
 	stdctx "context"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,24 +79,7 @@ func TestEmbedSegDataRelabels(t *testing.T) {
 func TestEmbedSegPadsAndPredictsLabels(t *testing.T) {
 	o := synth.Options{Shape: []int{44, 52}, MinRadius: 4, MaxRadius: 7}
 	samples := synthSamples(t, synth.Instance, o, 1, 2)
-	var items []train.Sample
-	for _, s := range samples {
-		gt := s.Arrays["GT"]
-		ids := make([]int32, len(gt.Data))
-		for i, v := range gt.Data {
-			ids[i] = int32(v)
-		}
-		ce, err := instance.Centers(ids, [3]int{1, 44, 52}, instance.ApproximateMedoid, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		y := append(append([]float32(nil), gt.Data...), make([]float32, len(ce))...)
-		for i, v := range ce {
-			y[len(gt.Data)+i] = float32(v)
-		}
-		items = append(items, train.Sample{X: train.Tensor{Shape: s.Arrays["IM"].Shape, Data: s.Arrays["IM"].Data},
-			Y: train.Tensor{Shape: []int{2, 44, 52}, Data: y}})
-	}
+	items := embedSegSamples(t, samples, instance.ApproximateMedoid)
 	data := EmbedSegData{Dataset: &train.Samples{Items: items, BatchSize: 2}}
 	e := EmbedSeg{Net: nets.BranchedERFNet{Dims: 2}, Dims: 2, Metrics: []string{"ap50", "f1"},
 		Trainer: train.Config{Epochs: 1, Seed: 1}}
@@ -127,5 +112,60 @@ func TestEmbedSegPadsAndPredictsLabels(t *testing.T) {
 	raw.Predict = Predict{Output: OutputRaw, Window: []int{24, 24}, Blend: infer.Constant}
 	if ps := raw.Validate(); len(ps) > 0 {
 		t.Fatal(ps)
+	}
+}
+
+// idealEmbedSegOutput is the raw 2D output [5, h, w] of a converged net for the
+// instance ids labels: offsets pointing exactly at each object's mean voxel,
+// sigmas 1.6, seed logits +5 inside objects and −5 outside.
+func idealEmbedSegOutput(labels []int32, h, w int, step float64) []float32 {
+	n := h * w
+	sum := map[int32][3]float64{}
+	for i, l := range labels {
+		if l > 0 {
+			s := sum[l]
+			s[0], s[1], s[2] = s[0]+float64(i%w), s[1]+float64(i/w), s[2]+1
+			sum[l] = s
+		}
+	}
+	out := make([]float32, 5*n)
+	for i, l := range labels {
+		out[2*n+i], out[3*n+i], out[4*n+i] = 1.6, 1.6, -5
+		if l == 0 {
+			continue
+		}
+		s := sum[l]
+		out[i] = float32(math.Atanh((s[0]/s[2] - float64(i%w)) * step))
+		out[n+i] = float32(math.Atanh((s[1]/s[2] - float64(i/w)) * step))
+		out[4*n+i] = 5
+	}
+	return out
+}
+
+// Predict.MinSize removes the instances of fewer voxels after clustering.
+func TestEmbedSegMinSizePrunesInstances(t *testing.T) {
+	const h, w = 12, 16
+	labels := make([]int32, h*w)
+	for y := range h {
+		for x := range w {
+			switch {
+			case y >= 1 && y < 7 && x >= 1 && x < 7: // 36 voxels
+				labels[y*w+x] = 1
+			case y >= 8 && y < 11 && x >= 10 && x < 13: // 9 voxels
+				labels[y*w+x] = 2
+			}
+		}
+	}
+	e := EmbedSeg{Dims: 2, Cluster: instance.ClusterOptions{MinObjectSize: 2, MinMaskSum: 2}}.withDefaults()
+	raw := idealEmbedSegOutput(labels, h, w, e.Step[2])
+	for _, tc := range []struct{ minSize, want int }{{0, 2}, {9, 2}, {10, 1}, {37, 0}} {
+		e.Predict.MinSize = tc.minSize
+		got, err := e.clusterLabels(raw, []int{5, h, w})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := int(slices.Max(got)); n != tc.want {
+			t.Errorf("min_size %d: %d instances, want %d", tc.minSize, n, tc.want)
+		}
 	}
 }

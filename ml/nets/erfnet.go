@@ -154,14 +154,7 @@ func (n BranchedERFNet) embeddingOutput(ctx *context.Context, h *graph.Node) *gr
 	}
 	g := h.Graph()
 	w := ctx.WithInitializer(initializers.Zero).VariableWithShape("weights", shapes.Make(h.DType(), wDims...)).ValueGraph(g)
-	biasInit := func(g *graph.Graph, s shapes.Shape) *graph.Node {
-		v := make([]float64, out)
-		for i := n.Dims; i < out; i++ {
-			v[i] = 1
-		}
-		return graph.ConvertDType(graph.Const(g, v), s.DType)
-	}
-	b := ctx.WithInitializer(biasInit).VariableWithShape("bias", shapes.Make(h.DType(), out)).ValueGraph(g)
+	b := ctx.WithInitializer(embeddingBias(n.Dims, out)).VariableWithShape("bias", shapes.Make(h.DType(), out)).ValueGraph(g)
 	twos := make([]int, n.Dims)
 	for i := range twos {
 		twos[i] = 2

@@ -73,6 +73,9 @@ type Config struct {
 	// Prediction and validation use the main head. At most len(Features)-2; no
 	// cost map. [0]
 	DeepSupervision int `yaml:"deep_supervision,omitempty"`
+	// HeadInit "" starts the 1×1 head as nn.Conv; HeadInitEmbedSeg starts it as
+	// EmbedSeg's output layer (set by the embedseg framework, not declared).
+	HeadInit string `yaml:"-"`
 }
 
 // FieldError is one configuration problem of a net: the field (its YAML path
@@ -132,6 +135,13 @@ func (c Config) validate(name string) error {
 	}
 	if c.OutChannels < 1 {
 		add("out_channels", "must be ≥ 1, got %d", c.OutChannels)
+	}
+	switch {
+	case c.HeadInit == "":
+	case c.HeadInit != HeadInitEmbedSeg:
+		add("head_init", "want %q or none, got %q", HeadInitEmbedSeg, c.HeadInit)
+	case c.OutChannels != 2*c.Dims+1:
+		add("out_channels", "embedseg needs 2·dims+1 = %d (offsets, sigmas, seed), got %d", 2*c.Dims+1, c.OutChannels)
 	}
 	ch := c.channels()
 	if len(ch) < 2 {
@@ -329,6 +339,10 @@ func (c Config) upTo(ctx *context.Context, h *graph.Node, i int) *graph.Node {
 }
 
 // head is the final 1×1 convolution to OutChannels logits.
+// With HeadInit HeadInitEmbedSeg it starts as EmbedSeg's output layer.
 func (c Config) head(ctx *context.Context, h *graph.Node) *graph.Node {
+	if c.HeadInit == HeadInitEmbedSeg {
+		return c.embedSegHead(ctx, h)
+	}
 	return nn.Conv(ctx, h, c.OutChannels, 1, 1, true)
 }

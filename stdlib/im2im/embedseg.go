@@ -22,7 +22,9 @@ import (
 // DSB 2018 and StarDist). Zero values mean the defaults in brackets.
 type EmbedSeg struct {
 	// Net is BranchedERFNet (the default) or a U-Net whose OutChannels is
-	// 2·dims+1 (offsets, sigmas, seed). [BranchedERFNet{}]
+	// 2·dims+1 (offsets, sigmas, seed); a U-Net's head starts as
+	// BranchedERFNet's output layer (offsets 0, sigma biases 1).
+	// [BranchedERFNet{}]
 	Net Net `yaml:"net"`
 	// ForegroundWeight weighs the seed term inside objects. [10]
 	ForegroundWeight float64 `yaml:"foreground_weight"`
@@ -49,7 +51,9 @@ type EmbedSeg struct {
 	// Schedule changes the learning rate over training.
 	Schedule Schedule `yaml:"schedule"`
 	// Predict configures sliding-window prediction; Output is labels
-	// (instances) or raw (the net's offsets, sigmas and seed logits). [labels]
+	// (instances) or raw (the net's offsets, sigmas and seed logits); MinSize
+	// removes the instances of fewer voxels after clustering (prediction and
+	// validation). [labels]
 	Predict Prediction `yaml:"predict"`
 }
 
@@ -139,7 +143,7 @@ func (m EmbedSeg) embedEngine(r Config, dir string, progress func(train.Progress
 	dims := 0
 	var net framework.Net
 	if m.Net != nil {
-		dims, net = m.Net.config().Dims, m.Net.build()
+		dims, net = m.Net.config().Dims, embedSegNet(m.Net).build()
 	}
 	step := [3]float64{m.GridStep * m.Anisotropy, m.GridStep, m.GridStep}
 	return framework.EmbedSeg{
@@ -150,6 +154,25 @@ func (m EmbedSeg) embedEngine(r Config, dir string, progress func(train.Progress
 		Trainer: trainConfig(r, m.Optimizer, m.Schedule, dir, progress),
 		Predict: m.Predict.engine(),
 	}
+}
+
+// embedSegNet is n with its head started as EmbedSeg's output layer (mmv's
+// init_output: offsets 0, bandwidths e^10) when n is a U-Net; BranchedERFNet
+// has it built in. mmv gives its U-Nets no output init: their random offsets
+// start tens of voxels apart inside each object.
+func embedSegNet(n Net) Net {
+	switch u := n.(type) {
+	case UNet:
+		u.HeadInit = nets.HeadInitEmbedSeg
+		return u
+	case AttentionUNet:
+		u.HeadInit = nets.HeadInitEmbedSeg
+		return u
+	case DynUNet:
+		u.HeadInit = nets.HeadInitEmbedSeg
+		return u
+	}
+	return n
 }
 
 // problems implements Model.

@@ -8,6 +8,7 @@ import (
 
 	"github.com/im2im/im2im/data/synth"
 	"github.com/im2im/im2im/ml/framework"
+	"github.com/im2im/im2im/ml/nets"
 )
 
 // tinyEmbedSegYAML is an EmbedSeg config small enough for a unit test.
@@ -128,5 +129,27 @@ func TestComponentsAndInstanceMeasure(t *testing.T) {
 	small := img("small", "11", "11")
 	if _, err := Measure("ap50", small, truth); err == nil || !strings.Contains(err.Error(), "same shape") {
 		t.Errorf("shape mismatch: got %v", err)
+	}
+}
+
+// An embedseg U-Net's head starts as BranchedERFNet's output layer; the
+// declaration (and so the resolved YAML) does not change.
+func TestEmbedSegUNetHeadInit(t *testing.T) {
+	for _, n := range []Net{UNet{}, AttentionUNet{}, DynUNet{}} {
+		m := EmbedSeg{Net: n}.resolved(3, nil).(EmbedSeg)
+		var head string
+		switch u := m.embedEngine(Config{}, "", nil).Net.(type) {
+		case nets.UNet:
+			head = u.HeadInit
+		case nets.AttentionUNet:
+			head = u.HeadInit
+		case nets.DynUNet:
+			head = u.HeadInit
+		default:
+			t.Fatalf("%s: engine net %T", n.Kind(), u)
+		}
+		if head != nets.HeadInitEmbedSeg || m.Net.config().HeadInit != "" {
+			t.Errorf("%s: engine head init %q, declared %q: want %q and none", n.Kind(), head, m.Net.config().HeadInit, nets.HeadInitEmbedSeg)
+		}
 	}
 }
