@@ -158,7 +158,7 @@ while not done and train_t < MAX_T:
 res = dict(patch=PATCH, batch=BATCH, seed=SEED, eval_every=STEPS_PER_EPOCH, stop=STOP, steps=step, params=params,
            train_s=round(train_t, 1), wall_s=round(time.perf_counter() - wall0, 1),
            median_step_s=float(np.median(step_times)), mean_step_s=float(np.mean(step_times)),
-           reached=reached, best_val_psnr=best, median_eval_s=float(np.median([l["eval_s"] for l in log])),
+           reached=reached, best_val_psnr=best, median_eval_s=float(np.median([l["eval_s"] for l in log])) if log else None,
            torch=torch.__version__, threads=torch.get_num_threads(), init=os.environ.get("INIT", "torch"), log=log)
 json.dump(res, open(OUTJ, "w"), indent=1)
 print(json.dumps({k: v for k, v in res.items() if k != "log"}), flush=True)
