@@ -197,13 +197,14 @@ func (e EmbedSeg) padded(ctx *context.Context, x *graph.Node) *graph.Node {
 	return y
 }
 
-// Inference implements Framework: sliding windows over the raw outputs, then
-// one clustering of the whole image (labels output).
+// Inference implements Framework: sliding windows over the raw outputs (a U-Net
+// head's instance/group norm on whole-image statistics when tiled), then one
+// clustering of the whole image (labels output).
 func (e EmbedSeg) Inference() Inference {
 	e = e.withDefaults()
 	p := e.Predict.withDefaults()
 	inf := Inference{Window: p.Window, MaxVoxels: p.MaxVoxels, Divisors: axisDivisors(e.Net),
-		Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
+		WholeImageStats: true, Overlap: p.Overlap, BatchSize: p.BatchSize, Blend: p.Blend}
 	if p.Output == OutputLabels {
 		inf.Post = e.clusterOutput
 	}
