@@ -211,7 +211,8 @@ type Prediction struct {
 	// ThresholdMethod for one-channel labels: fixed (probability > Threshold) or
 	// otsu (Otsu's level of each predicted image's probabilities). [fixed]
 	ThresholdMethod string `yaml:"threshold_method"`
-	// MinSize removes smaller foreground components from labels (voxels). [0]
+	// MinSize removes smaller foreground components from labels (voxels);
+	// for EmbedSeg, smaller instances after clustering. [0; embedseg_3d: 150]
 	MinSize int `yaml:"min_size"`
 	// Channels lists the image channels fed to the net, in order, e.g. [0, 2].
 	// [all channels of the image; their number must be the net's input channels]
