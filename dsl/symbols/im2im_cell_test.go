@@ -81,7 +81,7 @@ fmt.Println(len(run.StepLosses()), run.Metrics()["dice"] >= 0)
 		}
 	}
 	last, _ := panel[len(panel)-1].MIME["text/html"].(string)
-	for _, want := range []string{"<progress", "done: ", "data:image/png;base64,", "validation image after epoch 2"} {
+	for _, want := range []string{"<progress", "<div>done</div>", "data:image/png;base64,", "validation image after epoch 2"} {
 		if !strings.Contains(last, want) {
 			t.Errorf("final panel lacks %q", want)
 		}

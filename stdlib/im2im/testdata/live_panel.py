@@ -59,10 +59,10 @@ try:
     ids = {c["transient"]["display_id"] for _, _, c in panel}
     check(len(ids) == 1, "one display id", ids)
     last = panel[-1][2]["data"]["text/html"]
-    for want in ("<progress", "done: ", "data:image/png;base64,", "validation image after epoch 12"):
+    for want in ("<progress", "<div>done</div>", "data:image/png;base64,", "validation image after epoch 12"):
         check(want in last, "final panel has " + want)
     mid = panel[1][2]["data"]["text/html"]
-    check("done: " not in mid and "<progress" in mid, "an update before the end shows progress, not done")
+    check("<div>done</div>" not in mid and "<progress" in mid, "an update before the end shows progress, not done")
     result = [c for _, ty, c in events if ty == "execute_result"]
     check(result and "12 epochs" in result[0]["data"]["text/plain"], "run result", result)
     # Redrawn at most every 2 s while training (the final update may follow sooner).
