@@ -101,7 +101,7 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 		convTaps(s, g, in, kernel, out)
 	case UsePhases && g.phased():
 		return convPhases(s, g, in, kernel, out)
-	case UseShifted && g.unitStrides():
+	case UseShifted && g.unitInputDilations():
 		convShifted(s, g, in, kernel, out)
 	default:
 		convPositions(s, g, in, kernel, out)
