@@ -466,23 +466,6 @@ func (b *Builder) Gather(operand backends.Op, startIndices backends.Op, indexVec
 	return outs[0], nil
 }
 
-// GreaterOrEqual records the GreaterOrEqual operation; see backends.StandardOps.
-func (b *Builder) GreaterOrEqual(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("GreaterOrEqual", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.GreaterOrEqual(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // GreaterOrEqualTotalOrder records the GreaterOrEqualTotalOrder operation; see backends.StandardOps.
 func (b *Builder) GreaterOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -492,23 +475,6 @@ func (b *Builder) GreaterOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (ba
 	ins = append(ins, rhs)
 	outs, err := b.record("GreaterOrEqualTotalOrder", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.GreaterOrEqualTotalOrder(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// GreaterThan records the GreaterThan operation; see backends.StandardOps.
-func (b *Builder) GreaterThan(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("GreaterThan", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.GreaterThan(in[lhsAt], in[rhsAt])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -607,23 +573,6 @@ func (b *Builder) IsNaN(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// LessOrEqual records the LessOrEqual operation; see backends.StandardOps.
-func (b *Builder) LessOrEqual(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("LessOrEqual", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.LessOrEqual(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // LessOrEqualTotalOrder records the LessOrEqualTotalOrder operation; see backends.StandardOps.
 func (b *Builder) LessOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -633,23 +582,6 @@ func (b *Builder) LessOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backe
 	ins = append(ins, rhs)
 	outs, err := b.record("LessOrEqualTotalOrder", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.LessOrEqualTotalOrder(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// LessThan records the LessThan operation; see backends.StandardOps.
-func (b *Builder) LessThan(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("LessThan", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.LessThan(in[lhsAt], in[rhsAt])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
