@@ -449,23 +449,6 @@ func (b *Builder) Floor(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// Gather records the Gather operation; see backends.StandardOps.
-func (b *Builder) Gather(operand backends.Op, startIndices backends.Op, indexVectorAxis int, offsetOutputAxes []int, collapsedSliceAxes []int, startIndexMap []int, sliceSizes []int, indicesAreSorted bool) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	operandAt := len(ins)
-	ins = append(ins, operand)
-	startIndicesAt := len(ins)
-	ins = append(ins, startIndices)
-	outs, err := b.record("Gather", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Gather(in[operandAt], in[startIndicesAt], indexVectorAxis, offsetOutputAxes, collapsedSliceAxes, startIndexMap, sliceSizes, indicesAreSorted)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // GreaterOrEqualTotalOrder records the GreaterOrEqualTotalOrder operation; see backends.StandardOps.
 func (b *Builder) GreaterOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -998,25 +981,6 @@ func (b *Builder) ScatterMin(operand backends.Op, scatterIndices backends.Op, up
 	ins = append(ins, updates)
 	outs, err := b.record("ScatterMin", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.ScatterMin(in[operandAt], in[scatterIndicesAt], in[updatesAt], indexVectorAxis, updateWindowAxes, insertedWindowAxes, scatterAxesToOperandAxes, indicesAreSorted, uniqueIndices)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// ScatterSum records the ScatterSum operation; see backends.StandardOps.
-func (b *Builder) ScatterSum(operand backends.Op, scatterIndices backends.Op, updates backends.Op, indexVectorAxis int, updateWindowAxes []int, insertedWindowAxes []int, scatterAxesToOperandAxes []int, indicesAreSorted bool, uniqueIndices bool) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	operandAt := len(ins)
-	ins = append(ins, operand)
-	scatterIndicesAt := len(ins)
-	ins = append(ins, scatterIndices)
-	updatesAt := len(ins)
-	ins = append(ins, updates)
-	outs, err := b.record("ScatterSum", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.ScatterSum(in[operandAt], in[scatterIndicesAt], in[updatesAt], indexVectorAxis, updateWindowAxes, insertedWindowAxes, scatterAxesToOperandAxes, indicesAreSorted, uniqueIndices)
 		return []backends.Op{o0}, err
 	})
 	if err != nil {

@@ -27,6 +27,8 @@ const (
 	kindConcat                        // native float32 Concatenate (axes: the axis)
 	kindWhere                         // native Where: bool condition, float32 values
 	kindCompare                       // native float32 comparison (bool output)
+	kindGather                        // native element gather from a flat float32 table
+	kindScatter                       // native element scatter-add into a flat float32 operand
 )
 
 // replayFn re-creates a recorded op on another builder from its (re-created) inputs.

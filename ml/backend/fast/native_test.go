@@ -122,3 +122,31 @@ func TestFusedElementwiseChains(t *testing.T) {
 		assertClose(t, "fused vs inner", flat(fused[i]), flat(inner[i]), 1e-4)
 	}
 }
+
+// TestGatherScatterElements compares the native element gather and scatter-add (the
+// Lovász histogram's forms, with repeated indices) and a gather with another layout
+// (inner backend) against the inner backend, forward and through a gradient.
+func TestGatherScatterElements(t *testing.T) {
+	b := newBackend(t)
+	rng := rand.New(rand.NewPCG(12, 12))
+	table, upd := randTensor(rng, 40), randTensor(rng, 300)
+	ids := make([]int32, 300)
+	for i := range ids {
+		ids[i] = int32(rng.IntN(40))
+	}
+	idx := tensors.FromFlatDataAndDimensions(ids, 300, 1)
+	fn := func(table, upd, idx *Node) []*Node {
+		g := Gather(table, idx)
+		s := ScatterSum(Zeros(table.Graph(), table.Shape()), idx, upd, false, false)
+		grad := Gradient(ReduceAllSum(Mul(Gather(Mul(table, table), idx), upd)), table)[0]
+		other := Gather(Reshape(table, 20, 2), Reshape(Slice(idx, AxisRange(0, 10)), 10, 1)) // [10, 2] rows
+		return []*Node{g, s, grad, other}
+	}
+	got := MustNewExec(b, fn).MustExec(table, upd, idx)
+	nativeElementwise = false
+	want := MustNewExec(b, fn).MustExec(table, upd, idx)
+	nativeElementwise = true
+	for i := range want {
+		assertClose(t, "output "+string(rune('A'+i)), flat(got[i]), flat(want[i]), 1e-5)
+	}
+}
