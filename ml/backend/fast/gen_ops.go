@@ -513,19 +513,6 @@ func (b *Builder) Imag(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// Iota records the Iota operation; see backends.StandardOps.
-func (b *Builder) Iota(shape shapes.Shape, iotaAxis int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	outs, err := b.record("Iota", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Iota(shape, iotaAxis)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // IsFinite records the IsFinite operation; see backends.StandardOps.
 func (b *Builder) IsFinite(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -712,23 +699,6 @@ func (b *Builder) NotEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends
 	ins = append(ins, rhs)
 	outs, err := b.record("NotEqualTotalOrder", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.NotEqualTotalOrder(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Pad records the Pad operation; see backends.StandardOps.
-func (b *Builder) Pad(x backends.Op, fillValue backends.Op, axesConfig ...backends.PadAxis) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	fillValueAt := len(ins)
-	ins = append(ins, fillValue)
-	outs, err := b.record("Pad", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Pad(in[xAt], in[fillValueAt], axesConfig...)
 		return []backends.Op{o0}, err
 	})
 	if err != nil {

@@ -29,6 +29,8 @@ const (
 	kindCompare                       // native float32 comparison (bool output)
 	kindGather                        // native element gather from a flat float32 table
 	kindScatter                       // native element scatter-add into a flat float32 operand
+	kindPad                           // native float32 Pad without interior padding (axes: padding before)
+	kindIota                          // native float32 Iota (axes: the iota axis)
 )
 
 // replayFn re-creates a recorded op on another builder from its (re-created) inputs.

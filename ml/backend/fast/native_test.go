@@ -30,6 +30,7 @@ func nativeOpsGraph(x, y, w, r *Node) []*Node {
 		dot, grads[0], grads[1],
 		Where(GreaterThan(x, ZerosLike(x)), x, Mul(x, s)), Where(GreaterThan(x, y), s, x), Where(LessThan(x, s), x, s),
 		Where(IsFinite(Log(x)), Neg(x), Scalar(x.Graph(), x.DType(), 0)),
+		Add(Iota(x.Graph(), x.Shape(), 2), x), Add(Iota(x.Graph(), x.Shape(), 0), x),
 		// Native comparisons, with scalar and broadcast operands read in place.
 		Where(GreaterOrEqual(s, x), x, ZerosLike(x)), Where(LessOrEqual(x, ZerosLike(x)), ZerosLike(x), Exp(x)),
 		Where(GreaterThan(x, y), Neg(x), x), Where(LessThan(ZerosLike(x), x), x, Mul(x, s)),

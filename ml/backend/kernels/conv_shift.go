@@ -78,7 +78,10 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 // padPlane copies one spatial plane src (dims in) into dst (dims pd) at offset padLow per
 // axis (negative padding crops), writing every element of dst once: zeros around and
 // between the copied rows.
-func padPlane(dst, src []float32, in, pd, padLow []int) {
+func padPlane(dst, src []float32, in, pd, padLow []int) { padPlaneFill(dst, src, in, pd, padLow, 0) }
+
+// padPlaneFill is padPlane with fill instead of zeros around the copied rows.
+func padPlaneFill(dst, src []float32, in, pd, padLow []int, fill float32) {
 	n := len(in)
 	ist := RowMajorStrides(in)
 	last := n - 1
@@ -98,11 +101,11 @@ func padPlane(dst, src []float32, in, pd, padLow []int) {
 			so += y * ist[d]
 		}
 		if !ok {
-			clear(row)
+			fillValue(row, fill)
 		} else {
-			clear(row[:c0])
+			fillValue(row[:c0], fill)
 			copy(row[c0:c1], src[so+c0-padLow[last]:so+c1-padLow[last]])
-			clear(row[c1:])
+			fillValue(row[c1:], fill)
 		}
 		for d := last - 1; d >= 0; d-- {
 			idx[d]++
@@ -130,4 +133,15 @@ func canonicalKernel(s *ConvSpec, kernel []float32) Mat {
 		}
 	}
 	return RowMajor(packed, 0, CK)
+}
+
+// fillValue sets every element of x to v (clear for zero).
+func fillValue(x []float32, v float32) {
+	if v == 0 {
+		clear(x)
+		return
+	}
+	for i := range x {
+		x[i] = v
+	}
 }

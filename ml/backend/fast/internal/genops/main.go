@@ -30,7 +30,7 @@ var handWritten = map[string]bool{
 	"Sign": true, "Neg": true, "Abs": true, "Sqrt": true, "Rsqrt": true, "Exp": true, "Log": true,
 	"ReduceWindow": true, "SelectAndScatterMax": true, "DotGeneral": true, "Slice": true, "Concatenate": true,
 	"Where": true, "GreaterThan": true, "GreaterOrEqual": true, "LessThan": true, "LessOrEqual": true,
-	"Gather": true, "ScatterSum": true,
+	"Gather": true, "ScatterSum": true, "Pad": true, "Iota": true,
 }
 
 func main() {
