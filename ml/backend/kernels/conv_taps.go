@@ -51,7 +51,12 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	packed := getBuf(nPan * width * planeT)
 	defer putBuf(packed)
 	// Work items: blocks of padded positions; each worker accumulates all taps.
-	const block = 4 * KC
+	// (Blocks of one KC depth when there are few: the strided kernel gradients' phase
+	// grids have ≈ 2 300 rows, which 4·KC blocks would split 2 : 1 over two workers.)
+	block := 4 * KC
+	if ceilDiv(jx, block) < 4*Workers() {
+		block = KC
+	}
 	nBlocks := ceilDiv(jx, block)
 	accs := make([][]float32, Workers())
 	for c := 0; c < C; c++ {
