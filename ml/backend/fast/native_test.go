@@ -107,9 +107,12 @@ func TestFusedElementwiseChains(t *testing.T) {
 		v := ReduceAndKeep(Mul(c, c), ReduceMean, 0, 2, 3)
 		y := Mul(Div(c, Sqrt(AddScalar(v, 1e-5))), g)
 		act := Max(y, ZerosLike(y))
-		loss := ReduceAllSum(Mul(r, act))
+		// PReLU-like: comparison and Where inside the chain, the mask reused by the gradient.
+		leaky := Where(GreaterThan(y, ZerosLike(y)), AddScalar(y, 1), Mul(y, g))
+		mask := LessOrEqual(c, ZerosLike(c))
+		loss := ReduceAllSum(Add(Mul(r, act), Mul(r, leaky)))
 		grads := Gradient(loss, x, g)
-		return []*Node{act, c, Neg(Abs(Sign(y))), grads[0], grads[1]}
+		return []*Node{act, c, Neg(Abs(Sign(y))), grads[0], grads[1], leaky, Where(mask, c, y)}
 	}
 	fused := MustNewExec(b, fn).MustExec(x, g, r)
 	fusionEnabled = false
