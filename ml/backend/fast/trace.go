@@ -50,7 +50,7 @@ func (p *profile) stop(s *step, _ []backends.Buffer, _ backends.Backend) {
 		} else if c := s.native.conv; c != nil {
 			key += fmt.Sprintf("%v in%v k%v s%v kd%v id%v", s.native.outputs[0].shape.Dimensions,
 				c.inShape.Dimensions, c.kernelShape.Dimensions, c.strides, c.kernelDilations, c.inputDilations)
-		} else if s.native.kind == kindBinary || s.native.kind == kindMulReduce {
+		} else if s.native.kind == kindBinary || s.native.kind == kindMulReduce || s.native.kind == kindConcat {
 			key += fmt.Sprintf("%v", s.native.outputs[0].shape.Dimensions)
 		}
 	}
