@@ -65,8 +65,14 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		})
 		// Pack inPad (planeT × Bt, column b contiguous) into NR-wide panels of all rows.
 		if width == NR {
-			ParallelFor(nPan, func(_, p int) {
-				packB(packed[p*NR*planeT:], Mat{Data: inPad, RS: 1, CS: planeT}, 0, planeT, p*NR, min(NR, Bt-p*NR))
+			// In row ranges too: with one panel (Bt ≤ 32) a per-panel split is serial.
+			parts := 2 * Workers()
+			rows := ceilDiv(planeT, parts)
+			ParallelFor(nPan*parts, func(_, it int) {
+				p, r0 := it/parts, (it%parts)*rows
+				if r1 := min(planeT, r0+rows); r0 < r1 {
+					packB(packed[p*NR*planeT+r0*NR:], Mat{Data: inPad, RS: 1, CS: planeT}, r0, r1-r0, p*NR, min(NR, Bt-p*NR))
+				}
 			})
 		} else {
 			packNarrow(packed[:planeT*16], inPad, planeT, Bt)
