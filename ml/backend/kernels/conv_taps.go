@@ -58,6 +58,16 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		block = KC
 	}
 	nBlocks := ceilDiv(jx, block)
+	// With 16-column panels, pairs of taps fill one 8×32 tile (pair): the accumulator is
+	// then laid out [O][P][16], so a pair's 32 columns are contiguous; else [P][O][Bt].
+	pair := microPair16()
+	if width != 16 {
+		pair = nil
+	}
+	accLen, at := P*O*Bt, func(o, q, b int) int { return (q*O+o)*Bt + b }
+	if pair != nil {
+		accLen, at = O*P*16, func(o, q, b int) int { return (o*P+q)*16 + b }
+	}
 	accs := make([][]float32, Workers())
 	for c := 0; c < C; c++ {
 		ParallelFor(Bt, func(_, b int) {
@@ -79,7 +89,7 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		}
 		ParallelForStatic(nBlocks, func(worker, blk int) {
 			if accs[worker] == nil {
-				accs[worker] = make([]float32, P*O*Bt)
+				accs[worker] = make([]float32, accLen)
 			}
 			acc := accs[worker]
 			j0 := blk * block
@@ -90,6 +100,22 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 			for pc := j0; pc < j1; pc += KC {
 				kc := min(KC, j1-pc)
 				packA(sc.ap, Mat{Data: kPad, Off: c * plane, RS: C * plane, CS: 1}, 0, O, pc, kc)
+				if pair != nil {
+					for q := 0; q < P; q += 2 {
+						cq := Mat{Data: acc, Off: q * 16, RS: P * 16, CS: 1}
+						b1 := packed[(pc+shift[q])*16:]
+						for ir := 0; ir < O; ir += MR {
+							if q+1 < P {
+								pair(kc, sc.ap[ir*kc:], b1, packed[(pc+shift[q+1])*16:], &sc.tile)
+								storeTile(&sc.tile, cq, ir, 0, min(MR, O-ir), NR, true)
+							} else {
+								narrow(kc, sc.ap[ir*kc:], b1, &sc.tile)
+								storeTile(&sc.tile, cq, ir, 0, min(MR, O-ir), 16, true)
+							}
+						}
+					}
+					continue
+				}
 				for q := 0; q < P; q++ {
 					cq := Mat{Data: acc, Off: q * O * Bt, RS: Bt, CS: 1}
 					row := pc + shift[q]
@@ -109,12 +135,12 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 			}
 		})
 	}
-	total := sumWorkers(accs, P*O*Bt)
+	total := sumWorkers(accs, accLen)
 	for b := 0; b < Bt; b++ {
 		for o := 0; o < O; o++ {
 			dst := out[b*s.OutBatchStride+o*s.OutChanStride:]
 			for q := 0; q < P; q++ {
-				dst[q] = total[(q*O+o)*Bt+b]
+				dst[q] = total[at(o, q, b)]
 			}
 		}
 	}

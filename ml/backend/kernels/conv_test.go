@@ -136,6 +136,9 @@ var convCases = []convCase{
 	// "batch" for the packed taps lowering: narrow and wide panels, 2D and 3D, odd sizes.
 	{name: "3d-taps-packed-strided", batch: 12, cin: 3, cout: 5, in: []int{7, 9, 8}, k: []int{4, 5, 4}, kdil: []int{2, 2, 2}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true, swapKernel: true},
 	{name: "2d-taps-packed-strided-wide", batch: 20, cin: 2, cout: 9, in: []int{12, 12}, k: []int{6, 6}, kdil: []int{2, 2}, padLo: []int{2, 0}, padHi: []int{1, 1}, swapBatchChannel: true},
+	// Exactly 16 "batch" columns, an odd number of taps and output channels not a multiple
+	// of MR: tap pairs in one 8×32 tile and the single last tap.
+	{name: "3d-taps-packed-pairs", batch: 16, cin: 3, cout: 11, in: []int{5, 6, 7}, k: []int{5, 6, 7}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true, swapKernel: true},
 	// Input gradient of the 3D k3 s2 layer (even output rows: the paired placement).
 	{name: "3d-k3-input-dilation2", batch: 2, cin: 4, cout: 3, in: []int{4, 5, 6}, k: []int{3, 3, 3}, idl: []int{2, 2, 2}, padLo: []int{1, 1, 1}, padHi: []int{2, 2, 2}, swapKernel: true},
 	{name: "1d", batch: 2, cin: 3, cout: 2, in: []int{50}, k: []int{5}, padLo: []int{2}, padHi: []int{2}},
