@@ -90,7 +90,7 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 		return convTapPhases(s, g, in, kernel, out)
 	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseTapsGemm && s.OutChannels > MC && s.Batch >= 8:
 		convTapsGemm(s, g, in, kernel, out)
-	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitInputDilations() && s.Batch >= 8:
+	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitStrides() && s.Batch >= 8:
 		// The packed taps lowering handles up to MC output channels at a time.
 		for o0 := 0; o0 < s.OutChannels; o0 += MC {
 			sub := *s

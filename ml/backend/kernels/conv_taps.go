@@ -1,7 +1,7 @@
 package kernels
 
-// convTapsPacked is the taps lowering (kernel gradient) for convolutions without input
-// dilation. With the input planes and the "kernel" (the output gradient) both laid
+// convTapsPacked is the taps lowering (kernel gradient) for stride-1 convolutions without
+// input dilation. With the input planes and the "kernel" (the output gradient) both laid
 // out on the zero-padded grid, output tap q is
 //
 //	out[b][o][q] = Σ_c Σ_j kernelPad[o][c][j] · inPad[b][c][j + shift(q)]
@@ -10,15 +10,16 @@ package kernels
 // from a row offset. Each (channel) input is therefore packed once and each block of the
 // output gradient once, whatever the number of taps, which keeps the GEMM compute-bound.
 // With kernel dilation s (the kernel gradient of a stride-s convolution) the input is
-// packed as its stride phases (phaseGrid) and each tap reads one phase at its shift; a
-// stride s (the kernel gradient of a convolution dilated by s) only spaces the shifts.
+// packed as its stride phases (phaseGrid) and each tap reads one phase at its shift.
 func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	n := len(s.OutSpatial)
 	Bt, C, O := s.Batch, s.InChannels, s.OutChannels
 	P := prod(s.OutSpatial)
-	// Tap q reads x = stride·q + kdil·k − pad: taps spaced by the stride (the kernel
-	// gradient of a dilated convolution), phases by the kernel dilation.
-	pg := newPhaseGrid(s.OutSpatial, g.stride, g.pad, g.kdil, s.KernelSpatial)
+	ones := make([]int, n)
+	for d := range ones {
+		ones[d] = 1
+	}
+	pg := newPhaseGrid(s.OutSpatial, ones, g.pad, g.kdil, s.KernelSpatial)
 	pd, pst := pg.pd, pg.pst
 	plane := pg.plane        // one padded plane of the output gradient
 	planeT := pg.nph * plane // the phase planes of one input plane

@@ -139,10 +139,6 @@ var convCases = []convCase{
 	// Exactly 16 "batch" columns, an odd number of taps and output channels not a multiple
 	// of MR: tap pairs in one 8×32 tile and the single last tap.
 	{name: "3d-taps-packed-pairs", batch: 16, cin: 3, cout: 11, in: []int{5, 6, 7}, k: []int{5, 6, 7}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true, swapKernel: true},
-	// Kernel gradients of dilated convolutions (stride = the dilation, as ERFNet's 1×3
-	// dilated by 8): taps spaced by the stride; and stride with kernel dilation together.
-	{name: "2d-taps-packed-stride", batch: 16, cin: 4, cout: 6, in: []int{9, 20}, k: []int{9, 4}, stride: []int{1, 8}, padLo: []int{1, 8}, padHi: []int{1, 8}, swapBatchChannel: true, swapKernel: true},
-	{name: "2d-taps-packed-stride-kdil", batch: 9, cin: 2, cout: 5, in: []int{13, 12}, k: []int{5, 4}, stride: []int{2, 3}, kdil: []int{2, 2}, padLo: []int{1, 2}, padHi: []int{2, 1}, swapBatchChannel: true},
 	// Input gradient of the 3D k3 s2 layer (even output rows: the paired placement).
 	{name: "3d-k3-input-dilation2", batch: 2, cin: 4, cout: 3, in: []int{4, 5, 6}, k: []int{3, 3, 3}, idl: []int{2, 2, 2}, padLo: []int{1, 1, 1}, padHi: []int{2, 2, 2}, swapKernel: true},
 	{name: "1d", batch: 2, cin: 3, cout: 2, in: []int{50}, k: []int{5}, padLo: []int{2}, padHi: []int{2}},
