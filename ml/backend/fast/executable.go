@@ -80,6 +80,10 @@ func (e *Executable) Execute(inputs []backends.Buffer, donate []bool, dev backen
 			outs, err = e.runFused(s, bufs, dev)
 		} else if s.native != nil && s.native.kind == kindWhere {
 			outs, err = e.runWhere(s.native, s, bufs, dev)
+		} else if s.native != nil && s.native.kind == kindCompare {
+			outs, err = e.runCompare(s.native, s, bufs, dev)
+		} else if s.native != nil && (s.native.kind == kindGather || s.native.kind == kindScatter) {
+			outs, err = e.runGatherScatter(s.native, s, bufs, dev)
 		} else if s.native != nil {
 			outs, err = e.runNative(s.native, s, bufs, dev)
 		} else {

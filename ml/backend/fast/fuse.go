@@ -4,6 +4,7 @@ import (
 	"slices"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/im2im/im2im/ml/backend/kernels"
 )
@@ -20,7 +21,7 @@ var fusionEnabled = true
 
 func fusible(n *node) bool {
 	switch n.kind {
-	case kindBinary, kindUnary, kindBroadcast:
+	case kindBinary, kindUnary, kindBroadcast, kindWhere, kindCompare:
 		return n.outputs[0].shape.Size() >= fuseMinSize
 	}
 	return false
@@ -70,10 +71,11 @@ type fusedStep struct {
 	nodes    []*node
 	ranged   []*kernels.Ranged
 	internal map[int]int // value id → index of its per-worker chunk buffer
+	masks    map[int]int // bool value id (a comparison's result) → index of its chunk mask
 }
 
 func newFusedStep(g []*node, s *step) *fusedStep {
-	f := &fusedStep{dims: g[0].outputs[0].shape.Dimensions, nodes: g, internal: map[int]int{}}
+	f := &fusedStep{dims: g[0].outputs[0].shape.Dimensions, nodes: g, internal: map[int]int{}, masks: map[int]int{}}
 	f.size = g[0].outputs[0].shape.Size()
 	outs := map[int]bool{}
 	for _, id := range s.outs {
@@ -81,7 +83,9 @@ func newFusedStep(g []*node, s *step) *fusedStep {
 	}
 	S := g[0].outputs[0].shape
 	for _, n := range g {
-		if o := n.outputs[0]; !outs[o.id] {
+		if o := n.outputs[0]; !outs[o.id] && o.shape.DType == dtypes.Bool {
+			f.masks[o.id] = len(f.masks)
+		} else if !outs[o.id] {
 			f.internal[o.id] = len(f.internal)
 		}
 		switch n.kind {
@@ -92,9 +96,25 @@ func newFusedStep(g []*node, s *step) *fusedStep {
 			f.ranged = append(f.ranged, kernels.NewRangedUnary(n.unOp, S.Dimensions))
 		case kindBroadcast:
 			f.ranged = append(f.ranged, kernels.NewRangedCopy(S.Dimensions, broadcastStrides(n.inputs[0].shape, S, n.axes)))
+		case kindWhere:
+			f.ranged = append(f.ranged, kernels.NewRangedWhere(S.Dimensions, scalarOrStrides(n.inputs[0].shape, S),
+				scalarOrStrides(n.inputs[1].shape, S), scalarOrStrides(n.inputs[2].shape, S)))
+		case kindCompare:
+			f.ranged = append(f.ranged, kernels.NewRangedCompare(n.cmpOp, S.Dimensions,
+				scalarOrStrides(n.inputs[0].shape, S), scalarOrStrides(n.inputs[1].shape, S)))
 		}
 	}
 	return f
+}
+
+// scalarOrStrides returns the strides reading operand in for output shape out: all zero
+// for a one-element operand (of any rank: Where and comparisons take those as scalars),
+// else operandStrides.
+func scalarOrStrides(in, out shapes.Shape) []int {
+	if in.Size() == 1 {
+		return make([]int, out.Rank())
+	}
+	return operandStrides(in, out)
 }
 
 // broadcastStrides returns the strides reading x for BroadcastInDim(x, out, axes).
@@ -115,12 +135,20 @@ func (e *Executable) runFused(s *step, bufs []backends.Buffer, dev backends.Devi
 	f := s.fused
 	inner := e.builder.backend.Backend
 	full := map[int][]float32{}
+	fullMask := map[int][]bool{}
+	keep := func(id int, flat any) {
+		if m, ok := flat.([]bool); ok {
+			fullMask[id] = m
+		} else {
+			full[id] = flat.([]float32)
+		}
+	}
 	for _, id := range s.ins {
 		flat, err := inner.BufferData(bufs[id])
 		if err != nil {
 			return nil, err
 		}
-		full[id] = flat.([]float32)
+		keep(id, flat)
 	}
 	outBufs := make([]backends.Buffer, len(s.outs))
 	for i, id := range s.outs {
@@ -131,23 +159,35 @@ func (e *Executable) runFused(s *step, bufs []backends.Buffer, dev backends.Devi
 			}
 			return nil, err
 		}
-		outBufs[i], full[id] = buf, flat.([]float32)
+		outBufs[i] = buf
+		keep(id, flat)
 	}
 	nChunks := (f.size + fuseChunk - 1) / fuseChunk
 	scratch := make([][][]float32, kernels.Workers())
+	scratchMask := make([][][]bool, kernels.Workers())
 	kernels.ParallelFor(nChunks, func(worker, c int) {
 		if scratch[worker] == nil {
 			scratch[worker] = make([][]float32, len(f.internal))
 			for i := range scratch[worker] {
 				scratch[worker][i] = make([]float32, fuseChunk)
 			}
+			scratchMask[worker] = make([][]bool, len(f.masks))
+			for i := range scratchMask[worker] {
+				scratchMask[worker][i] = make([]bool, fuseChunk)
+			}
 		}
-		loc := scratch[worker]
+		loc, locMask := scratch[worker], scratchMask[worker]
 		e0 := c * fuseChunk
 		e1 := min(f.size, e0+fuseChunk)
 		view := func(id int) kernels.Operand {
 			if k, ok := f.internal[id]; ok {
 				return kernels.Operand{Data: loc[k], Base: -e0}
+			}
+			if k, ok := f.masks[id]; ok {
+				return kernels.Operand{Mask: locMask[k], Base: -e0}
+			}
+			if m, ok := fullMask[id]; ok {
+				return kernels.Operand{Mask: m}
 			}
 			return kernels.Operand{Data: full[id]}
 		}
@@ -158,7 +198,11 @@ func (e *Executable) runFused(s *step, bufs []backends.Buffer, dev backends.Devi
 				ops = append(ops, view(in.id))
 			}
 			dst := view(n.outputs[0].id)
-			f.ranged[i].Run(dst.Data, dst.Base, ops, e0, e1)
+			if n.kind == kindCompare {
+				f.ranged[i].RunMask(dst.Mask, dst.Base, ops, e0, e1)
+			} else {
+				f.ranged[i].Run(dst.Data, dst.Base, ops, e0, e1)
+			}
 		}
 	})
 	return outBufs, nil

@@ -449,40 +449,6 @@ func (b *Builder) Floor(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// Gather records the Gather operation; see backends.StandardOps.
-func (b *Builder) Gather(operand backends.Op, startIndices backends.Op, indexVectorAxis int, offsetOutputAxes []int, collapsedSliceAxes []int, startIndexMap []int, sliceSizes []int, indicesAreSorted bool) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	operandAt := len(ins)
-	ins = append(ins, operand)
-	startIndicesAt := len(ins)
-	ins = append(ins, startIndices)
-	outs, err := b.record("Gather", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Gather(in[operandAt], in[startIndicesAt], indexVectorAxis, offsetOutputAxes, collapsedSliceAxes, startIndexMap, sliceSizes, indicesAreSorted)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// GreaterOrEqual records the GreaterOrEqual operation; see backends.StandardOps.
-func (b *Builder) GreaterOrEqual(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("GreaterOrEqual", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.GreaterOrEqual(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // GreaterOrEqualTotalOrder records the GreaterOrEqualTotalOrder operation; see backends.StandardOps.
 func (b *Builder) GreaterOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -492,23 +458,6 @@ func (b *Builder) GreaterOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (ba
 	ins = append(ins, rhs)
 	outs, err := b.record("GreaterOrEqualTotalOrder", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.GreaterOrEqualTotalOrder(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// GreaterThan records the GreaterThan operation; see backends.StandardOps.
-func (b *Builder) GreaterThan(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("GreaterThan", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.GreaterThan(in[lhsAt], in[rhsAt])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -564,19 +513,6 @@ func (b *Builder) Imag(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// Iota records the Iota operation; see backends.StandardOps.
-func (b *Builder) Iota(shape shapes.Shape, iotaAxis int) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	outs, err := b.record("Iota", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Iota(shape, iotaAxis)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // IsFinite records the IsFinite operation; see backends.StandardOps.
 func (b *Builder) IsFinite(x backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -607,23 +543,6 @@ func (b *Builder) IsNaN(x backends.Op) (backends.Op, error) {
 	return outs[0], nil
 }
 
-// LessOrEqual records the LessOrEqual operation; see backends.StandardOps.
-func (b *Builder) LessOrEqual(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("LessOrEqual", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.LessOrEqual(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
 // LessOrEqualTotalOrder records the LessOrEqualTotalOrder operation; see backends.StandardOps.
 func (b *Builder) LessOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
 	ins := make([]backends.Op, 0, 4)
@@ -633,23 +552,6 @@ func (b *Builder) LessOrEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backe
 	ins = append(ins, rhs)
 	outs, err := b.record("LessOrEqualTotalOrder", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.LessOrEqualTotalOrder(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// LessThan records the LessThan operation; see backends.StandardOps.
-func (b *Builder) LessThan(lhs backends.Op, rhs backends.Op) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	lhsAt := len(ins)
-	ins = append(ins, lhs)
-	rhsAt := len(ins)
-	ins = append(ins, rhs)
-	outs, err := b.record("LessThan", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.LessThan(in[lhsAt], in[rhsAt])
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -797,23 +699,6 @@ func (b *Builder) NotEqualTotalOrder(lhs backends.Op, rhs backends.Op) (backends
 	ins = append(ins, rhs)
 	outs, err := b.record("NotEqualTotalOrder", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.NotEqualTotalOrder(in[lhsAt], in[rhsAt])
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// Pad records the Pad operation; see backends.StandardOps.
-func (b *Builder) Pad(x backends.Op, fillValue backends.Op, axesConfig ...backends.PadAxis) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	xAt := len(ins)
-	ins = append(ins, x)
-	fillValueAt := len(ins)
-	ins = append(ins, fillValue)
-	outs, err := b.record("Pad", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.Pad(in[xAt], in[fillValueAt], axesConfig...)
 		return []backends.Op{o0}, err
 	})
 	if err != nil {
@@ -1066,25 +951,6 @@ func (b *Builder) ScatterMin(operand backends.Op, scatterIndices backends.Op, up
 	ins = append(ins, updates)
 	outs, err := b.record("ScatterMin", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
 		o0, err := ib.ScatterMin(in[operandAt], in[scatterIndicesAt], in[updatesAt], indexVectorAxis, updateWindowAxes, insertedWindowAxes, scatterAxesToOperandAxes, indicesAreSorted, uniqueIndices)
-		return []backends.Op{o0}, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return outs[0], nil
-}
-
-// ScatterSum records the ScatterSum operation; see backends.StandardOps.
-func (b *Builder) ScatterSum(operand backends.Op, scatterIndices backends.Op, updates backends.Op, indexVectorAxis int, updateWindowAxes []int, insertedWindowAxes []int, scatterAxesToOperandAxes []int, indicesAreSorted bool, uniqueIndices bool) (backends.Op, error) {
-	ins := make([]backends.Op, 0, 4)
-	operandAt := len(ins)
-	ins = append(ins, operand)
-	scatterIndicesAt := len(ins)
-	ins = append(ins, scatterIndices)
-	updatesAt := len(ins)
-	ins = append(ins, updates)
-	outs, err := b.record("ScatterSum", ins, 1, func(ib backends.Builder, in []backends.Op) ([]backends.Op, error) {
-		o0, err := ib.ScatterSum(in[operandAt], in[scatterIndicesAt], in[updatesAt], indexVectorAxis, updateWindowAxes, insertedWindowAxes, scatterAxesToOperandAxes, indicesAreSorted, uniqueIndices)
 		return []backends.Op{o0}, err
 	})
 	if err != nil {

@@ -26,6 +26,11 @@ const (
 	kindSlice                         // native float32 Slice (strided copy)
 	kindConcat                        // native float32 Concatenate (axes: the axis)
 	kindWhere                         // native Where: bool condition, float32 values
+	kindCompare                       // native float32 comparison (bool output)
+	kindGather                        // native element gather from a flat float32 table
+	kindScatter                       // native element scatter-add into a flat float32 operand
+	kindPad                           // native float32 Pad without interior padding (axes: padding before)
+	kindIota                          // native float32 Iota (axes: the iota axis)
 )
 
 // replayFn re-creates a recorded op on another builder from its (re-created) inputs.
@@ -49,6 +54,7 @@ type node struct {
 	window  *kernels.Window // kindReduceWindow, kindSelectScatter
 	dot     [4][]int        // kindDot: lhs contracting, lhs batch, rhs contracting, rhs batch
 	slice   [2][]int        // kindSlice: starts, strides
+	cmpOp   kernels.CompareOp
 }
 
 // value is one output of a node; it is the backends.Op handed to GoMLX.

@@ -30,6 +30,10 @@ func nativeOpsGraph(x, y, w, r *Node) []*Node {
 		dot, grads[0], grads[1],
 		Where(GreaterThan(x, ZerosLike(x)), x, Mul(x, s)), Where(GreaterThan(x, y), s, x), Where(LessThan(x, s), x, s),
 		Where(IsFinite(Log(x)), Neg(x), Scalar(x.Graph(), x.DType(), 0)),
+		Add(Iota(x.Graph(), x.Shape(), 2), x), Add(Iota(x.Graph(), x.Shape(), 0), x),
+		// Native comparisons, with scalar and broadcast operands read in place.
+		Where(GreaterOrEqual(s, x), x, ZerosLike(x)), Where(LessOrEqual(x, ZerosLike(x)), ZerosLike(x), Exp(x)),
+		Where(GreaterThan(x, y), Neg(x), x), Where(LessThan(ZerosLike(x), x), x, Mul(x, s)),
 		Gradient(ReduceAllSum(Mul(r, Where(GreaterThan(dot, ZerosLike(dot)), dot, Mul(dot, s)))), w)[0],
 	}
 }
@@ -103,9 +107,12 @@ func TestFusedElementwiseChains(t *testing.T) {
 		v := ReduceAndKeep(Mul(c, c), ReduceMean, 0, 2, 3)
 		y := Mul(Div(c, Sqrt(AddScalar(v, 1e-5))), g)
 		act := Max(y, ZerosLike(y))
-		loss := ReduceAllSum(Mul(r, act))
+		// PReLU-like: comparison and Where inside the chain, the mask reused by the gradient.
+		leaky := Where(GreaterThan(y, ZerosLike(y)), AddScalar(y, 1), Mul(y, g))
+		mask := LessOrEqual(c, ZerosLike(c))
+		loss := ReduceAllSum(Add(Mul(r, act), Mul(r, leaky)))
 		grads := Gradient(loss, x, g)
-		return []*Node{act, c, Neg(Abs(Sign(y))), grads[0], grads[1]}
+		return []*Node{act, c, Neg(Abs(Sign(y))), grads[0], grads[1], leaky, Where(mask, c, y)}
 	}
 	fused := MustNewExec(b, fn).MustExec(x, g, r)
 	fusionEnabled = false
@@ -117,5 +124,33 @@ func TestFusedElementwiseChains(t *testing.T) {
 	for i := range inner {
 		assertClose(t, "fused vs unfused", flat(fused[i]), flat(unfused[i]), 0)
 		assertClose(t, "fused vs inner", flat(fused[i]), flat(inner[i]), 1e-4)
+	}
+}
+
+// TestGatherScatterElements compares the native element gather and scatter-add (the
+// Lovász histogram's forms, with repeated indices) and a gather with another layout
+// (inner backend) against the inner backend, forward and through a gradient.
+func TestGatherScatterElements(t *testing.T) {
+	b := newBackend(t)
+	rng := rand.New(rand.NewPCG(12, 12))
+	table, upd := randTensor(rng, 40), randTensor(rng, 300)
+	ids := make([]int32, 300)
+	for i := range ids {
+		ids[i] = int32(rng.IntN(40))
+	}
+	idx := tensors.FromFlatDataAndDimensions(ids, 300, 1)
+	fn := func(table, upd, idx *Node) []*Node {
+		g := Gather(table, idx)
+		s := ScatterSum(Zeros(table.Graph(), table.Shape()), idx, upd, false, false)
+		grad := Gradient(ReduceAllSum(Mul(Gather(Mul(table, table), idx), upd)), table)[0]
+		other := Gather(Reshape(table, 20, 2), Reshape(Slice(idx, AxisRange(0, 10)), 10, 1)) // [10, 2] rows
+		return []*Node{g, s, grad, other}
+	}
+	got := MustNewExec(b, fn).MustExec(table, upd, idx)
+	nativeElementwise = false
+	want := MustNewExec(b, fn).MustExec(table, upd, idx)
+	nativeElementwise = true
+	for i := range want {
+		assertClose(t, "output "+string(rune('A'+i)), flat(got[i]), flat(want[i]), 1e-5)
 	}
 }

@@ -171,6 +171,10 @@ func runMore(n *node, ins [][]float32, out []float32) error {
 		return kernels.ReduceWindow(n.redOp, out, ins[0], n.window)
 	case kindSelectScatter:
 		return kernels.SelectAndScatterMax(out, ins[0], ins[1], n.window)
+	case kindPad:
+		return kernels.Pad(out, ins[0], n.inputs[0].shape.Dimensions, n.outputs[0].shape.Dimensions, n.axes, ins[1][0])
+	case kindIota:
+		return kernels.Iota(out, n.outputs[0].shape.Dimensions, n.axes[0])
 	case kindSlice:
 		xs := n.inputs[0].shape
 		rm := kernels.RowMajorStrides(xs.Dimensions)

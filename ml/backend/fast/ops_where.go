@@ -24,6 +24,7 @@ func (b *Builder) Where(condition, onTrue, onFalse backends.Op) (backends.Op, er
 	v := outs[0].(*value)
 	if nativeElementwise && whereIsNative(v.shape, v.node.inputs) {
 		v.node.kind = kindWhere
+		scalarOperands(v.node)
 	}
 	return v, nil
 }
@@ -36,7 +37,7 @@ func whereIsNative(out shapes.Shape, ins []*value) bool {
 		return false
 	}
 	for _, in := range ins {
-		if !in.shape.IsScalar() && !in.shape.Equal(shapes.Make(in.shape.DType, out.Dimensions...)) {
+		if in.shape.Size() != 1 && !in.shape.Equal(shapes.Make(in.shape.DType, out.Dimensions...)) {
 			return false
 		}
 	}

@@ -45,9 +45,12 @@ func (p *profile) stop(s *step, _ []backends.Buffer, _ backends.Backend) {
 	}
 	if s.native != nil {
 		key = s.native.opName
-		if s.native.kind == kindReduce || s.native.kind == kindTranspose {
+		if s.native.kind == kindReduce || s.native.kind == kindTranspose || s.native.kind == kindReverse {
 			key += fmt.Sprintf("%v%v", s.native.inputs[0].shape.Dimensions, s.native.axes)
-		} else if s.native.kind == kindBinary || s.native.kind == kindMulReduce || s.native.kind == kindConv {
+		} else if c := s.native.conv; c != nil {
+			key += fmt.Sprintf("%v in%v k%v s%v kd%v id%v", s.native.outputs[0].shape.Dimensions,
+				c.inShape.Dimensions, c.kernelShape.Dimensions, c.strides, c.kernelDilations, c.inputDilations)
+		} else if s.native.kind == kindBinary || s.native.kind == kindMulReduce || s.native.kind == kindConcat {
 			key += fmt.Sprintf("%v", s.native.outputs[0].shape.Dimensions)
 		}
 	}

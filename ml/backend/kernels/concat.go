@@ -30,7 +30,24 @@ func Concat(dst []float32, outer int, parts [][]float32, widths []int) error {
 	// Short rows: each work item copies a block of whole rows, all parts.
 	rowsPer := concatChunk / max(total, 1)
 	ParallelFor(ceilDiv(outer, rowsPer), func(_, k int) {
-		for r := k * rowsPer; r < min(outer, (k+1)*rowsPer); r++ {
+		r0, r1 := k*rowsPer, min(outer, (k+1)*rowsPer)
+		if total <= 4 {
+			// Rows of a few floats (ConvTranspose's zero insertion along the last axis
+			// concatenates one-float rows): one strided pass per part.
+			col := 0
+			for i, w := range widths {
+				for j := 0; j < w; j++ {
+					src := parts[i][r0*w+j : r1*w]
+					d := dst[r0*total+col+j:]
+					for r := 0; r < r1-r0; r++ {
+						d[r*total] = src[r*w]
+					}
+				}
+				col += w
+			}
+			return
+		}
+		for r := r0; r < r1; r++ {
 			d := dst[r*total : (r+1)*total]
 			for i, w := range widths {
 				src := parts[i][r*w : (r+1)*w]

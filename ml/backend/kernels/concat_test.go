@@ -15,6 +15,8 @@ func TestConcat(t *testing.T) {
 		{"no rows", 0, []int{2, 3}},
 		{"many short rows (zeros appended to a kernel axis)", concatChunk/2 + 3, []int{4, 1}},
 		{"many rows, narrow and wide parts", 3*concatChunk/100 + 1, []int{1, 90, 9}},
+		{"one-float rows (zeros inserted along the last axis)", concatChunk + 5, []int{1, 1}},
+		{"rows of four floats, three parts", 1000, []int{1, 2, 1}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -191,10 +191,7 @@ func mulReduceStream(dst []float32, dims []int, red []bool, a []float32, as []in
 				var s float32
 				switch {
 				case sa == 1 && sb == 1:
-					x, y = x[:inner], y[:inner]
-					for i, v := range x {
-						s += v * y[i]
-					}
+					s = dot32(x[:inner], y)
 				default:
 					for i := 0; i < inner; i++ {
 						s += x[i*sa] * y[i*sb]

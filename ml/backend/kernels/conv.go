@@ -86,11 +86,11 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 	}
 	g := newGeometry(s)
 	switch {
-	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UsePhases && g.tapPhased():
+	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UsePhases && g.tapPhased() && (s.OutChannels > MC || s.Batch < 8 || !UseShifted):
 		return convTapPhases(s, g, in, kernel, out)
 	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseTapsGemm && s.OutChannels > MC && s.Batch >= 8:
 		convTapsGemm(s, g, in, kernel, out)
-	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitStrides() && g.unitKernelDilations() && s.Batch >= 8:
+	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseShifted && g.unitStrides() && s.Batch >= 8:
 		// The packed taps lowering handles up to MC output channels at a time.
 		for o0 := 0; o0 < s.OutChannels; o0 += MC {
 			sub := *s
@@ -101,7 +101,7 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 		convTaps(s, g, in, kernel, out)
 	case UsePhases && g.phased():
 		return convPhases(s, g, in, kernel, out)
-	case UseShifted && g.unitStrides():
+	case UseShifted && g.unitInputDilations():
 		convShifted(s, g, in, kernel, out)
 	default:
 		convPositions(s, g, in, kernel, out)

@@ -42,21 +42,33 @@ func newPhaseAxis(r, idil, k, pad, out int) phaseAxis {
 func convPhases(s *ConvSpec, g *geometry, in, kernel, out []float32) error {
 	n := len(s.OutSpatial)
 	r := make([]int, n)
-	axes := make([]phaseAxis, n)
-	for range prod(g.idil) {
+	np := prod(g.idil)
+	phases := make([][]phaseAxis, np)
+	offs := make([]int, np+1)
+	for p := range phases {
+		phases[p] = make([]phaseAxis, n)
+		J := 1
 		for d := 0; d < n; d++ {
-			axes[d] = newPhaseAxis(r[d], g.idil[d], s.KernelSpatial[d], g.pad[d], s.OutSpatial[d])
+			phases[p][d] = newPhaseAxis(r[d], g.idil[d], s.KernelSpatial[d], g.pad[d], s.OutSpatial[d])
+			J *= phases[p][d].nj
 		}
-		if err := convPhase(s, axes, in, kernel, out); err != nil {
-			return err
-		}
+		offs[p+1] = offs[p] + s.Batch*s.OutChannels*J
 		incIndex(r, g.idil)
 	}
+	// Every phase's outputs go to one buffer, placed into out by a single pass.
+	res := getBuf(offs[np])
+	defer putBuf(res)
+	for p, axes := range phases {
+		if err := convPhase(s, axes, in, kernel, res[offs[p]:offs[p+1]]); err != nil {
+			return err
+		}
+	}
+	placePhases(s, g.idil, phases, offs, res, out)
 	return nil
 }
 
-// convPhase computes the outputs of one phase (axes) of convPhases.
-func convPhase(s *ConvSpec, axes []phaseAxis, in, kernel, out []float32) error {
+// convPhase computes the outputs of one phase (axes) of convPhases into res ([B][O][j…]).
+func convPhase(s *ConvSpec, axes []phaseAxis, in, kernel, res []float32) error {
 	n := len(axes)
 	B, C, O := s.Batch, s.InChannels, s.OutChannels
 	nk, nj, pad := make([]int, n), make([]int, n), make([]int, n)
@@ -67,26 +79,20 @@ func convPhase(s *ConvSpec, axes []phaseAxis, in, kernel, out []float32) error {
 	if J == 0 {
 		return nil
 	}
-	res := getBuf(B * O * J)
-	defer putBuf(res)
 	if K == 0 {
 		// No tap of this phase lands on the input grid: its outputs are zero.
 		clear(res)
-	} else {
-		sub := getBuf(O * C * K)
-		defer putBuf(sub)
-		gatherSubKernel(s, axes, kernel, sub)
-		spec := &ConvSpec{Batch: B, InChannels: C, OutChannels: O,
-			InSpatial: s.InSpatial, KernelSpatial: nk, OutSpatial: nj, PadLow: pad,
-			InBatchStride: s.InBatchStride, InChanStride: s.InChanStride,
-			KernelOutStride: C * K, KernelInStride: K,
-			OutBatchStride: O * J, OutChanStride: J}
-		if err := Conv(spec, in, sub, res); err != nil {
-			return err
-		}
+		return nil
 	}
-	placePhase(s, axes, res, out)
-	return nil
+	sub := getBuf(O * C * K)
+	defer putBuf(sub)
+	gatherSubKernel(s, axes, kernel, sub)
+	spec := &ConvSpec{Batch: B, InChannels: C, OutChannels: O,
+		InSpatial: s.InSpatial, KernelSpatial: nk, OutSpatial: nj, PadLow: pad,
+		InBatchStride: s.InBatchStride, InChanStride: s.InChanStride,
+		KernelOutStride: C * K, KernelInStride: K,
+		OutBatchStride: O * J, OutChanStride: J}
+	return Conv(spec, in, sub, res)
 }
 
 // gatherSubKernel copies the taps k_d = k0_d + idil_d·t_d of every (output, input)
@@ -122,16 +128,6 @@ func gatherSubKernel(s *ConvSpec, axes []phaseAxis, kernel, sub []float32) {
 }
 
 func idilOf(s *ConvSpec, d int) int { return at(s.InputDilations, d) }
-
-// placePhase writes the phase's outputs res ([B][O][j…]) to out at q_d = idil_d·j_d + r_d.
-func placePhase(s *ConvSpec, axes []phaseAxis, res, out []float32) {
-	n := len(axes)
-	nj, step, first := make([]int, n), make([]int, n), make([]int, n)
-	for d, a := range axes {
-		nj[d], step[d], first[d] = a.nj, idilOf(s, d), a.r
-	}
-	placeStrided(s, nj, step, first, res, out)
-}
 
 // placeStrided writes res ([B][O][j…], dims nj) to out (laid out by s) at spatial
 // positions q_d = step_d·j_d + first_d.

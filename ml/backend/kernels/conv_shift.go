@@ -1,38 +1,29 @@
 package kernels
 
-// convShifted handles stride-1 convolutions without input dilation (the forward pass
-// and input gradient of "same" convolutions): each batch element's input is copied once
-// into a zero-padded buffer, and the GEMM reads every kernel tap as a shifted view of it.
-// Outputs are computed over the padded grid (a few junk columns per row, dropped at the
-// end), so no im2col matrix is ever built.
+// convShifted handles convolutions without input dilation: the forward pass and input
+// gradient of "same" convolutions, and strided forward convolutions. Each batch element's
+// input is copied once into zero-padded phase planes (phaseGrid: one plane per channel at
+// stride 1, one per stride phase read otherwise), and the GEMM reads every kernel tap as a
+// shifted view of one of them. Outputs are computed over the padded grid (a few junk
+// columns per row, dropped at the end), so no im2col matrix is ever built.
 func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	n := len(s.OutSpatial)
 	C, O := s.InChannels, s.OutChannels
 	K := prod(s.KernelSpatial)
-	// Padded grid: Dp_d = Out_d + (K_d−1)·dil_d; the input sits at offset PadLow_d.
-	pd := make([]int, n)
-	for d := 0; d < n; d++ {
-		pd[d] = s.OutSpatial[d] + (s.KernelSpatial[d]-1)*g.kdil[d]
-	}
-	pst := RowMajorStrides(pd)
-	plane := prod(pd)
+	pg := newPhaseGrid(s.KernelSpatial, g.kdil, g.pad, g.stride, s.OutSpatial)
+	pst := pg.pst
+	plane := pg.nph * pg.plane // all phase planes of one input plane
 	// Flat padded index range covering all valid outputs.
 	jmax := 1
 	for d := 0; d < n; d++ {
 		jmax += (s.OutSpatial[d] - 1) * pst[d]
 	}
-	// Row offsets of B: row (c, k) starts at c·plane + Σ k_d·dil_d·pst_d.
+	// Row offsets of B: row (c, k) starts at c·plane + the tap's phase plane and shift.
 	rowOff := make([]int, C*K)
-	kIdx := make([]int, n)
 	for k := 0; k < K; k++ {
-		off := 0
-		for d := 0; d < n; d++ {
-			off += kIdx[d] * g.kdil[d] * pst[d]
-		}
 		for c := 0; c < C; c++ {
-			rowOff[c*K+k] = c*plane + off
+			rowOff[c*K+k] = c*plane + pg.tapOff[k]
 		}
-		incIndex(kIdx, s.KernelSpatial)
 	}
 	CK := C * K
 	wbuf := getBuf(PackedALen(O, CK))
@@ -49,9 +40,10 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	defer putBuf(padded)
 	defer putBuf(tmp)
 	// Pad every (batch, channel) plane, in parallel.
+	plans := pg.plan(s.InSpatial)
 	ParallelFor(s.Batch*C, func(_, bc int) {
 		b, c := bc/C, bc%C
-		padPlane(padded[bc*plane:(bc+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], s.InSpatial, pd, g.pad)
+		pg.fill(padded[bc*plane:(bc+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], plans)
 	})
 	ParallelFor(s.Batch*nChunks, func(_, item int) {
 		b, j0 := item/nChunks, (item%nChunks)*chunk
@@ -86,7 +78,10 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 // padPlane copies one spatial plane src (dims in) into dst (dims pd) at offset padLow per
 // axis (negative padding crops), writing every element of dst once: zeros around and
 // between the copied rows.
-func padPlane(dst, src []float32, in, pd, padLow []int) {
+func padPlane(dst, src []float32, in, pd, padLow []int) { padPlaneFill(dst, src, in, pd, padLow, 0) }
+
+// padPlaneFill is padPlane with fill instead of zeros around the copied rows.
+func padPlaneFill(dst, src []float32, in, pd, padLow []int, fill float32) {
 	n := len(in)
 	ist := RowMajorStrides(in)
 	last := n - 1
@@ -106,11 +101,11 @@ func padPlane(dst, src []float32, in, pd, padLow []int) {
 			so += y * ist[d]
 		}
 		if !ok {
-			clear(row)
+			fillValue(row, fill)
 		} else {
-			clear(row[:c0])
+			fillValue(row[:c0], fill)
 			copy(row[c0:c1], src[so+c0-padLow[last]:so+c1-padLow[last]])
-			clear(row[c1:])
+			fillValue(row[c1:], fill)
 		}
 		for d := last - 1; d >= 0; d-- {
 			idx[d]++
@@ -138,4 +133,15 @@ func canonicalKernel(s *ConvSpec, kernel []float32) Mat {
 		}
 	}
 	return RowMajor(packed, 0, CK)
+}
+
+// fillValue sets every element of x to v (clear for zero).
+func fillValue(x []float32, v float32) {
+	if v == 0 {
+		clear(x)
+		return
+	}
+	for i := range x {
+		x[i] = v
+	}
 }

@@ -1,7 +1,7 @@
 package kernels
 
 // convTapsPacked is the taps lowering (kernel gradient) for stride-1 convolutions without
-// any dilation. With the input planes and the "kernel" (the output gradient) both laid
+// input dilation. With the input planes and the "kernel" (the output gradient) both laid
 // out on the zero-padded grid, output tap q is
 //
 //	out[b][o][q] = Σ_c Σ_j kernelPad[o][c][j] · inPad[b][c][j + shift(q)]
@@ -9,29 +9,27 @@ package kernels
 // over padded positions j: for every tap the B operand is the same packed input, read
 // from a row offset. Each (channel) input is therefore packed once and each block of the
 // output gradient once, whatever the number of taps, which keeps the GEMM compute-bound.
+// With kernel dilation s (the kernel gradient of a stride-s convolution) the input is
+// packed as its stride phases (phaseGrid) and each tap reads one phase at its shift.
 func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	n := len(s.OutSpatial)
 	Bt, C, O := s.Batch, s.InChannels, s.OutChannels
 	P := prod(s.OutSpatial)
-	pd := make([]int, n)
-	for d := 0; d < n; d++ {
-		pd[d] = s.KernelSpatial[d] + s.OutSpatial[d] - 1
+	ones := make([]int, n)
+	for d := range ones {
+		ones[d] = 1
 	}
-	pst := RowMajorStrides(pd)
-	plane := prod(pd)
+	pg := newPhaseGrid(s.OutSpatial, ones, g.pad, g.kdil, s.KernelSpatial)
+	pd, pst := pg.pd, pg.pst
+	plane := pg.plane        // one padded plane of the output gradient
+	planeT := pg.nph * plane // the phase planes of one input plane
+	plans := pg.plan(s.InSpatial)
 	// Padded rows covering every kernel (output-gradient) position.
 	jx := 1
 	for d := 0; d < n; d++ {
 		jx += (s.KernelSpatial[d] - 1) * pst[d]
 	}
-	shift := make([]int, P)
-	idx := make([]int, n)
-	for q := 0; q < P; q++ {
-		for d := 0; d < n; d++ {
-			shift[q] += idx[d] * pst[d]
-		}
-		incIndex(idx, s.OutSpatial)
-	}
+	shift := pg.tapOff
 	zero := make([]int, n)
 	// The output gradient on the padded grid: kPad[o][c][plane].
 	kPad := getBuf(O * C * plane)
@@ -48,29 +46,50 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		width = 16
 	}
 	nPan := ceilDiv(Bt, width)
-	inPad := getBuf(Bt * plane)
+	inPad := getBuf(Bt * planeT)
 	defer putBuf(inPad)
-	packed := getBuf(nPan * width * plane)
+	packed := getBuf(nPan * width * planeT)
 	defer putBuf(packed)
 	// Work items: blocks of padded positions; each worker accumulates all taps.
-	const block = 4 * KC
+	// (Blocks of one KC depth when there are few: the strided kernel gradients' phase
+	// grids have ≈ 2 300 rows, which 4·KC blocks would split 2 : 1 over two workers.)
+	block := 4 * KC
+	if ceilDiv(jx, block) < 4*Workers() {
+		block = KC
+	}
 	nBlocks := ceilDiv(jx, block)
+	// With 16-column panels, pairs of taps fill one 8×32 tile (pair): the accumulator is
+	// then laid out [O][P][16], so a pair's 32 columns are contiguous; else [P][O][Bt].
+	pair := microPair16()
+	if width != 16 {
+		pair = nil
+	}
+	accLen, at := P*O*Bt, func(o, q, b int) int { return (q*O+o)*Bt + b }
+	if pair != nil {
+		accLen, at = O*P*16, func(o, q, b int) int { return (o*P+q)*16 + b }
+	}
 	accs := make([][]float32, Workers())
 	for c := 0; c < C; c++ {
 		ParallelFor(Bt, func(_, b int) {
-			padPlane(inPad[b*plane:(b+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], s.InSpatial, pd, g.pad)
+			pg.fill(inPad[b*planeT:(b+1)*planeT], in[b*s.InBatchStride+c*s.InChanStride:], plans)
 		})
-		// Pack inPad (plane × Bt, column b contiguous) into NR-wide panels of all rows.
+		// Pack inPad (planeT × Bt, column b contiguous) into NR-wide panels of all rows.
 		if width == NR {
-			ParallelFor(nPan, func(_, p int) {
-				packB(packed[p*NR*plane:], Mat{Data: inPad, RS: 1, CS: plane}, 0, plane, p*NR, min(NR, Bt-p*NR))
+			// In row ranges too: with one panel (Bt ≤ 32) a per-panel split is serial.
+			parts := 2 * Workers()
+			rows := ceilDiv(planeT, parts)
+			ParallelFor(nPan*parts, func(_, it int) {
+				p, r0 := it/parts, (it%parts)*rows
+				if r1 := min(planeT, r0+rows); r0 < r1 {
+					packB(packed[p*NR*planeT+r0*NR:], Mat{Data: inPad, RS: 1, CS: planeT}, r0, r1-r0, p*NR, min(NR, Bt-p*NR))
+				}
 			})
 		} else {
-			packNarrow(packed[:plane*16], inPad, plane, Bt)
+			packNarrow(packed[:planeT*16], inPad, planeT, Bt)
 		}
 		ParallelForStatic(nBlocks, func(worker, blk int) {
 			if accs[worker] == nil {
-				accs[worker] = make([]float32, P*O*Bt)
+				accs[worker] = make([]float32, accLen)
 			}
 			acc := accs[worker]
 			j0 := blk * block
@@ -81,12 +100,28 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 			for pc := j0; pc < j1; pc += KC {
 				kc := min(KC, j1-pc)
 				packA(sc.ap, Mat{Data: kPad, Off: c * plane, RS: C * plane, CS: 1}, 0, O, pc, kc)
+				if pair != nil {
+					for q := 0; q < P; q += 2 {
+						cq := Mat{Data: acc, Off: q * 16, RS: P * 16, CS: 1}
+						b1 := packed[(pc+shift[q])*16:]
+						for ir := 0; ir < O; ir += MR {
+							if q+1 < P {
+								pair(kc, sc.ap[ir*kc:], b1, packed[(pc+shift[q+1])*16:], &sc.tile)
+								storeTile(&sc.tile, cq, ir, 0, min(MR, O-ir), NR, true)
+							} else {
+								narrow(kc, sc.ap[ir*kc:], b1, &sc.tile)
+								storeTile(&sc.tile, cq, ir, 0, min(MR, O-ir), 16, true)
+							}
+						}
+					}
+					continue
+				}
 				for q := 0; q < P; q++ {
 					cq := Mat{Data: acc, Off: q * O * Bt, RS: Bt, CS: 1}
 					row := pc + shift[q]
 					for p := 0; p < nPan; p++ {
 						nr := min(width, Bt-p*width)
-						bpan := packed[p*width*plane+row*width:]
+						bpan := packed[p*width*planeT+row*width:]
 						for ir := 0; ir < O; ir += MR {
 							if width == NR {
 								micro(kc, sc.ap[ir*kc:], bpan, &sc.tile)
@@ -100,12 +135,12 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 			}
 		})
 	}
-	total := sumWorkers(accs, P*O*Bt)
+	total := sumWorkers(accs, accLen)
 	for b := 0; b < Bt; b++ {
 		for o := 0; o < O; o++ {
 			dst := out[b*s.OutBatchStride+o*s.OutChanStride:]
 			for q := 0; q < P; q++ {
-				dst[q] = total[(q*O+o)*Bt+b]
+				dst[q] = total[at(o, q, b)]
 			}
 		}
 	}

@@ -124,6 +124,23 @@ var convCases = []convCase{
 	{name: "2d-k4-stride2-pad1", batch: 2, cin: 3, cout: 4, in: []int{10, 9}, k: []int{4, 4}, stride: []int{2, 2}, padLo: []int{1, 1}, padHi: []int{1, 1}},
 	{name: "2d-k4-input-dilation2", batch: 2, cin: 3, cout: 2, in: []int{5, 4}, k: []int{4, 4}, idl: []int{2, 2}, padLo: []int{2, 2}, padHi: []int{3, 2}, swapKernel: true},
 	{name: "2d-stride3-input-dilation3", batch: 1, cin: 2, cout: 2, in: []int{7, 8}, k: []int{3, 4}, stride: []int{2, 3}, idl: []int{3, 2}, padLo: []int{4, 1}, padHi: []int{2, 3}},
+	// Strided convolutions read as stride phases by the shifted lowering (phaseGrid): the
+	// 3D U-Net's k3 s2 layer, a 1×1 stride-2 one (a single phase read), stride 3 with
+	// kernel dilation 2, a negative padding (cropping) and a stride larger than the kernel.
+	{name: "3d-k3-stride2-pad1", batch: 2, cin: 3, cout: 5, in: []int{6, 9, 8}, k: []int{3, 3, 3}, stride: []int{2, 2, 2}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
+	{name: "2d-1x1-stride2", batch: 2, cin: 4, cout: 3, in: []int{7, 8}, k: []int{1, 1}, stride: []int{2, 2}, padLo: []int{0, 0}, padHi: []int{0, 0}},
+	{name: "2d-stride3-kdil2", batch: 1, cin: 2, cout: 3, in: []int{17, 14}, k: []int{3, 2}, stride: []int{3, 2}, kdil: []int{2, 3}, padLo: []int{2, 1}, padHi: []int{1, 2}},
+	{name: "2d-stride2-crop", batch: 2, cin: 2, cout: 2, in: []int{11, 12}, k: []int{3, 3}, stride: []int{2, 2}, padLo: []int{-1, 0}, padHi: []int{-2, 1}},
+	{name: "1d-stride4-k2", batch: 2, cin: 3, cout: 2, in: []int{23}, k: []int{2}, stride: []int{4}, padLo: []int{1}, padHi: []int{0}},
+	// Kernel gradients of strided convolutions (kernel dilation = the stride) with enough
+	// "batch" for the packed taps lowering: narrow and wide panels, 2D and 3D, odd sizes.
+	{name: "3d-taps-packed-strided", batch: 12, cin: 3, cout: 5, in: []int{7, 9, 8}, k: []int{4, 5, 4}, kdil: []int{2, 2, 2}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true, swapKernel: true},
+	{name: "2d-taps-packed-strided-wide", batch: 20, cin: 2, cout: 9, in: []int{12, 12}, k: []int{6, 6}, kdil: []int{2, 2}, padLo: []int{2, 0}, padHi: []int{1, 1}, swapBatchChannel: true},
+	// Exactly 16 "batch" columns, an odd number of taps and output channels not a multiple
+	// of MR: tap pairs in one 8×32 tile and the single last tap.
+	{name: "3d-taps-packed-pairs", batch: 16, cin: 3, cout: 11, in: []int{5, 6, 7}, k: []int{5, 6, 7}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true, swapKernel: true},
+	// Input gradient of the 3D k3 s2 layer (even output rows: the paired placement).
+	{name: "3d-k3-input-dilation2", batch: 2, cin: 4, cout: 3, in: []int{4, 5, 6}, k: []int{3, 3, 3}, idl: []int{2, 2, 2}, padLo: []int{1, 1, 1}, padHi: []int{2, 2, 2}, swapKernel: true},
 	{name: "1d", batch: 2, cin: 3, cout: 2, in: []int{50}, k: []int{5}, padLo: []int{2}, padHi: []int{2}},
 }
 

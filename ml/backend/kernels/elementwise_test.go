@@ -157,6 +157,8 @@ func TestMulReduceSum(t *testing.T) {
 		{"weight-grad", []int{6, 3, 20, 5}, []int{1, 2}, []int{6, 3, 20, 1}, []int{1, 3, 20, 5}, true},
 		{"batched", []int{4, 3, 7, 5}, []int{2}, []int{4, 3, 7, 1}, []int{4, 1, 7, 5}, true},
 		{"full-dot", []int{50}, []int{0}, []int{50}, []int{50}, true},
+		// Batch norm's scale gradient: both operands full, per-channel sums (streamed dots).
+		{"per-channel-dots", []int{3, 4, 37}, []int{0, 2}, []int{3, 4, 37}, []int{3, 4, 37}, true},
 		{"gemm-path", []int{40, 3, 20, 36}, []int{1, 2}, []int{40, 3, 20, 1}, []int{1, 3, 20, 36}, true},
 		{"gemm-batched", []int{3, 40, 17, 36}, []int{2}, []int{3, 40, 17, 1}, []int{3, 1, 17, 36}, true},
 		{"one-sided-reduce", []int{4, 6}, []int{1}, []int{4, 6}, []int{4, 1}, false},

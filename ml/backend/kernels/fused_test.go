@@ -31,10 +31,10 @@ func TestRangedMatchesWhole(t *testing.T) {
 		t1, t2 := make([]float32, chunk), make([]float32, chunk)
 		for e0 := 0; e0 < len(x); e0 += chunk {
 			e1 := min(len(x), e0+chunk)
-			mul.Run(t1, -e0, []Operand{{x, 0}, {y, 0}}, e0, e1)
-			sgn.Run(t2, -e0, []Operand{{t1, -e0}}, e0, e1)
-			sub.Run(got, 0, []Operand{{t2, -e0}, {x, 0}}, e0, e1)
-			cp.Run(gotB, 0, []Operand{{y, 0}}, e0, e1)
+			mul.Run(t1, -e0, []Operand{{Data: x}, {Data: y}}, e0, e1)
+			sgn.Run(t2, -e0, []Operand{{Data: t1, Base: -e0}}, e0, e1)
+			sub.Run(got, 0, []Operand{{Data: t2, Base: -e0}, {Data: x}}, e0, e1)
+			cp.Run(gotB, 0, []Operand{{Data: y}}, e0, e1)
 		}
 		closeEnough(t, "fused chain", got, want, 0)
 		closeEnough(t, "ranged copy", gotB, bcast, 0)

@@ -171,6 +171,16 @@ func (g *geometry) unitStrides() bool {
 	return true
 }
 
+// unitInputDilations reports whether input dilations are all 1.
+func (g *geometry) unitInputDilations() bool {
+	for _, d := range g.idil {
+		if d != 1 {
+			return false
+		}
+	}
+	return true
+}
+
 // unitKernelDilations reports whether kernel dilations are all 1.
 func (g *geometry) unitKernelDilations() bool {
 	for _, d := range g.kdil {

@@ -57,3 +57,20 @@ func microNarrow() func(kc int, a, b []float32, tile *[MR * NR]float32) {
 		microAVX512x16Asm(kc, &a[0], &b[0], &tile[0])
 	}
 }
+
+//go:noescape
+func microAVX512Pair16Asm(kc int, a, b1, b2, c *float32)
+
+// microPair16 returns a micro-kernel filling the 8×32 tile from two 16-column packed
+// operands (columns 0..15 from b1, 16..31 from b2); nil when the active path has none.
+func microPair16() func(kc int, a, b1, b2 []float32, tile *[MR * NR]float32) {
+	if active != AVX512 {
+		return nil
+	}
+	return func(kc int, a, b1, b2 []float32, tile *[MR * NR]float32) {
+		_ = a[kc*MR-1]
+		_ = b1[kc*16-1]
+		_ = b2[kc*16-1]
+		microAVX512Pair16Asm(kc, &a[0], &b1[0], &b2[0], &tile[0])
+	}
+}

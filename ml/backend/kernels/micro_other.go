@@ -9,3 +9,5 @@ func microAVX2(kc int, a, b []float32, tile *[MR * NR]float32)   { microGo(kc, a
 func microRowsB() func(kc int, a, b []float32, rowOff []int, tile *[MR * NR]float32) { return nil }
 
 func microNarrow() func(kc int, a, b []float32, tile *[MR * NR]float32) { return nil }
+
+func microPair16() func(kc int, a, b1, b2 []float32, tile *[MR * NR]float32) { return nil }

@@ -19,6 +19,7 @@ func Reverse(dst, src []float32, dims, axes []int) error {
 	if n == 0 {
 		return nil
 	}
+	dims, rev = collapseReverse(dims, rev)
 	strides := make([]int, len(dims))
 	st := 1
 	for d := len(dims) - 1; d >= 0; d-- {
@@ -58,4 +59,26 @@ func Reverse(dst, src []float32, dims, axes []int) error {
 		}
 	}
 	return nil
+}
+
+// collapseReverse drops the axes of size 1 and merges neighbouring axes that are both
+// reversed or both kept (reversing two adjacent axes reverses their flattened index), so
+// that a kernel reversal such as [128 128 3 1] over axes {2, 3} becomes [16384 3] over
+// axis 1: long rows instead of one-element ones.
+func collapseReverse(dims []int, rev []bool) ([]int, []bool) {
+	var cd []int
+	var cr []bool
+	for d, v := range dims {
+		switch {
+		case v == 1:
+		case len(cd) > 0 && cr[len(cr)-1] == rev[d]:
+			cd[len(cd)-1] *= v
+		default:
+			cd, cr = append(cd, v), append(cr, rev[d])
+		}
+	}
+	if len(cd) == 0 {
+		return []int{1}, []bool{false}
+	}
+	return cd, cr
 }

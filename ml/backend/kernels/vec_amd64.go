@@ -80,3 +80,35 @@ func vecUnary(op UnaryOp, d, a []float32) int {
 	signV512(&d[0], &a[0], n16)
 	return n16 * 16
 }
+
+//go:noescape
+func where512(d *float32, c *bool, t, f *float32, tInc, fInc, n16 int)
+
+// vecWhere runs the AVX-512 select over the longest 16-element prefix of out (t and f
+// full ranges or scalars) and returns how many elements it did; 0 when the active path
+// is not AVX-512.
+func vecWhere(out []float32, cond []bool, t, f []float32) int {
+	n16 := len(out) / 16
+	if active != AVX512 || n16 == 0 {
+		return 0
+	}
+	_ = cond[n16*16-1]
+	var tb, fb [16]float32
+	tp, tInc := broadcastBlock(t, n16, &tb)
+	fp, fInc := broadcastBlock(f, n16, &fb)
+	where512(&out[0], &cond[0], tp, fp, tInc, fInc, n16)
+	return n16 * 16
+}
+
+// broadcastBlock returns x's data and a step of 64 bytes per 16 elements, or, for a
+// scalar x, a block of 16 copies of it and a step of 0.
+func broadcastBlock(x []float32, n16 int, block *[16]float32) (*float32, int) {
+	if len(x) == 1 {
+		for i := range block {
+			block[i] = x[0]
+		}
+		return &block[0], 0
+	}
+	_ = x[n16*16-1]
+	return &x[0], 64
+}

@@ -200,3 +200,32 @@ signloop:
 signdone:
 	VZEROUPPER
 	RET
+
+// func where512(d *float32, c *bool, t, f *float32, tInc, fInc, n16 int)
+// d[i] = c[i] ? t[i] : f[i] over n16·16 elements; t and f advance by tInc and fInc bytes
+// per 16 elements (0: a 16-float block holding a broadcast scalar).
+TEXT ·where512(SB), NOSPLIT, $0-56
+	MOVQ d+0(FP), DI
+	MOVQ c+8(FP), SI
+	MOVQ t+16(FP), DX
+	MOVQ f+24(FP), R8
+	MOVQ tInc+32(FP), R9
+	MOVQ fInc+40(FP), R10
+	MOVQ n16+48(FP), CX
+	TESTQ CX, CX
+	JEQ wheredone
+whereloop:
+	VMOVDQU8 (SI), X0
+	VPTESTMB X0, X0, K1
+	VMOVUPS (R8), Z1
+	VMOVUPS (DX), K1, Z1
+	VMOVUPS Z1, (DI)
+	ADDQ $16, SI
+	ADDQ R9, DX
+	ADDQ R10, R8
+	ADDQ $64, DI
+	DECQ CX
+	JNE whereloop
+wheredone:
+	VZEROUPPER
+	RET

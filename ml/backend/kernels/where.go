@@ -53,6 +53,13 @@ func fillFrom(out, src []float32) {
 
 // whereRange is Where on one range; t and f are full ranges or scalars.
 func whereRange(out []float32, cond []bool, t, f []float32) {
+	if done := vecWhere(out, cond, t, f); done > 0 {
+		out, cond = out[done:], cond[done:]
+		t, f = rangeOf(t, done, len(t)), rangeOf(f, done, len(f))
+		if len(out) == 0 {
+			return
+		}
+	}
 	switch {
 	case len(t) != 1 && len(f) != 1:
 		t, f = t[:len(out)], f[:len(out)]

@@ -29,7 +29,8 @@ var handWritten = map[string]bool{
 	"ReduceSum": true, "ReduceMax": true, "BroadcastInDim": true, "Transpose": true,
 	"Sign": true, "Neg": true, "Abs": true, "Sqrt": true, "Rsqrt": true, "Exp": true, "Log": true,
 	"ReduceWindow": true, "SelectAndScatterMax": true, "DotGeneral": true, "Slice": true, "Concatenate": true,
-	"Where": true,
+	"Where": true, "GreaterThan": true, "GreaterOrEqual": true, "LessThan": true, "LessOrEqual": true,
+	"Gather": true, "ScatterSum": true, "Pad": true, "Iota": true,
 }
 
 func main() {
