@@ -52,6 +52,9 @@ func TestConvTransposeMatchesDefinition(t *testing.T) {
 		{k: [2]int{2, 2}, s: [2]int{2, 2}},
 		{k: [2]int{4, 3}, s: [2]int{2, 3}, p: [2]int{1, 0}, op: [2]int{0, 2}},
 		{k: [2]int{1, 3}, s: [2]int{1, 2}, p: [2]int{0, 2}, op: [2]int{0, 1}},
+		{k: [2]int{1, 2}, s: [2]int{2, 3}, p: [2]int{0, 0}, op: [2]int{1, 2}}, // kernels smaller than the stride
+		{k: [2]int{5, 3}, s: [2]int{2, 2}, p: [2]int{4, 2}, op: [2]int{1, 1}}, // p = k−1
+		{k: [2]int{3, 5}, s: [2]int{3, 2}, p: [2]int{0, 1}, op: [2]int{0, 0}}, // output length not a multiple of s
 	}
 	const cin, cout, h, w = 2, 3, 3, 4
 	for _, tc := range cases {
