@@ -55,17 +55,26 @@ func TestParallelAssign(t *testing.T) {
 // TestParallelAssignErrorColumns checks that error columns point into the cell as
 // written, not into the parenthesised rewrite.
 func TestParallelAssignErrorColumns(t *testing.T) {
-	cases := []struct {
-		cell      string
-		line, col int
-	}{
+	checkErrorPositions(t, "import \"fmt\"", []errorPos{
 		{"var a, b string\na, b = fmt.Sprint(1), nope", 2, 23},
 		{"var a, b string\na, b = fmt.Sprint(nope), \"x\"", 2, 19},
 		{"var a, b int\na, b = len(\"x\"), \"y\"", 2, 18},
-	}
+	})
+}
+
+// errorPos is a cell that must fail at line:col of the cell as written.
+type errorPos struct {
+	cell      string
+	line, col int
+}
+
+// checkErrorPositions runs each cell in a new session after setup and wants
+// its error at the given position (not one in a rewritten text).
+func checkErrorPositions(t *testing.T, setup string, cases []errorPos) {
+	t.Helper()
 	for _, c := range cases {
 		s := newSession(t)
-		run(t, s, "import \"fmt\"")
+		run(t, s, setup)
 		_, _, err := run(t, s, c.cell)
 		var e *Error
 		if !errors.As(err, &e) || e.Line != c.line || e.Col != c.col {

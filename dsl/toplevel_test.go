@@ -90,23 +90,11 @@ func TestTopLevelDeferRefused(t *testing.T) {
 // TestTopLevelErrorColumns checks that errors inside rewritten statements point
 // into the cell as written.
 func TestTopLevelErrorColumns(t *testing.T) {
-	cases := []struct {
-		cell      string
-		line, col int
-	}{
+	checkErrorPositions(t, "import \"fmt\"\nfunc g() (int, error) { return 3, nil }", []errorPos{
 		{"for i := 0; i < 1; i++ { a, err := g(); nope(a, err) }", 1, 41},
 		{"if true {\n\ta, err := g()\n\tfmt.Println(a, err, nope)\n}", 3, 22},
 		{"func() { fmt.Println(nope) }()", 1, 22},
-	}
-	for _, c := range cases {
-		s := newSession(t)
-		run(t, s, "import \"fmt\"\nfunc g() (int, error) { return 3, nil }")
-		_, _, err := run(t, s, c.cell)
-		var e *Error
-		if !errors.As(err, &e) || e.Line != c.line || e.Col != c.col {
-			t.Errorf("%q: error %v, want at %d:%d", c.cell, err, c.line, c.col)
-		}
-	}
+	})
 }
 
 // FuzzFixTopLevel checks that the rewrite only inserts text (see
