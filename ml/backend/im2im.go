@@ -2,6 +2,7 @@ package backend
 
 import (
 	"maps"
+	"strings"
 
 	"github.com/gomlx/gomlx/backends"
 	"github.com/gomlx/gomlx/backends/simplego"
@@ -38,9 +39,10 @@ type Backend struct {
 }
 
 // NewPureGo constructs the completed pure-Go backend; config is handed to simplego
-// (for example "parallelism=4"; empty for defaults).
+// (for example "parallelism=4"; empty for defaults), with ops run one after the
+// other unless it says "ops_parallel" (see sequentialOps).
 func NewPureGo(config string) (backends.Backend, error) {
-	inner, err := simplego.New(config)
+	inner, err := simplego.New(sequentialOps(config))
 	if err != nil {
 		return nil, err
 	}
@@ -77,4 +79,26 @@ func (b *Backend) Builder(name string) backends.Builder {
 // the ones simplego has. Ops it returns are simplego ops of the wrapped builder.
 type Builder struct {
 	backends.Builder
+}
+
+// sequentialOps adds "ops_sequential" to a simplego configuration that names no
+// ops_ mode. simplego v0.26 runs independent graph nodes in parallel on its
+// worker pool when nothing else executes, and an op such as its small
+// DotGeneral waits on the same pool for its own workers: with every slot held
+// by node tasks waiting for sub-tasks, the execution deadlocks
+// (executeParallel → execDotGeneralSmall → workersPool.WaitToStart; no upstream
+// issue found). It happened to graphs with many independent small convolutions
+// (ConvTranspose by output phases, in the ONNX export test). Sequential node
+// execution keeps each op's own parallelism; im2im-fast runs its inner simplego
+// segments the same way (fast.DefaultInnerOptions).
+func sequentialOps(config string) string {
+	for _, part := range strings.Split(config, ",") {
+		if k, _, _ := strings.Cut(part, "="); k == "ops_sequential" || k == "ops_parallel" {
+			return config
+		}
+	}
+	if config == "" {
+		return "ops_sequential"
+	}
+	return config + ",ops_sequential"
 }

@@ -9,12 +9,13 @@ import (
 // with kernel size k, stride s, padding p and output padding op per spatial axis: the
 // output has (n−1)·s − 2p + k + op voxels per axis, as PyTorch's ConvTranspose.
 //
-// It is computed exactly as the equivalent forward convolution: zeros inserted
-// between input voxels (reshape and concatenate), zero borders k−1−p before and
-// k−1−p+op after, then ConvND with w [Cout, Cin, k...], which is PyTorch's transposed
-// kernel [Cin, Cout, k...] with channels swapped and spatial axes flipped. Every step
-// has an exact gradient (GoMLX's convolution with input dilation has none). Requires
-// p ≤ k−1 and op < s. bias [Cout] may be nil.
+// It is the forward convolution with w [Cout, Cin, k...] (PyTorch's transposed kernel
+// [Cin, Cout, k...] with channels swapped and spatial axes flipped) of the input with
+// s−1 zeros inserted between voxels and zero borders k−1−p before and k−1−p+op after,
+// computed without the zeros: one stride-1 convolution per output phase with the taps
+// that meet input voxels, interleaved (transpose_phases.go). Every step has an exact
+// gradient (GoMLX's convolution with input dilation has none). Requires p ≤ k−1 and
+// op < s. bias [Cout] may be nil.
 func ConvTranspose(x, w, bias *graph.Node, strides, paddings, outputPaddings []int) *graph.Node {
 	spatial := x.Rank() - 2
 	kernel := w.Shape().Dimensions[2:]
@@ -28,67 +29,7 @@ func ConvTranspose(x, w, bias *graph.Node, strides, paddings, outputPaddings []i
 				a, strides[a], paddings[a], outputPaddings[a], kernel[a])
 		}
 	}
-	for a := range spatial {
-		axis := 2 + a
-		x = insertZeros(x, axis, strides[a]) // n·s voxels: the last s−1 are zeros
-		before := kernel[a] - 1 - paddings[a]
-		after := kernel[a] - 1 - paddings[a] + outputPaddings[a] - (strides[a] - 1)
-		x = zeroBorders(x, axis, before, after)
-	}
-	return ConvND(x, w, bias, nil, nil)
-}
-
-// insertZeros puts s−1 zeros after every element along axis (n → n·s).
-func insertZeros(x *graph.Node, axis, s int) *graph.Node {
-	if s == 1 {
-		return x
-	}
-	dims := x.Shape().Dimensions
-	pre, post := 1, 1
-	for i, d := range dims {
-		if i < axis {
-			pre *= d
-		} else if i > axis {
-			post *= d
-		}
-	}
-	n := dims[axis]
-	y := graph.Reshape(x, pre, n, 1, post)
-	y = graph.Concatenate([]*graph.Node{y, graph.Zeros(x.Graph(), shapeOf(x, pre, n, s-1, post))}, 2)
-	out := append([]int(nil), dims...)
-	out[axis] = n * s
-	return graph.Reshape(y, out...)
-}
-
-// zeroBorders adds (or, when negative, trims) zeros at both ends of axis.
-func zeroBorders(x *graph.Node, axis, before, after int) *graph.Node {
-	if before < 0 || after < 0 {
-		dims := x.Shape().Dimensions
-		ranges := make([]graph.SliceAxisSpec, x.Rank())
-		for i := range ranges {
-			ranges[i] = graph.AxisRange()
-		}
-		ranges[axis] = graph.AxisRange(max(-before, 0), dims[axis]-max(-after, 0))
-		x = graph.Slice(x, ranges...)
-	}
-	parts := []*graph.Node{}
-	if before > 0 {
-		parts = append(parts, zerosAlong(x, axis, before))
-	}
-	parts = append(parts, x)
-	if after > 0 {
-		parts = append(parts, zerosAlong(x, axis, after))
-	}
-	if len(parts) == 1 {
-		return x
-	}
-	return graph.Concatenate(parts, axis)
-}
-
-func zerosAlong(x *graph.Node, axis, n int) *graph.Node {
-	dims := append([]int(nil), x.Shape().Dimensions...)
-	dims[axis] = n
-	return graph.Zeros(x.Graph(), shapeOf(x, dims...))
+	return convTransposePhases(x, w, bias, strides, paddings, outputPaddings)
 }
 
 // UpConvTranspose is the layer form of ConvTranspose with kernel k, the given
