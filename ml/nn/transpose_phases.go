@@ -1,6 +1,10 @@
 package nn
 
-import "github.com/gomlx/gomlx/pkg/core/graph"
+import (
+	"slices"
+
+	"github.com/gomlx/gomlx/pkg/core/graph"
+)
 
 // A transposed convolution with stride s computes each output phase — the
 // outputs o with o mod s = r on an axis — from the undilated input and only the
@@ -77,17 +81,7 @@ func convTransposePhases(x, w, bias *graph.Node, strides, paddings, outputPaddin
 		perm = append(perm, 2+spatial+a, 2+a)
 		merged = append(merged, q[a]*strides[a])
 	}
-	y = graph.Reshape(graph.TransposeAllAxes(y, perm...), merged...)
-	if !equalInts(merged[2:], lout) {
-		ranges := make([]graph.SliceAxisSpec, y.Rank())
-		for i := range ranges {
-			ranges[i] = graph.AxisRange()
-		}
-		for a := range spatial {
-			ranges[2+a] = graph.AxisRange(0, lout[a])
-		}
-		y = graph.Slice(y, ranges...)
-	}
+	y = cropSpatial(graph.Reshape(graph.TransposeAllAxes(y, perm...), merged...), lout)
 	if bias != nil {
 		y = graph.Add(y, channelVector(bias, y))
 	}
@@ -126,28 +120,21 @@ func transposePhase(x, w *graph.Node, plans [][]axisPhase, r, q []int, cout int)
 		right := max(0, q[a]+len(ph.taps)-1-(n-start))
 		pads[a] = [2]int{-start, right}
 	}
-	y := ConvND(x, w, nil, nil, pads)
-	if got := y.Shape().Dimensions[2:]; !equalInts(got, q) {
-		ranges := make([]graph.SliceAxisSpec, y.Rank())
-		for i := range ranges {
-			ranges[i] = graph.AxisRange()
-		}
-		for a := range spatial {
-			ranges[2+a] = graph.AxisRange(0, q[a])
-		}
-		y = graph.Slice(y, ranges...)
-	}
-	return y
+	return cropSpatial(ConvND(x, w, nil, nil, pads), q)
 }
 
-func equalInts(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
+// cropSpatial keeps the first lengths[a] voxels of each spatial axis of y
+// [B, C, spatial...] (y itself when it has those lengths).
+func cropSpatial(y *graph.Node, lengths []int) *graph.Node {
+	if slices.Equal(y.Shape().Dimensions[2:], lengths) {
+		return y
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
+	ranges := make([]graph.SliceAxisSpec, y.Rank())
+	for i := range ranges {
+		ranges[i] = graph.AxisRange()
 	}
-	return true
+	for a, n := range lengths {
+		ranges[2+a] = graph.AxisRange(0, n)
+	}
+	return graph.Slice(y, ranges...)
 }
