@@ -146,19 +146,41 @@ func copyBuffer(inner backends.Backend, b backends.Buffer, dev backends.DeviceNu
 	return inner.BufferFromFlatData(dev, flat, s)
 }
 
-func (e *Executable) runNative(n *node, s *step, bufs []backends.Buffer, dev backends.DeviceNum) ([]backends.Buffer, error) {
-	inner := e.builder.backend.Backend
-	ins := make([][]float32, len(s.ins))
+// inputFlats returns the flat data of a step's inputs.
+func inputFlats(inner backends.Backend, s *step, bufs []backends.Buffer) ([]any, error) {
+	flats := make([]any, len(s.ins))
 	for i, id := range s.ins {
-		flat, err := inner.BufferData(bufs[id])
+		f, err := inner.BufferData(bufs[id])
 		if err != nil {
 			return nil, err
 		}
+		flats[i] = f
+	}
+	return flats, nil
+}
+
+// float32Inputs returns the flat data of a step's inputs, all float32.
+func float32Inputs(n *node, inner backends.Backend, s *step, bufs []backends.Buffer) ([][]float32, error) {
+	flats, err := inputFlats(inner, s, bufs)
+	if err != nil {
+		return nil, err
+	}
+	ins := make([][]float32, len(flats))
+	for i, flat := range flats {
 		f, ok := flat.([]float32)
 		if !ok {
 			return nil, fmt.Errorf("%s: input #%d is %T, want []float32", n.opName, i, flat)
 		}
 		ins[i] = f
+	}
+	return ins, nil
+}
+
+func (e *Executable) runNative(n *node, s *step, bufs []backends.Buffer, dev backends.DeviceNum) ([]backends.Buffer, error) {
+	inner := e.builder.backend.Backend
+	ins, err := float32Inputs(n, inner, s, bufs)
+	if err != nil {
+		return nil, err
 	}
 	outShape := n.outputs[0].shape
 	buf, flat, err := e.builder.backend.recycle.get(inner, dev, outShape)

@@ -70,17 +70,9 @@ func (b *Builder) LessOrEqual(lhs, rhs backends.Op) (backends.Op, error) {
 // runCompare executes a native comparison into a bool buffer.
 func (e *Executable) runCompare(n *node, s *step, bufs []backends.Buffer, dev backends.DeviceNum) ([]backends.Buffer, error) {
 	inner := e.builder.backend.Backend
-	var ops [2][]float32
-	for i, id := range s.ins {
-		flat, err := inner.BufferData(bufs[id])
-		if err != nil {
-			return nil, err
-		}
-		f, ok := flat.([]float32)
-		if !ok {
-			return nil, fmt.Errorf("%s: input #%d is %T, want []float32", n.opName, i, flat)
-		}
-		ops[i] = f
+	ops, err := float32Inputs(n, inner, s, bufs)
+	if err != nil {
+		return nil, err
 	}
 	buf, flat, err := e.builder.backend.recycle.get(inner, dev, n.outputs[0].shape)
 	if err != nil {

@@ -73,13 +73,9 @@ func (b *Builder) ScatterSum(operand, scatterIndices, updates backends.Op, index
 // scatter-add (inputs operand, indices, updates).
 func (e *Executable) runGatherScatter(n *node, s *step, bufs []backends.Buffer, dev backends.DeviceNum) ([]backends.Buffer, error) {
 	inner := e.builder.backend.Backend
-	flats := make([]any, len(s.ins))
-	for i, id := range s.ins {
-		f, err := inner.BufferData(bufs[id])
-		if err != nil {
-			return nil, err
-		}
-		flats[i] = f
+	flats, err := inputFlats(inner, s, bufs)
+	if err != nil {
+		return nil, err
 	}
 	base, ok0 := flats[0].([]float32)
 	idx, ok1 := flats[1].([]int32)

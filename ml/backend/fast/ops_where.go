@@ -48,13 +48,9 @@ func whereIsNative(out shapes.Shape, ins []*value) bool {
 // float32 values.
 func (e *Executable) runWhere(n *node, s *step, bufs []backends.Buffer, dev backends.DeviceNum) ([]backends.Buffer, error) {
 	inner := e.builder.backend.Backend
-	flats := make([]any, len(s.ins))
-	for i, id := range s.ins {
-		f, err := inner.BufferData(bufs[id])
-		if err != nil {
-			return nil, err
-		}
-		flats[i] = f
+	flats, err := inputFlats(inner, s, bufs)
+	if err != nil {
+		return nil, err
 	}
 	cond, ok0 := flats[0].([]bool)
 	onTrue, ok1 := flats[1].([]float32)
