@@ -59,14 +59,8 @@ func NewRangedCompare(op CompareOp, dims, as, bs []int) *Ranged {
 // into the bool destination dst (addressed like an Operand with base dstBase).
 func (r *Ranged) RunMask(dst []bool, dstBase int, ops []Operand, e0, e1 int) {
 	last := len(r.dims) - 1
-	inner := r.dims[last]
-	off := make([]int, len(r.strides))
-	for e := e0; e < e1; {
-		row := e / inner
-		col := e - row*inner
-		n := min(inner-col, e1-e)
-		offsets(row, r.dims, r.strides, off)
-		sa, sb := r.strides[1][last], r.strides[2][last]
+	sa, sb := r.strides[1][last], r.strides[2][last]
+	r.eachRow(e0, e1, func(e, col, n int, off []int) {
 		a := stridedRow(ops[0].Data[ops[0].Base+off[1]+col*sa:], sa, n)
 		b := stridedRow(ops[1].Data[ops[1].Base+off[2]+col*sb:], sb, n)
 		d := dst[dstBase+e : dstBase+e+n]
@@ -77,6 +71,21 @@ func (r *Ranged) RunMask(dst []bool, dstBase int, ops []Operand, e0, e1 int) {
 				d[i] = compareOne(r.cmp, ops[0].Data[ops[0].Base+off[1]+(col+i)*sa], ops[1].Data[ops[1].Base+off[2]+(col+i)*sb])
 			}
 		}
+	})
+}
+
+// eachRow calls fn for each row segment of the flat output range [e0, e1): its
+// first flat element e, its column col in the row, its length n and the
+// operands' offsets of that row (off, reused between calls).
+func (r *Ranged) eachRow(e0, e1 int, fn func(e, col, n int, off []int)) {
+	inner := r.dims[len(r.dims)-1]
+	off := make([]int, len(r.strides))
+	for e := e0; e < e1; {
+		row := e / inner
+		col := e - row*inner
+		n := min(inner-col, e1-e)
+		offsets(row, r.dims, r.strides, off)
+		fn(e, col, n, off)
 		e += n
 	}
 }
@@ -111,13 +120,7 @@ func compareOne(op CompareOp, a, b float32) bool {
 // row-major strides and base dstBase) from the operands.
 func (r *Ranged) Run(dst []float32, dstBase int, ops []Operand, e0, e1 int) {
 	last := len(r.dims) - 1
-	inner := r.dims[last]
-	off := make([]int, len(r.strides))
-	for e := e0; e < e1; {
-		row := e / inner
-		col := e - row*inner
-		n := min(inner-col, e1-e)
-		offsets(row, r.dims, r.strides, off)
+	r.eachRow(e0, e1, func(e, col, n int, off []int) {
 		d := dst[dstBase+e : dstBase+e+n]
 		switch r.kind {
 		case 0:
@@ -151,6 +154,5 @@ func (r *Ranged) Run(dst []float32, dstBase int, ops []Operand, e0, e1 int) {
 				}
 			}
 		}
-		e += n
-	}
+	})
 }
