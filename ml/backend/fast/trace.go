@@ -10,22 +10,28 @@ import (
 )
 
 // TraceEnvVar, when set to 1, makes every Execute print the time spent per op kind to
-// stderr (native ops by name and output size, inner segments by their op count).
+// stderr (native ops by name and output size, inner segments by their op count): the 60
+// slowest kinds, or all of them when it is set to "all".
 const TraceEnvVar = "IM2IM_FAST_TRACE"
 
-var traceEnabled = os.Getenv(TraceEnvVar) == "1"
+var (
+	traceEnabled = os.Getenv(TraceEnvVar) == "1" || traceAll
+	traceAll     = os.Getenv(TraceEnvVar) == "all"
+)
 
 type profile struct {
 	t0    time.Time
+	cpu0  time.Duration
 	total map[string]time.Duration
+	cpu   map[string]time.Duration
 	count map[string]int
 }
 
 func newProfile() *profile {
-	return &profile{total: map[string]time.Duration{}, count: map[string]int{}}
+	return &profile{total: map[string]time.Duration{}, cpu: map[string]time.Duration{}, count: map[string]int{}}
 }
 
-func (p *profile) start() { p.t0 = time.Now() }
+func (p *profile) start() { p.t0, p.cpu0 = time.Now(), processCPU() }
 
 func (p *profile) stop(s *step, _ []backends.Buffer, _ backends.Backend) {
 	key := "inner segment"
@@ -55,22 +61,25 @@ func (p *profile) stop(s *step, _ []backends.Buffer, _ backends.Backend) {
 		}
 	}
 	p.total[key] += time.Since(p.t0)
+	p.cpu[key] += processCPU() - p.cpu0
 	p.count[key]++
 }
 
 func (p *profile) print(name string) {
 	keys := make([]string, 0, len(p.total))
-	var sum time.Duration
+	var sum, cpu time.Duration
 	for k, v := range p.total {
 		keys = append(keys, k)
 		sum += v
+		cpu += p.cpu[k]
 	}
 	sort.Slice(keys, func(i, j int) bool { return p.total[keys[i]] > p.total[keys[j]] })
-	fmt.Fprintf(os.Stderr, "%s trace of %q: %.3fs\n", Name, name, sum.Seconds())
+	fmt.Fprintf(os.Stderr, "%s trace of %q: %.3fs (%.3f CPU s; per kind: wall, CPU/wall, count)\n", Name, name, sum.Seconds(), cpu.Seconds())
 	for i, k := range keys {
-		if i == 60 {
+		if i == 60 && !traceAll {
 			break
 		}
-		fmt.Fprintf(os.Stderr, "  %8.1fms %5d× %s\n", float64(p.total[k].Microseconds())/1000, p.count[k], k)
+		fmt.Fprintf(os.Stderr, "  %8.1fms %4.2f %5d× %s\n", float64(p.total[k].Microseconds())/1000,
+			p.cpu[k].Seconds()/max(p.total[k].Seconds(), 1e-9), p.count[k], k)
 	}
 }

@@ -19,6 +19,9 @@ func ParallelFor(n int, fn func(worker, i int)) {
 		}
 		return
 	}
+	if teamFor(n, false, fn) {
+		return
+	}
 	var mu sync.Mutex
 	next := 0
 	var wg sync.WaitGroup
@@ -53,6 +56,9 @@ func ParallelForStatic(n int, fn func(worker, i int)) {
 		for i := 0; i < n; i++ {
 			fn(0, i)
 		}
+		return
+	}
+	if teamFor(n, true, fn) {
 		return
 	}
 	var wg sync.WaitGroup
