@@ -1,6 +1,8 @@
 package nn
 
 import (
+	"slices"
+
 	"github.com/gomlx/gomlx/pkg/core/graph"
 	"github.com/gomlx/gomlx/pkg/ml/context"
 )
@@ -40,6 +42,7 @@ func ConvDilated(x, w, bias *graph.Node, strides []int, paddings [][2]int, dilat
 			panicf("ConvDilated: dilation %d on spatial axis %d must be ≥ 1", dilations[a], a)
 		}
 	}
+	w, paddings = dropPaddingTaps(x, w, paddings, dilations)
 	y := graph.Convolve(x, w).AxesConfig(ChannelsFirstAxes(spatial)).DilationPerAxis(dilations...).
 		PaddingPerDim(paddings).Done()
 	if bias != nil {
@@ -94,4 +97,48 @@ func ConvLayer(ctx *context.Context, x *graph.Node, spec ConvSpec) *graph.Node {
 		paddings[a] = [2]int{p, p}
 	}
 	return ConvDilated(x, w, b, strides, paddings, dil)
+}
+
+// dropPaddingTaps removes the kernel taps of a stride-1 convolution that read only
+// padding for every output (a dilation as large as the image: dilation 16 on a 16-voxel
+// axis leaves only the centre tap of a 3-tap kernel), shrinking the padding so that the
+// output keeps its size. The result is exact: those taps multiply zeros only, so their
+// gradient is zero either way. It returns w and paddings unchanged when nothing can go.
+func dropPaddingTaps(x, w *graph.Node, paddings [][2]int, dilations []int) (*graph.Node, [][2]int) {
+	in, k := x.Shape().Dimensions[2:], w.Shape().Dimensions[2:]
+	out := slices.Clone(paddings)
+	starts, ends := make([]int, w.Rank()), slices.Clone(w.Shape().Dimensions)
+	changed := false
+	for a := range in {
+		n, d, lo, hi := in[a], dilations[a], paddings[a][0], paddings[a][1]
+		o := n + lo + hi - d*(k[a]-1) // outputs on this axis
+		// Tap t reads input o' − lo + t·d for outputs o' in [0, o): useful when that
+		// range meets [0, n).
+		t0, t1 := 0, k[a]-1
+		for t0 <= t1 && t0*d-lo+o-1 < 0 {
+			t0++
+		}
+		for t1 >= t0 && t1*d-lo > n-1 {
+			t1--
+		}
+		if t0 > t1 || (t0 == 0 && t1 == k[a]-1) {
+			continue
+		}
+		newLo := lo - t0*d
+		newHi := o - n - newLo + d*(t1-t0)
+		if newLo < 0 || newHi < 0 {
+			continue
+		}
+		starts[a+2], ends[a+2] = t0, t1+1
+		out[a] = [2]int{newLo, newHi}
+		changed = true
+	}
+	if !changed {
+		return w, paddings
+	}
+	specs := make([]graph.SliceAxisSpec, w.Rank())
+	for i := range specs {
+		specs[i] = graph.AxisRange(starts[i], ends[i])
+	}
+	return graph.Slice(w, specs...), out
 }

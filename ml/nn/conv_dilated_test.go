@@ -29,6 +29,36 @@ var dilatedCases = []dilatedCase{
 	{name: "2D 3x3 d2 valid", cin: 1, cout: 2, in: []int{8, 7}, k: []int{3, 3}, pad: []int{0, 1}, d: []int{2, 3}},
 	{name: "3D 3x1x1 d(2,1,1)", cin: 2, cout: 2, in: []int{6, 3, 4}, k: []int{3, 1, 1}, pad: []int{2, 0, 0}, d: []int{2, 1, 1}},
 	{name: "3D 1x1x3 d(1,1,8) pad 8", cin: 1, cout: 2, in: []int{2, 3, 10}, k: []int{1, 1, 3}, pad: []int{0, 0, 8}, d: []int{1, 1, 8}},
+	// Taps that read only padding (dropped by dropPaddingTaps).
+	{name: "2D 1x3 d(1,16) pad 16 on 16 columns", cin: 2, cout: 2, in: []int{3, 16}, k: []int{1, 3}, pad: []int{0, 16}, d: []int{1, 16}},
+	{name: "2D 3x3 d(6,2) pad (6,2) on 5 rows", cin: 2, cout: 3, in: []int{5, 7}, k: []int{3, 3}, pad: []int{6, 2}, d: []int{6, 2}},
+	{name: "3D 3x1x3 d(4,1,5) pad (4,0,5) on 4x2x5", cin: 1, cout: 2, in: []int{4, 2, 5}, k: []int{3, 1, 3}, pad: []int{4, 0, 5}, d: []int{4, 1, 5}},
+	{name: "2D 5x1 d(3,1) pad (6,0) on 4 rows", cin: 1, cout: 2, in: []int{4, 3}, k: []int{5, 1}, pad: []int{6, 0}, d: []int{3, 1}},
+}
+
+// TestDropPaddingTaps checks which taps go: only those that read padding for every
+// output, with paddings that keep the output size.
+func TestDropPaddingTaps(t *testing.T) {
+	cases := []struct {
+		in, k, d []int
+		pads     [][2]int
+		wantK    []int
+		wantPads [][2]int
+	}{
+		{[]int{16, 16}, []int{1, 3}, []int{1, 16}, [][2]int{{0, 0}, {16, 16}}, []int{1, 1}, [][2]int{{0, 0}, {0, 0}}},
+		{[]int{16, 16}, []int{3, 1}, []int{8, 1}, [][2]int{{8, 8}, {0, 0}}, []int{3, 1}, [][2]int{{8, 8}, {0, 0}}},
+		{[]int{4, 3}, []int{5, 1}, []int{3, 1}, [][2]int{{6, 6}, {0, 0}}, []int{3, 1}, [][2]int{{3, 3}, {0, 0}}},
+		{[]int{8, 8}, []int{3, 3}, []int{2, 2}, [][2]int{{2, 2}, {2, 2}}, []int{3, 3}, [][2]int{{2, 2}, {2, 2}}},
+	}
+	for _, tc := range cases {
+		g := graph.NewGraph(newBackend(t), "drop")
+		x := graph.Parameter(g, "x", shapes.Make(dtypes.Float32, append([]int{1, 2}, tc.in...)...))
+		w := graph.Parameter(g, "w", shapes.Make(dtypes.Float32, append([]int{3, 2}, tc.k...)...))
+		w2, pads := dropPaddingTaps(x, w, tc.pads, tc.d)
+		if got := w2.Shape().Dimensions[2:]; fmt.Sprint(got) != fmt.Sprint(tc.wantK) || fmt.Sprint(pads) != fmt.Sprint(tc.wantPads) {
+			t.Errorf("in %v k %v d %v pads %v: kernel %v pads %v, want %v %v", tc.in, tc.k, tc.d, tc.pads, got, pads, tc.wantK, tc.wantPads)
+		}
+	}
 }
 
 // refDilated evaluates the dilated convolution by its definition, in float64.
