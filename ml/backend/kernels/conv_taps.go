@@ -50,14 +50,13 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	defer putBuf(inPad)
 	packed := getBuf(nPan * width * planeT)
 	defer putBuf(packed)
-	// Work items: blocks of padded positions; each worker accumulates all taps.
-	// (Blocks of one KC depth when there are few: the strided kernel gradients' phase
-	// grids have ≈ 2 300 rows, which 4·KC blocks would split 2 : 1 over two workers.)
-	block := 4 * KC
-	if ceilDiv(jx, block) < 4*Workers() {
-		block = KC
-	}
-	nBlocks := ceilDiv(jx, block)
+	// Work items: blocks of padded positions, each worker accumulating all taps over
+	// its own blocks. Up to 4·KC rows per block, and a multiple of Workers() blocks of
+	// equal size, so that every worker gets the same number of rows (288 rows as one
+	// KC block and a 32-row rest kept one of two workers idle 90 % of the time).
+	nBlocks := ceilDiv(ceilDiv(jx, 4*KC), Workers()) * Workers()
+	block := ceilDiv(jx, nBlocks)
+	nBlocks = ceilDiv(jx, block)
 	// With 16-column panels, pairs of taps fill one 8×32 tile (pair): the accumulator is
 	// then laid out [O][P][16], so a pair's 32 columns are contiguous; else [P][O][Bt].
 	pair := microPair16()
