@@ -7,6 +7,10 @@ package kernels
 // shifted view of one of them. Outputs are computed over the padded grid (a few junk
 // columns per row, dropped at the end), so no im2col matrix is ever built.
 func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
+	if rows := microRowsB(); rows != nil && UsePanels {
+		convShiftedPanels(s, g, in, kernel, out, rows)
+		return
+	}
 	n := len(s.OutSpatial)
 	C, O := s.InChannels, s.OutChannels
 	K := prod(s.KernelSpatial)

@@ -142,16 +142,23 @@ var convCases = []convCase{
 	// Input gradient of the 3D k3 s2 layer (even output rows: the paired placement).
 	{name: "3d-k3-input-dilation2", batch: 2, cin: 4, cout: 3, in: []int{4, 5, 6}, k: []int{3, 3, 3}, idl: []int{2, 2, 2}, padLo: []int{1, 1, 1}, padHi: []int{2, 2, 2}, swapKernel: true},
 	{name: "1d", batch: 2, cin: 3, cout: 2, in: []int{50}, k: []int{5}, padLo: []int{2}, padHi: []int{2}},
+	// Panel form of the shifted lowering: rows of exactly NR, more than NR (a partial
+	// panel), under NR (rows sharing panels) and 3D planes (padding rows skipped).
+	{name: "2d-1x3-rows-of-32", batch: 2, cin: 5, cout: 9, in: []int{4, 32}, k: []int{1, 3}, padLo: []int{0, 1}, padHi: []int{0, 1}},
+	{name: "2d-3x1-rows-of-40", batch: 3, cin: 4, cout: 8, in: []int{5, 40}, k: []int{3, 1}, padLo: []int{1, 0}, padHi: []int{1, 0}},
+	{name: "2d-1x3-dilated-rows-of-16", batch: 2, cin: 3, cout: 17, in: []int{6, 16}, k: []int{1, 3}, kdil: []int{1, 4}, padLo: []int{0, 4}, padHi: []int{0, 4}},
+	{name: "3d-3x3x3-rows-of-33", batch: 2, cin: 2, cout: 8, in: []int{3, 4, 33}, k: []int{3, 3, 3}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
 }
 
 func TestConvAgainstNaive(t *testing.T) {
 	for _, p := range paths() {
 		for _, tc := range convCases {
-			for _, shifted := range []bool{true, false} {
-				t.Run(fmt.Sprintf("%s/%s/shifted=%v", p, tc.name, shifted), func(t *testing.T) {
+			for _, mode := range []struct{ shifted, panels bool }{{true, true}, {true, false}, {false, false}} {
+				shifted := mode.shifted
+				t.Run(fmt.Sprintf("%s/%s/shifted=%v/panels=%v", p, tc.name, shifted, mode.panels), func(t *testing.T) {
 					withPath(t, p)
-					UseShifted, UseTapsGemm = shifted, shifted
-					defer func() { UseShifted, UseTapsGemm = true, true }()
+					UseShifted, UseTapsGemm, UsePanels = shifted, shifted, mode.panels
+					defer func() { UseShifted, UseTapsGemm, UsePanels = true, true, true }()
 					s := tc.spec()
 					r := rand.New(rand.NewPCG(3, uint64(len(tc.name))))
 					in := randSlice(r, tc.batch*tc.cin*prod(tc.in))
