@@ -141,6 +141,18 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 		}
 	}
 	e.numValues = len(b.values)
+	// Tell the recycler how many buffers of each shape one run asks it for: it keeps no
+	// more than that of a shape (buffers of shapes that inner segments also produce would
+	// otherwise pile up run after run, up to RecycleLimit).
+	need := map[string]int{}
+	for _, s := range e.steps {
+		if s.native != nil || s.fused != nil {
+			for _, id := range s.outs {
+				need[b.values[id].shape.String()]++
+			}
+		}
+	}
+	b.backend.recycle.need(need)
 	return e, nil
 }
 

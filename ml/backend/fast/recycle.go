@@ -17,20 +17,30 @@ var RecycleLimit int64 = 2 << 30
 // every garbage collection empties, and each step re-allocated (and page-faulted)
 // hundreds of MB. Native ops overwrite their whole output, so contents need not be cleared.
 type recycler struct {
-	mu     sync.Mutex
-	free   map[string][]backends.Buffer
-	wanted map[string]bool // shapes get was asked for: only those are worth keeping
-	bytes  int64
+	mu    sync.Mutex
+	free  map[string][]backends.Buffer
+	limit map[string]int // most buffers of a shape one run of a compiled executable gets
+	bytes int64
+}
+
+// need raises the per-shape limits to what one run of a newly compiled executable gets
+// (counts by shape key): more than that is never reused by a run, so put finalizes the
+// rest.
+func (r *recycler) need(counts map[string]int) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.limit == nil {
+		r.limit = map[string]int{}
+	}
+	for k, n := range counts {
+		r.limit[k] = max(r.limit[k], n)
+	}
 }
 
 // get returns a buffer of shape s: a recycled one, or a new one from the inner backend.
 func (r *recycler) get(inner backends.Backend, dev backends.DeviceNum, s shapes.Shape) (backends.Buffer, any, error) {
 	key := s.String()
 	r.mu.Lock()
-	if r.wanted == nil {
-		r.wanted = map[string]bool{}
-	}
-	r.wanted[key] = true
 	if l := r.free[key]; len(l) > 0 {
 		b := l[len(l)-1]
 		r.free[key] = l[:len(l)-1]
@@ -47,8 +57,8 @@ func (r *recycler) get(inner backends.Backend, dev backends.DeviceNum, s shapes.
 	return inner.NewSharedBuffer(dev, s)
 }
 
-// put keeps b for reuse when its shape is one native ops produce, or finalizes it (also
-// when the recycler is full).
+// put keeps b for reuse when its shape is one native ops produce and fewer than their
+// limit of that shape are kept, or finalizes it (also when the recycler is full).
 func (r *recycler) put(inner backends.Backend, b backends.Buffer) {
 	s, err := inner.BufferShape(b)
 	if err != nil {
@@ -58,7 +68,7 @@ func (r *recycler) put(inner backends.Backend, b backends.Buffer) {
 	size := int64(s.Memory())
 	key := s.String()
 	r.mu.Lock()
-	if !r.wanted[key] || r.bytes+size > RecycleLimit {
+	if len(r.free[key]) >= r.limit[key] || r.bytes+size > RecycleLimit {
 		r.mu.Unlock()
 		_ = inner.BufferFinalize(b)
 		return

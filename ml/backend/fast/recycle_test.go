@@ -41,7 +41,7 @@ func TestRecycledBuffersGiveFreshResults(t *testing.T) {
 }
 
 // TestRecyclerLimit: past RecycleLimit freed buffers are finalized, not kept; only shapes
-// that native ops asked for are kept.
+// that compiled executables get from it are kept, and no more of a shape than one run gets.
 func TestRecyclerLimit(t *testing.T) {
 	b := newBackend(t)
 	fb := b.(*Backend)
@@ -59,6 +59,7 @@ func TestRecyclerLimit(t *testing.T) {
 	if r.bytes != 0 {
 		t.Fatalf("kept a buffer of a shape nobody asked for")
 	}
+	r.need(map[string]int{s.String(): 3})
 	var bufs []backends.Buffer
 	for range 3 {
 		buf, _, err := r.get(inner, 0, s)
@@ -81,4 +82,20 @@ func TestRecyclerLimit(t *testing.T) {
 		t.Fatalf("after one get %d bytes are kept, want %d", r.bytes, RecycleLimit/2)
 	}
 	r.drain(inner)
+
+	// A run gets one buffer of shape s: a second one put back is finalized.
+	RecycleLimit = 1 << 30
+	var one recycler
+	one.need(map[string]int{s.String(): 1})
+	for range 2 {
+		buf, _, err := inner.NewSharedBuffer(0, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		one.put(inner, buf)
+	}
+	if one.bytes != int64(s.Memory()) {
+		t.Fatalf("kept %d bytes of shape %s, want one buffer (%d)", one.bytes, s, s.Memory())
+	}
+	one.drain(inner)
 }
