@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"runtime"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -84,6 +85,7 @@ func newBenchModelCmd(model string, cmd *cobra.Command, batchHelp, sizeHelp, tor
 	f.StringVar(&o.CPUProfile, "cpuprofile", "", "write a Go CPU profile of our timed steps to this file")
 	f.StringVar(&o.MemProfile, "memprofile", "", "write a Go heap profile (allocations of the timed steps: -sample_index=alloc_space) to this file")
 	f.BoolVar(&o.TorchCPU, "torch-cpu", true, "run the PyTorch script a second time (1 timed step) to derive its CPU seconds per step")
+	f.IntVar(&o.Rounds, "rounds", 1, "rounds of both sides in turn (ours, torch, ours, …; each side in a fresh start): the ratio is the median of the rounds' ratios, which a machine whose speed drifts over minutes skews less")
 	return cmd
 }
 
@@ -93,68 +95,86 @@ func runBenchUNet(w io.Writer, o *bench.Options, noTorch bool) error {
 	return runBench(w, o, noTorch)
 }
 
-// runBench resolves the options (bad input: exit code 2), runs both sides and
-// prints the RESULT lines and the ratios.
+// runBench resolves the options (bad input: exit code 2), runs both sides (in
+// o.Rounds alternating rounds) and prints the RESULT lines and the ratios.
 func runBench(w io.Writer, o *bench.Options, noTorch bool) error {
 	size, err := o.Resolve()
 	if err != nil {
 		return badInput(err)
 	}
-	var ours bench.Result
-	extra := ""
 	flops := 0.0
-	switch o.Model {
-	case bench.ModelEmbedSeg:
-		fmt.Fprintf(w, "embedseg %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads\n",
-			o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads)
-		if ours, err = bench.OursEmbedSeg(w, *o, size); err != nil {
-			return err
-		}
-		extra = " " + bench.FormatParams(ours.Params)
-	case bench.ModelPix2Pix:
-		fmt.Fprintf(w, "pix2pix %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads\n",
-			o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads)
-		if ours, err = bench.OursPix2Pix(w, *o, size, bench.Pix2PixNets{}); err != nil {
-			return err
-		}
-		extra = " " + bench.FormatParams(ours.Params)
-	default:
+	name := map[string]string{bench.ModelEmbedSeg: "embedseg", bench.ModelPix2Pix: "pix2pix"}[o.Model]
+	if name == "" {
+		name = "U-Net"
 		flops = bench.ConvFLOPs(o.Batch, size)
-		fmt.Fprintf(w, "U-Net %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads; conv work %.2f GFLOP/step\n",
-			o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads, flops/1e9)
-		if ours, err = bench.Ours(w, *o, size); err != nil {
-			return err
-		}
 	}
+	fmt.Fprintf(w, "%s %dD, batch %d, size %s, %d warm-up + %d timed steps, %d threads", name,
+		o.Dims, o.Batch, o.Size, o.Warmup, o.Steps, o.Threads)
+	if flops > 0 {
+		fmt.Fprintf(w, "; conv work %.2f GFLOP/step", flops/1e9)
+	}
+	if o.Rounds > 1 {
+		fmt.Fprintf(w, "; %d alternating rounds", o.Rounds)
+	}
+	fmt.Fprintln(w)
 	gflops := func(r bench.Result) string {
 		if flops == 0 {
 			return ""
 		}
 		return fmt.Sprintf(" conv_GFLOPs=%.1f", flops/r.Median/1e9)
 	}
-	fmt.Fprintf(w, "RESULT ours backend=%s median_step_s=%.3f min=%.3f max=%.3f n=%d%s cpu_s_per_step=%.2f load=%s%s\n",
-		o.Backend, ours.Median, ours.Min, ours.Max, ours.N, gflops(ours), ours.CPUPerStep, bench.LoadAverage(), extra)
+	var ratios, oursCPU []float64
+	var ours, torch bench.Result
+	for round := 1; round <= o.Rounds; round++ {
+		if o.Rounds > 1 {
+			fmt.Fprintf(w, "round %d of %d\n", round, o.Rounds)
+		}
+		if ours, err = benchOurs(w, *o, size); err != nil {
+			return err
+		}
+		extra := ""
+		if ours.Params != nil {
+			extra = " " + bench.FormatParams(ours.Params)
+		}
+		oursCPU = append(oursCPU, ours.CPUPerStep)
+		fmt.Fprintf(w, "RESULT ours backend=%s median_step_s=%.3f min=%.3f max=%.3f n=%d%s cpu_s_per_step=%.2f load=%s%s\n",
+			o.Backend, ours.Median, ours.Min, ours.Max, ours.N, gflops(ours), ours.CPUPerStep, bench.LoadAverage(), extra)
+		if noTorch {
+			continue
+		}
+		to := *o
+		to.TorchCPU = o.TorchCPU && round == o.Rounds // its extra run once, in the last round
+		var version string
+		if torch, version, err = bench.Torch(w, to); err != nil {
+			return err
+		}
+		torchCPU := "unknown"
+		if torch.CPUPerStep > 0 {
+			torchCPU = fmt.Sprintf("%.2f", torch.CPUPerStep)
+		}
+		extra = ""
+		if torch.Params != nil {
+			extra = " " + bench.FormatParams(torch.Params)
+		}
+		fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f%s cpu_s_per_step=%s%s\n", version, torch.Median, gflops(torch), torchCPU, extra)
+		ratios = append(ratios, ours.Median/torch.Median)
+		if o.Rounds > 1 {
+			fmt.Fprintf(w, "ROUND %d RATIO ours/torch = %.2f\n", round, ratios[len(ratios)-1])
+		}
+	}
 	if noTorch {
 		return nil
 	}
-	torch, version, err := bench.Torch(w, *o)
-	if err != nil {
-		return err
+	if o.Rounds > 1 {
+		fmt.Fprintf(w, "RATIO ours/torch = %.2f (median of the %d rounds' ratios %s; ≤ 1 means ours is at least as fast); load average now %s on %d CPUs\n",
+			bench.Summarize(ratios).Median, o.Rounds, formatRatios(ratios), bench.LoadAverage(), runtime.NumCPU())
+	} else {
+		fmt.Fprintf(w, "RATIO ours/torch = %.2f (≤ 1 means ours is at least as fast); load average now %s on %d CPUs\n",
+			ratios[0], bench.LoadAverage(), runtime.NumCPU())
 	}
-	torchCPU := "unknown"
-	if torch.CPUPerStep > 0 {
-		torchCPU = fmt.Sprintf("%.2f", torch.CPUPerStep)
-	}
-	extra = ""
-	if torch.Params != nil {
-		extra = " " + bench.FormatParams(torch.Params)
-	}
-	fmt.Fprintf(w, "RESULT torch %s median_step_s=%.3f%s cpu_s_per_step=%s%s\n", version, torch.Median, gflops(torch), torchCPU, extra)
-	fmt.Fprintf(w, "RATIO ours/torch = %.2f (≤ 1 means ours is at least as fast); load average now %s on %d CPUs\n",
-		ours.Median/torch.Median, bench.LoadAverage(), runtime.NumCPU())
-	if ours.CPUPerStep > 0 && torch.CPUPerStep > 0 {
+	if c := bench.Summarize(oursCPU).Median; c > 0 && torch.CPUPerStep > 0 {
 		fmt.Fprintf(w, "CPU RATIO ours/torch = %.2f (CPU seconds per step: less sensitive to other processes; PyTorch's OpenMP threads also spin while waiting)\n",
-			ours.CPUPerStep/torch.CPUPerStep)
+			c/torch.CPUPerStep)
 	}
 	if ours.Params != nil && torch.Params != nil {
 		if msg := bench.CompareParams(ours.Params, torch.Params); msg != "" {
@@ -163,4 +183,24 @@ func runBench(w io.Writer, o *bench.Options, noTorch bool) error {
 		fmt.Fprintf(w, "PARAMS match: %s\n", bench.FormatParams(ours.Params))
 	}
 	return nil
+}
+
+// benchOurs times our side of o's model once.
+func benchOurs(w io.Writer, o bench.Options, size []int) (bench.Result, error) {
+	switch o.Model {
+	case bench.ModelEmbedSeg:
+		return bench.OursEmbedSeg(w, o, size)
+	case bench.ModelPix2Pix:
+		return bench.OursPix2Pix(w, o, size, bench.Pix2PixNets{})
+	}
+	return bench.Ours(w, o, size)
+}
+
+// formatRatios writes ratios as "0.91, 1.02, 0.88".
+func formatRatios(r []float64) string {
+	parts := make([]string, len(r))
+	for i, v := range r {
+		parts[i] = fmt.Sprintf("%.2f", v)
+	}
+	return strings.Join(parts, ", ")
 }

@@ -29,6 +29,7 @@ type Options struct {
 	CPUProfile string // if set, a Go CPU profile of our timed steps is written there
 	MemProfile string // if set, a Go heap profile of our timed steps is written there
 	TorchCPU   bool   // run the script a second time (1 timed step) to derive its CPU seconds per step
+	Rounds     int    // rounds of both sides in turn (0 means 1)
 }
 
 // modelDefaults are a model's defaults for one dimensionality and the constraint
@@ -89,6 +90,12 @@ func (o *Options) Resolve() ([]int, error) {
 	}
 	if o.Steps == 0 {
 		o.Steps = def.steps
+	}
+	if o.Rounds == 0 {
+		o.Rounds = 1
+	}
+	if o.Rounds < 1 {
+		return nil, fmt.Errorf("--rounds %d must be ≥ 1", o.Rounds)
 	}
 	if o.Batch < 1 || o.Steps < 1 || o.Threads < 1 {
 		return nil, fmt.Errorf("--batch %d, --steps %d, --threads %d: each must be ≥ 1", o.Batch, o.Steps, o.Threads)
