@@ -67,10 +67,12 @@ func (h *teamHelper) loop() {
 				idle, spins = time.Now(), 0
 				continue
 			}
-			if spins&63 == 63 && time.Since(idle) > teamSpin {
-				break
+			if spins&63 == 63 {
+				if time.Since(idle) > teamSpin {
+					break
+				}
+				runtime.Gosched() // now and then, so that other goroutines run
 			}
-			runtime.Gosched()
 		}
 		h.sleeping.Store(true)
 		if j := h.job.Load(); j != nil { // a job published before the flag was seen
