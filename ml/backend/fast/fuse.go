@@ -9,8 +9,10 @@ import (
 	"github.com/im2im/im2im/ml/backend/kernels"
 )
 
-// fuseMinSize is the smallest output (in elements) worth running chunk by chunk.
-const fuseMinSize = 1 << 14
+// fuseMinSize is the smallest output (in elements) a fused run may have. Small runs
+// (an optimizer's update of a bias or a norm's scale: ten ops on 64 values) are fused
+// too: one step instead of one per op saves each op's fixed cost (about 3 µs).
+var fuseMinSize = 1
 
 // fuseChunk is the number of elements each chained op handles at a time in a fused
 // group: small enough that the chunks of all intermediates stay in L1/L2.
@@ -169,11 +171,11 @@ func (e *Executable) runFused(s *step, bufs []backends.Buffer, dev backends.Devi
 		if scratch[worker] == nil {
 			scratch[worker] = make([][]float32, len(f.internal))
 			for i := range scratch[worker] {
-				scratch[worker][i] = make([]float32, fuseChunk)
+				scratch[worker][i] = make([]float32, min(fuseChunk, f.size))
 			}
 			scratchMask[worker] = make([][]bool, len(f.masks))
 			for i := range scratchMask[worker] {
-				scratchMask[worker][i] = make([]bool, fuseChunk)
+				scratchMask[worker][i] = make([]bool, min(fuseChunk, f.size))
 			}
 		}
 		loc, locMask := scratch[worker], scratchMask[worker]
