@@ -144,11 +144,13 @@ func (b *Builder) Compile(outputs []backends.Op, shardings []*backends.ShardingS
 	// Tell the recycler how many buffers of each shape one run asks it for: it keeps no
 	// more than that of a shape (buffers of shapes that inner segments also produce would
 	// otherwise pile up run after run, up to RecycleLimit).
-	need := map[string]int{}
+	need := map[shapeKey]int{}
 	for _, s := range e.steps {
 		if s.native != nil || s.fused != nil {
 			for _, id := range s.outs {
-				need[b.values[id].shape.String()]++
+				if k, ok := keyOf(b.values[id].shape); ok {
+					need[k]++
+				}
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import (
 	"sync"
 
 	"github.com/gomlx/gomlx/backends"
+	"github.com/gomlx/gomlx/pkg/core/dtypes"
 	"github.com/gomlx/gomlx/pkg/core/shapes"
 )
 
@@ -18,19 +19,39 @@ var RecycleLimit int64 = 2 << 30
 // hundreds of MB. Native ops overwrite their whole output, so contents need not be cleared.
 type recycler struct {
 	mu    sync.Mutex
-	free  map[string][]backends.Buffer
-	limit map[string]int // most buffers of a shape one run of a compiled executable gets
+	free  map[shapeKey][]backends.Buffer
+	limit map[shapeKey]int // most buffers of a shape one run of a compiled executable gets
 	bytes int64
+}
+
+// shapeKey identifies a shape without formatting it (Shape.String cost ~0.4 µs per
+// get and put); shapes of more than maxKeyRank axes share the zero key's "not kept".
+type shapeKey struct {
+	dt   dtypes.DType
+	rank int
+	dims [maxKeyRank]int
+}
+
+const maxKeyRank = 10
+
+// keyOf returns s's key, ok false when s has too many axes to be kept.
+func keyOf(s shapes.Shape) (k shapeKey, ok bool) {
+	if s.Rank() > maxKeyRank {
+		return k, false
+	}
+	k.dt, k.rank = s.DType, s.Rank()
+	copy(k.dims[:], s.Dimensions)
+	return k, true
 }
 
 // need raises the per-shape limits to what one run of a newly compiled executable gets
 // (counts by shape key): more than that is never reused by a run, so put finalizes the
 // rest.
-func (r *recycler) need(counts map[string]int) {
+func (r *recycler) need(counts map[shapeKey]int) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.limit == nil {
-		r.limit = map[string]int{}
+		r.limit = map[shapeKey]int{}
 	}
 	for k, n := range counts {
 		r.limit[k] = max(r.limit[k], n)
@@ -39,7 +60,10 @@ func (r *recycler) need(counts map[string]int) {
 
 // get returns a buffer of shape s: a recycled one, or a new one from the inner backend.
 func (r *recycler) get(inner backends.Backend, dev backends.DeviceNum, s shapes.Shape) (backends.Buffer, any, error) {
-	key := s.String()
+	key, ok := keyOf(s)
+	if !ok {
+		return inner.NewSharedBuffer(dev, s)
+	}
 	r.mu.Lock()
 	if l := r.free[key]; len(l) > 0 {
 		b := l[len(l)-1]
@@ -66,15 +90,15 @@ func (r *recycler) put(inner backends.Backend, b backends.Buffer) {
 		return
 	}
 	size := int64(s.Memory())
-	key := s.String()
+	key, ok := keyOf(s)
 	r.mu.Lock()
-	if len(r.free[key]) >= r.limit[key] || r.bytes+size > RecycleLimit {
+	if !ok || len(r.free[key]) >= r.limit[key] || r.bytes+size > RecycleLimit {
 		r.mu.Unlock()
 		_ = inner.BufferFinalize(b)
 		return
 	}
 	if r.free == nil {
-		r.free = map[string][]backends.Buffer{}
+		r.free = map[shapeKey][]backends.Buffer{}
 	}
 	r.free[key] = append(r.free[key], b)
 	r.bytes += size

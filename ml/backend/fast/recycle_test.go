@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/gomlx/backends"
 	. "github.com/gomlx/gomlx/pkg/core/graph"
+	"github.com/gomlx/gomlx/pkg/core/shapes"
 	"github.com/gomlx/gomlx/pkg/core/tensors"
 )
 
@@ -59,7 +60,7 @@ func TestRecyclerLimit(t *testing.T) {
 	if r.bytes != 0 {
 		t.Fatalf("kept a buffer of a shape nobody asked for")
 	}
-	r.need(map[string]int{s.String(): 3})
+	r.need(map[shapeKey]int{mustKey(t, s): 3})
 	var bufs []backends.Buffer
 	for range 3 {
 		buf, _, err := r.get(inner, 0, s)
@@ -86,7 +87,7 @@ func TestRecyclerLimit(t *testing.T) {
 	// A run gets one buffer of shape s: a second one put back is finalized.
 	RecycleLimit = 1 << 30
 	var one recycler
-	one.need(map[string]int{s.String(): 1})
+	one.need(map[shapeKey]int{mustKey(t, s): 1})
 	for range 2 {
 		buf, _, err := inner.NewSharedBuffer(0, s)
 		if err != nil {
@@ -98,4 +99,12 @@ func TestRecyclerLimit(t *testing.T) {
 		t.Fatalf("kept %d bytes of shape %s, want one buffer (%d)", one.bytes, s, s.Memory())
 	}
 	one.drain(inner)
+}
+
+func mustKey(t *testing.T, s shapes.Shape) shapeKey {
+	k, ok := keyOf(s)
+	if !ok {
+		t.Fatalf("no key for %s", s)
+	}
+	return k
 }

@@ -1,6 +1,9 @@
 package kernels
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Reverse copies src (row-major with dimensions dims) into dst with the given axes
 // reversed. dst and src must both have prod(dims) elements and must not overlap.
@@ -31,8 +34,19 @@ func Reverse(dst, src []float32, dims, axes []int) error {
 		dst[0] = src[0]
 		return nil
 	}
-	idx := make([]int, len(dims))
 	inner := dims[last]
+	if rev[last] && !slices.Contains(rev[:last], true) {
+		// Only the last (collapsed) axis is reversed: rows in place, no index arithmetic
+		// (a [128 128 3 1] kernel is 16 384 rows of 3).
+		for o := 0; o < n; o += inner {
+			d, s := dst[o:o+inner], src[o:o+inner]
+			for t := range d {
+				d[t] = s[inner-1-t]
+			}
+		}
+		return nil
+	}
+	idx := make([]int, len(dims))
 	for o := 0; o < n; o += inner {
 		// Source offset of the outer axes.
 		off := 0
