@@ -35,7 +35,13 @@ func (p *profile) start() { p.t0, p.cpu0 = time.Now(), processCPU() }
 
 func (p *profile) stop(s *step, _ []backends.Buffer, _ backends.Backend) {
 	key := "inner segment"
-	if s.fused != nil {
+	if s.fused != nil && traceAll {
+		var names []string
+		for _, n := range s.fused.nodes {
+			names = append(names, n.opName)
+		}
+		key = fmt.Sprintf("fused%v(%v)", s.fused.dims, names)
+	} else if s.fused != nil {
 		key = fmt.Sprintf("fused%v(%d ops)", s.fused.dims, len(s.fused.nodes))
 	} else if s.native == nil {
 		seen := map[string]bool{}
