@@ -46,17 +46,19 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		width = 16
 	}
 	nPan := ceilDiv(Bt, width)
-	inPad := getBuf(Bt * planeT)
+	// Samples (C) are prepared in groups: all of them at once when their padded and
+	// packed planes fit in tapsGroupFloats, so that one GEMM phase covers every sample
+	// (one sample per phase kept two workers in lockstep through 3·C short phases).
+	per := (1 + nPan*width) * planeT // floats of one sample: inPad and packed
+	group := max(1, min(C, tapsGroupFloats/max(1, per)))
+	inPad := getBuf(group * Bt * planeT)
 	defer putBuf(inPad)
-	packed := getBuf(nPan * width * planeT)
+	packed := getBuf(group * nPan * width * planeT)
 	defer putBuf(packed)
-	// Work items: blocks of padded positions, each worker accumulating all taps over
-	// its own blocks. Up to 4·KC rows per block, and a multiple of Workers() blocks of
-	// equal size, so that every worker gets the same number of rows (288 rows as one
-	// KC block and a 32-row rest kept one of two workers idle 90 % of the time).
-	nBlocks := ceilDiv(ceilDiv(jx, 4*KC), Workers()) * Workers()
-	block := ceilDiv(jx, nBlocks)
-	nBlocks = ceilDiv(jx, block)
+	// Work items: blocks of padded positions of one sample, each worker accumulating all
+	// taps over its own blocks. Per sample up to 4·KC rows per block, in equal blocks; a
+	// multiple of Workers() blocks per group, so every worker gets the same rows.
+	perSample := ceilDiv(jx, 4*KC)
 	// With 16-column panels, pairs of taps fill one 8×32 tile (pair): the accumulator is
 	// then laid out [O][P][16], so a pair's 32 columns are contiguous; else [P][O][Bt].
 	pair := microPair16()
@@ -68,44 +70,63 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		accLen, at = O*P*16, func(o, q, b int) int { return (o*P+q)*16 + b }
 	}
 	accs := make([][]float32, Workers())
-	for c := 0; c < C; c++ {
-		ParallelFor(Bt, func(_, b int) {
-			pg.fill(inPad[b*planeT:(b+1)*planeT], in[b*s.InBatchStride+c*s.InChanStride:], plans)
+	for c0 := 0; c0 < C; c0 += group {
+		g := min(group, C-c0)
+		ParallelFor(g*Bt, func(_, cb int) {
+			c, b := c0+cb/Bt, cb%Bt
+			pg.fill(inPad[cb*planeT:(cb+1)*planeT], in[b*s.InBatchStride+c*s.InChanStride:], plans)
 		})
-		// Pack inPad (planeT × Bt, column b contiguous) into NR-wide panels of all rows.
-		if width == NR {
-			// In row ranges too: with one panel (Bt ≤ 32) a per-panel split is serial.
-			parts := 2 * Workers()
-			rows := ceilDiv(planeT, parts)
-			ParallelFor(nPan*parts, func(_, it int) {
-				p, r0 := it/parts, (it%parts)*rows
-				if r1 := min(planeT, r0+rows); r0 < r1 {
-					packB(packed[p*NR*planeT+r0*NR:], Mat{Data: inPad, RS: 1, CS: planeT}, r0, r1-r0, p*NR, min(NR, Bt-p*NR))
-				}
-			})
-		} else {
-			packNarrow(packed[:planeT*16], inPad, planeT, Bt)
-		}
-		ParallelForStatic(nBlocks, func(worker, blk int) {
+		// Pack each sample's inPad (planeT × Bt, column b contiguous) into width-wide
+		// panels of all rows, in row ranges too (one panel alone would be serial).
+		parts := 2 * Workers()
+		rows := ceilDiv(planeT, parts)
+		ParallelFor(g*nPan*parts, func(_, it int) {
+			gc, rest := it/(nPan*parts), it%(nPan*parts)
+			p, r0 := rest/parts, (rest%parts)*rows
+			r1 := min(planeT, r0+rows)
+			if r0 >= r1 {
+				return
+			}
+			src := inPad[gc*Bt*planeT:]
+			dst := packed[gc*nPan*width*planeT:]
+			if width == NR {
+				packB(dst[p*NR*planeT+r0*NR:], Mat{Data: src, RS: 1, CS: planeT}, r0, r1-r0, p*NR, min(NR, Bt-p*NR))
+			} else {
+				packNarrowRows(dst[:planeT*16], src, planeT, Bt, r0, r1)
+			}
+		})
+		nBlocks := ceilDiv(g*perSample, Workers()) * Workers()
+		perC := ceilDiv(nBlocks, g) // blocks of each sample (the last ones may be empty)
+		block := ceilDiv(jx, perC)
+		ParallelForStatic(g*perC, func(worker, item int) {
+			gc, blk := item/perC, item%perC
+			j0 := blk * block
+			j1 := min(jx, j0+block)
+			if j0 >= j1 {
+				return
+			}
 			if accs[worker] == nil {
 				accs[worker] = make([]float32, accLen)
 			}
 			acc := accs[worker]
-			j0 := blk * block
-			j1 := min(jx, j0+block)
+			c := c0 + gc
+			pk := packed[gc*nPan*width*planeT:]
 			sc := scratchPool.Get().(*gemmScratch)
 			defer scratchPool.Put(sc)
 			micro := microKernel()
-			for pc := j0; pc < j1; pc += KC {
-				kc := min(KC, j1-pc)
+			// Equal depth chunks of at most KC.
+			nk := ceilDiv(j1-j0, KC)
+			for ck := 0; ck < nk; ck++ {
+				pc := j0 + ck*(j1-j0)/nk
+				kc := j0 + (ck+1)*(j1-j0)/nk - pc
 				packA(sc.ap, Mat{Data: kPad, Off: c * plane, RS: C * plane, CS: 1}, 0, O, pc, kc)
 				if pair != nil {
 					for q := 0; q < P; q += 2 {
 						cq := Mat{Data: acc, Off: q * 16, RS: P * 16, CS: 1}
-						b1 := packed[(pc+shift[q])*16:]
+						b1 := pk[(pc+shift[q])*16:]
 						for ir := 0; ir < O; ir += MR {
 							if q+1 < P {
-								pair(kc, sc.ap[ir*kc:], b1, packed[(pc+shift[q+1])*16:], &sc.tile)
+								pair(kc, sc.ap[ir*kc:], b1, pk[(pc+shift[q+1])*16:], &sc.tile)
 								storeTile(&sc.tile, cq, ir, 0, min(MR, O-ir), NR, true)
 							} else {
 								narrow(kc, sc.ap[ir*kc:], b1, &sc.tile)
@@ -120,7 +141,7 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 					row := pc + shift[q]
 					for p := 0; p < nPan; p++ {
 						nr := min(width, Bt-p*width)
-						bpan := packed[p*width*planeT+row*width:]
+						bpan := pk[p*width*planeT+row*width:]
 						for ir := 0; ir < O; ir += MR {
 							if width == NR {
 								micro(kc, sc.ap[ir*kc:], bpan, &sc.tile)
@@ -145,19 +166,21 @@ func convTapsPacked(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 	}
 }
 
-// packNarrow writes the first (and only) 16-column panel of the input planes: row j holds
-// src[b·plane + j] for b < bt, zero for bt ≤ b < 16.
-func packNarrow(dst, src []float32, plane, bt int) {
-	ParallelFor(2, func(_, h int) {
-		j0, j1 := h*plane/2, (h+1)*plane/2
-		for j := j0; j < j1; j++ {
-			d := dst[j*16 : j*16+16 : j*16+16]
-			for b := 0; b < bt; b++ {
-				d[b] = src[b*plane+j]
-			}
-			for b := bt; b < 16; b++ {
-				d[b] = 0
-			}
+// tapsGroupFloats bounds the floats of padded and packed input planes convTapsPacked
+// prepares at once (1 MiB, so that they stay in L2: a 3D 16-channel sample alone is over
+// it and goes alone, as before grouping).
+const tapsGroupFloats = 1 << 18
+
+// packNarrowRows writes rows [r0, r1) of the first (and only) 16-column panel of the
+// input planes: row j holds src[b·plane + j] for b < bt, zero for bt ≤ b < 16.
+func packNarrowRows(dst, src []float32, plane, bt, r0, r1 int) {
+	for j := r0; j < r1; j++ {
+		d := dst[j*16 : j*16+16 : j*16+16]
+		for b := 0; b < bt; b++ {
+			d[b] = src[b*plane+j]
 		}
-	})
+		for b := bt; b < 16; b++ {
+			d[b] = 0
+		}
+	}
 }
