@@ -148,6 +148,15 @@ var convCases = []convCase{
 	{name: "2d-3x1-rows-of-40", batch: 3, cin: 4, cout: 8, in: []int{5, 40}, k: []int{3, 1}, padLo: []int{1, 0}, padHi: []int{1, 0}},
 	{name: "2d-1x3-dilated-rows-of-16", batch: 2, cin: 3, cout: 17, in: []int{6, 16}, k: []int{1, 3}, kdil: []int{1, 4}, padLo: []int{0, 4}, padHi: []int{0, 4}},
 	{name: "3d-3x3x3-rows-of-33", batch: 2, cin: 2, cout: 8, in: []int{3, 4, 33}, k: []int{3, 3, 3}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}},
+	// Kernel gradients with at least NR "batch" columns (convTapRows): 1×3 and 3×1 of
+	// BranchedERFNet, a partial panel, more than MC output channels, forward strides
+	// (kernel dilation here), forward dilations (strides here) and 3D.
+	{name: "2d-taprows-1x3", batch: 64, cin: 3, cout: 9, in: []int{6, 10}, k: []int{6, 10}, padLo: []int{0, 1}, padHi: []int{0, 1}, swapBatchChannel: true, swapKernel: true},
+	{name: "2d-taprows-3x1-partial-panel", batch: 40, cin: 2, cout: 8, in: []int{7, 5}, k: []int{7, 5}, padLo: []int{1, 0}, padHi: []int{1, 0}, swapBatchChannel: true},
+	{name: "2d-taprows-wide-out", batch: 33, cin: 2, cout: MC + 9, in: []int{5, 6}, k: []int{5, 6}, padLo: []int{1, 1}, padHi: []int{1, 1}, swapBatchChannel: true, swapKernel: true},
+	{name: "2d-taprows-fwd-stride2", batch: 32, cin: 2, cout: 5, in: []int{9, 8}, k: []int{4, 4}, kdil: []int{2, 2}, padLo: []int{1, 1}, padHi: []int{1, 0}, swapBatchChannel: true},
+	{name: "2d-taprows-fwd-dilation4", batch: 32, cin: 3, cout: 6, in: []int{8, 9}, k: []int{8, 9}, stride: []int{1, 4}, padLo: []int{0, 4}, padHi: []int{0, 4}, swapBatchChannel: true, swapKernel: true},
+	{name: "3d-taprows", batch: 32, cin: 2, cout: 7, in: []int{4, 5, 6}, k: []int{4, 5, 6}, padLo: []int{1, 1, 1}, padHi: []int{1, 1, 1}, swapBatchChannel: true},
 }
 
 func TestConvAgainstNaive(t *testing.T) {
@@ -157,8 +166,8 @@ func TestConvAgainstNaive(t *testing.T) {
 				shifted := mode.shifted
 				t.Run(fmt.Sprintf("%s/%s/shifted=%v/panels=%v", p, tc.name, shifted, mode.panels), func(t *testing.T) {
 					withPath(t, p)
-					UseShifted, UseTapsGemm, UsePanels = shifted, shifted, mode.panels
-					defer func() { UseShifted, UseTapsGemm, UsePanels = true, true, true }()
+					UseShifted, UseTapsGemm, UsePanels, UseTapRows = shifted, shifted, mode.panels, mode.panels
+					defer func() { UseShifted, UseTapsGemm, UsePanels, UseTapRows = true, true, true, true }()
 					s := tc.spec()
 					r := rand.New(rand.NewPCG(3, uint64(len(tc.name))))
 					in := randSlice(r, tc.batch*tc.cin*prod(tc.in))
