@@ -54,13 +54,7 @@ func convTapRows(s *ConvSpec, g *geometry, in, kernel, out []float32,
 		lo, w := g.pad[n-1], s.InSpatial[n-1]
 		clear(dst[:lo*Bt])
 		clear(dst[(lo+w)*Bt:])
-		for b := 0; b < Bt; b++ {
-			src := in[b*s.InBatchStride+c*s.InChanStride+so:][:w]
-			d := dst[lo*Bt+b:]
-			for x, v := range src {
-				d[x*Bt] = v
-			}
-		}
+		transposeTo(dst[lo*Bt:], Bt, in[c*s.InChanStride+so:], s.InBatchStride, Bt, w)
 	})
 	// B row offsets of every (sample, position of dy), and each tap's shift.
 	rowOff := make([]int, C*Q)
@@ -156,4 +150,34 @@ func tapRowsApplies(s *ConvSpec, g *geometry) bool {
 		}
 	}
 	return true
+}
+
+// transposeTo writes dst[x·ds + b] = src[b·ss + x] for b < rows, x < cols, in 8×8 tiles
+// (contiguous reads of 8 along x, contiguous writes of 8 along b).
+func transposeTo(dst []float32, ds int, src []float32, ss, rows, cols int) {
+	b := 0
+	for ; b+8 <= rows; b += 8 {
+		x := 0
+		for ; x+8 <= cols; x += 8 {
+			var t [8][8]float32
+			for i := range t {
+				t[i] = *(*[8]float32)(src[(b+i)*ss+x:])
+			}
+			for j := 0; j < 8; j++ {
+				w := (*[8]float32)(dst[(x+j)*ds+b:])
+				w[0], w[1], w[2], w[3] = t[0][j], t[1][j], t[2][j], t[3][j]
+				w[4], w[5], w[6], w[7] = t[4][j], t[5][j], t[6][j], t[7][j]
+			}
+		}
+		for ; x < cols; x++ {
+			for i := 0; i < 8; i++ {
+				dst[x*ds+b+i] = src[(b+i)*ss+x]
+			}
+		}
+	}
+	for ; b < rows; b++ {
+		for x := 0; x < cols; x++ {
+			dst[x*ds+b] = src[b*ss+x]
+		}
+	}
 }
