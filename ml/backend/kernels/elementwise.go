@@ -191,6 +191,12 @@ func binaryRow(op BinaryOp, d, a, b []float32, sa, sb int) {
 		if k := vecBinary(op, d, a[:n], nil, b[0]); k > 0 {
 			d, a, n = d[k:], a[k:], n-k
 		}
+	} else if sa == 0 && sb == 1 && (op == Add || op == Mul) {
+		// Commutative with the scalar first: the same loop with the operands swapped
+		// (Maximum and Minimum are not swapped: which NaN they return would change).
+		if k := vecBinary(op, d, b[:n], nil, a[0]); k > 0 {
+			d, b, n = d[k:], b[k:], n-k
+		}
 	}
 	switch {
 	case sa == 1 && sb == 1:

@@ -34,6 +34,7 @@ func TestBinaryBroadcast(t *testing.T) {
 		{[]int{2, 3, 40000}, []int{1, 1, 40000}, []int{2, 3, 40000}},
 		{[]int{5, 7}, []int{5, 1}, []int{1, 7}},
 		{[]int{3}, []int{1}, []int{3}},
+		{[]int{40}, []int{1}, []int{40}}, // scalar first, long enough for the vector loops
 		{[]int{37}, []int{37}, []int{37}},
 		{[]int{2, 35}, []int{2, 35}, []int{2, 1}},
 	}
@@ -213,6 +214,45 @@ func TestCopyPermutations(t *testing.T) {
 				t.Fatalf("dims %v perm %v: [%d] = %v, want %v", tc.dims, tc.perm, i, got[i], want)
 			}
 			incIndex(idx, od)
+		}
+	}
+}
+
+// TestMaxMinPropagateNaN: Maximum and Minimum give NaN where either operand is NaN, on
+// every path (the AVX-512 loops' VMAXPS/VMINPS alone would return the second operand),
+// element-wise and against a scalar.
+func TestMaxMinPropagateNaN(t *testing.T) {
+	nan := float32(math.NaN())
+	a, b := make([]float32, 40), make([]float32, 40)
+	for i := range a {
+		a[i], b[i] = float32(i%7)-3, float32(i%5)-2
+	}
+	a[3], a[17], b[5], b[17], b[33] = nan, nan, nan, nan, nan
+	for _, path := range paths() {
+		withPath(t, path)
+		for _, op := range []BinaryOp{Maximum, Minimum} {
+			for _, scalar := range []float32{0, nan} {
+				for _, useScalar := range []bool{false, true} {
+					bb, bs := b, []int{1}
+					if useScalar {
+						bb, bs = []float32{scalar}, []int{0}
+					}
+					got := make([]float32, len(a))
+					if err := Binary(op, got, []int{len(a)}, a, []int{1}, bb, bs); err != nil {
+						t.Fatal(err)
+					}
+					for i, g := range got {
+						y := bb[0]
+						if !useScalar {
+							y = b[i]
+						}
+						want := apply(op, a[i], y)
+						if math.IsNaN(float64(want)) != math.IsNaN(float64(g)) || (!math.IsNaN(float64(want)) && g != want) {
+							t.Fatalf("%s op %d scalar %v (%v): [%d] max/min(%v, %v) = %v, want %v", path, op, useScalar, scalar, i, a[i], y, g, want)
+						}
+					}
+				}
+			}
 		}
 	}
 }

@@ -15,6 +15,18 @@ func mulVV512(d, a, b *float32, n16 int)
 func divVV512(d, a, b *float32, n16 int)
 
 //go:noescape
+func maxVV512(d, a, b *float32, n16 int)
+
+//go:noescape
+func minVV512(d, a, b *float32, n16 int)
+
+//go:noescape
+func maxVS512(d, a *float32, s float32, n16 int)
+
+//go:noescape
+func minVS512(d, a *float32, s float32, n16 int)
+
+//go:noescape
 func addVS512(d, a *float32, s float32, n16 int)
 
 //go:noescape
@@ -46,6 +58,10 @@ func vecBinary(op BinaryOp, d, a, b []float32, s float32) int {
 			mulVV512(&d[0], &a[0], &b[0], n16)
 		case Div:
 			divVV512(&d[0], &a[0], &b[0], n16)
+		case Maximum:
+			maxVV512(&d[0], &a[0], &b[0], n16)
+		case Minimum:
+			minVV512(&d[0], &a[0], &b[0], n16)
 		default:
 			return 0
 		}
@@ -60,6 +76,10 @@ func vecBinary(op BinaryOp, d, a, b []float32, s float32) int {
 		mulVS512(&d[0], &a[0], s, n16)
 	case Div:
 		divVS512(&d[0], &a[0], s, n16)
+	case Maximum:
+		maxVS512(&d[0], &a[0], s, n16)
+	case Minimum:
+		minVS512(&d[0], &a[0], s, n16)
 	default:
 		return 0
 	}

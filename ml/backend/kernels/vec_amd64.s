@@ -229,3 +229,100 @@ whereloop:
 wheredone:
 	VZEROUPPER
 	RET
+
+// func maxVV512(d, a, b *float32, n16 int)
+// d[i] = max(a[i], b[i]), NaN if either is NaN (Go's max and XLA's): VMAXPS returns
+// its second source when either is NaN (b here), and a's NaNs are merged in after.
+TEXT ·maxVV512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ maxvvdone
+maxvvloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (DX), Z1
+	VMAXPS Z1, Z0, Z2
+	VCMPPS $3, Z0, Z0, K1
+	VMOVAPS Z0, K1, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNE maxvvloop
+maxvvdone:
+	VZEROUPPER
+	RET
+
+// func maxVS512(d, a *float32, s float32, n16 int)
+// d[i] = max(a[i], s), NaN-propagating as maxVV512.
+TEXT ·maxVS512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	VBROADCASTSS s+16(FP), Z1
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ maxvsdone
+maxvsloop:
+	VMOVUPS (SI), Z0
+	VMAXPS Z1, Z0, Z2
+	VCMPPS $3, Z0, Z0, K1
+	VMOVAPS Z0, K1, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE maxvsloop
+maxvsdone:
+	VZEROUPPER
+	RET
+
+// func minVV512(d, a, b *float32, n16 int)
+// d[i] = min(a[i], b[i]), NaN-propagating as maxVV512.
+TEXT ·minVV512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DX
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ minvvdone
+minvvloop:
+	VMOVUPS (SI), Z0
+	VMOVUPS (DX), Z1
+	VMINPS Z1, Z0, Z2
+	VCMPPS $3, Z0, Z0, K1
+	VMOVAPS Z0, K1, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DX
+	ADDQ $64, DI
+	DECQ CX
+	JNE minvvloop
+minvvdone:
+	VZEROUPPER
+	RET
+
+// func minVS512(d, a *float32, s float32, n16 int)
+// d[i] = min(a[i], s), NaN-propagating as maxVV512.
+TEXT ·minVS512(SB), NOSPLIT, $0-32
+	MOVQ d+0(FP), DI
+	MOVQ a+8(FP), SI
+	VBROADCASTSS s+16(FP), Z1
+	MOVQ n16+24(FP), CX
+	TESTQ CX, CX
+	JEQ minvsdone
+minvsloop:
+	VMOVUPS (SI), Z0
+	VMINPS Z1, Z0, Z2
+	VCMPPS $3, Z0, Z0, K1
+	VMOVAPS Z0, K1, Z2
+	VMOVUPS Z2, (DI)
+	ADDQ $64, SI
+	ADDQ $64, DI
+	DECQ CX
+	JNE minvsloop
+minvsdone:
+	VZEROUPPER
+	RET
