@@ -148,6 +148,8 @@ func (r *Ranged) Run(dst []float32, dstBase int, ops []Operand, e0, e1 int) {
 			src := ops[0].Data[ops[0].Base+off[1]+col*si:]
 			if si == 1 {
 				copy(d, src[:n])
+			} else if si == 0 {
+				fillValue(d, src[0])
 			} else {
 				for i := range d {
 					d[i] = src[i*si]
