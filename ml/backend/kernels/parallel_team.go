@@ -1,6 +1,7 @@
 package kernels
 
 import (
+	"fmt"
 	"os"
 	"runtime"
 	"strconv"
@@ -20,7 +21,13 @@ import (
 // the GC still run), as OpenMP's threads do, and only then park on a channel.
 //
 // Only one job runs on the team at a time; a call made while it is busy (a nested call,
-// or one from another goroutine) starts goroutines as before (spawnFor).
+// or one from another goroutine) starts goroutines as before. Helpers live as long as the
+// process; a panic in a helper's share ends the process (as it did in a goroutine), one in
+// the caller's share reaches the caller after the helpers have finished.
+
+// TeamSpinEnvVar sets how long idle helpers poll, in microseconds (0: park at once, for
+// machines shared with other busy processes; unset: 300).
+const TeamSpinEnvVar = "IM2IM_TEAM_SPIN_US"
 
 // teamSpin is how long an idle helper keeps polling for the next job before it parks.
 var teamSpin = 300 * time.Microsecond
@@ -138,8 +145,11 @@ func teamFor(n int, static bool, fn func(worker, i int)) bool {
 }
 
 func init() {
-	if v := os.Getenv("IM2IM_TEAM_SPIN_US"); v != "" {
-		n, _ := strconv.Atoi(v)
-		teamSpin = time.Duration(n) * time.Microsecond
+	if v := os.Getenv(TeamSpinEnvVar); v != "" {
+		if n, err := strconv.Atoi(v); err == nil && n >= 0 {
+			teamSpin = time.Duration(n) * time.Microsecond
+		} else {
+			fmt.Fprintf(os.Stderr, "im2im: %s=%q is not a number of microseconds ≥ 0; polling %v\n", TeamSpinEnvVar, v, teamSpin)
+		}
 	}
 }
