@@ -19,29 +19,7 @@ func ParallelFor(n int, fn func(worker, i int)) {
 		}
 		return
 	}
-	if teamFor(n, false, fn) {
-		return
-	}
-	var mu sync.Mutex
-	next := 0
-	var wg sync.WaitGroup
-	wg.Add(w)
-	for k := 0; k < w; k++ {
-		go func(worker int) {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				i := next
-				next++
-				mu.Unlock()
-				if i >= n {
-					return
-				}
-				fn(worker, i)
-			}
-		}(k)
-	}
-	wg.Wait()
+	runJob(&teamJob{fn: fn, n: n, workers: w})
 }
 
 // ParallelForStatic runs fn(worker, i) for every i in [0, n) like ParallelFor, but hands
@@ -58,19 +36,24 @@ func ParallelForStatic(n int, fn func(worker, i int)) {
 		}
 		return
 	}
-	if teamFor(n, true, fn) {
+	runJob(&teamJob{fn: fn, n: n, workers: w, static: true})
+}
+
+// runJob runs j on the team, or, when the team is busy with another job (a nested call,
+// or one from another goroutine), on goroutines started for it, the caller as worker 0.
+func runJob(j *teamJob) {
+	if teamFor(j) {
 		return
 	}
 	var wg sync.WaitGroup
-	wg.Add(w)
-	for k := 0; k < w; k++ {
+	wg.Add(j.workers - 1)
+	for k := 1; k < j.workers; k++ {
 		go func(worker int) {
 			defer wg.Done()
-			for i := worker * n / w; i < (worker+1)*n/w; i++ {
-				fn(worker, i)
-			}
+			j.run(worker)
 		}(k)
 	}
+	j.run(0)
 	wg.Wait()
 }
 

@@ -21,7 +21,7 @@ import (
 // the GC still run), as OpenMP's threads do, and only then park on a channel.
 //
 // Only one job runs on the team at a time; a call made while it is busy (a nested call,
-// or one from another goroutine) starts goroutines as before. Helpers live as long as the
+// or one from another goroutine) runs on goroutines started for it (runJob). Helpers live as long as the
 // process; a panic in a helper's share ends the process (as it did in a goroutine), one in
 // the caller's share reaches the caller after the helpers have finished.
 
@@ -104,13 +104,13 @@ var team struct {
 	helpers []*teamHelper
 }
 
-// teamFor runs the job on the team and reports true, or reports false at once when the
-// team is busy with another job.
-func teamFor(n int, static bool, fn func(worker, i int)) bool {
+// teamFor runs j (j.workers participants, the caller as worker 0) on the team and
+// reports true, or reports false at once when the team is busy with another job.
+func teamFor(j *teamJob) bool {
 	if !team.busy.CompareAndSwap(false, true) {
 		return false
 	}
-	w := min(Workers(), n)
+	w := j.workers
 	team.mu.Lock()
 	for len(team.helpers) < w-1 {
 		h := &teamHelper{id: len(team.helpers) + 1, wake: make(chan struct{}, 1)}
@@ -119,7 +119,6 @@ func teamFor(n int, static bool, fn func(worker, i int)) bool {
 	}
 	helpers := team.helpers[:w-1]
 	team.mu.Unlock()
-	j := &teamJob{fn: fn, n: n, workers: w, static: static}
 	j.pending.Store(int32(w - 1))
 	// Deferred, so that a panic in the caller's share (recovered further up, e.g. by a
 	// notebook cell) still waits for the helpers before the team takes the next job.
