@@ -12,48 +12,29 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 		return
 	}
 	n := len(s.OutSpatial)
-	C, O := s.InChannels, s.OutChannels
-	K := prod(s.KernelSpatial)
-	pg := newPhaseGrid(s.KernelSpatial, g.kdil, g.pad, g.stride, s.OutSpatial)
+	O := s.OutChannels
+	p := prepareShifted(s, g, in, kernel)
+	defer p.release()
+	pg, plane, rowOff, w, padded := p.pg, p.plane, p.rowOff, &p.w, p.padded
+	C, CK := s.InChannels, len(rowOff)
 	pst := pg.pst
-	plane := pg.nph * pg.plane // all phase planes of one input plane
 	// Flat padded index range covering all valid outputs.
 	jmax := 1
 	for d := 0; d < n; d++ {
 		jmax += (s.OutSpatial[d] - 1) * pst[d]
 	}
-	// Row offsets of B: row (c, k) starts at c·plane + the tap's phase plane and shift.
-	rowOff := make([]int, C*K)
-	for k := 0; k < K; k++ {
-		for c := 0; c < C; c++ {
-			rowOff[c*K+k] = c*plane + pg.tapOff[k]
-		}
-	}
-	CK := C * K
-	wbuf := getBuf(PackedALen(O, CK))
-	defer putBuf(wbuf)
-	w := PackWholeA(canonicalKernel(s, kernel), O, CK, wbuf)
 	chunk := max(NR, min(jmax, maxScratch/CK)/NR*NR)
 	if want := 2 * Workers(); s.Batch*ceilDiv(jmax, chunk) < want {
 		chunk = max(NR, ceilDiv(ceilDiv(jmax, ceilDiv(want, s.Batch)), NR)*NR)
 	}
 	nChunks := ceilDiv(jmax, chunk)
-	padded := getBuf(s.Batch*C*plane + NR) // padPlane clears each plane; NR floats of slack for GemmRowsB
-	clear(padded[s.Batch*C*plane:])
 	tmp := getBuf(s.Batch * O * jmax) // every element is written by the GEMM
-	defer putBuf(padded)
 	defer putBuf(tmp)
-	// Pad every (batch, channel) plane, in parallel.
-	plans := pg.plan(s.InSpatial)
-	ParallelFor(s.Batch*C, func(_, bc int) {
-		b, c := bc/C, bc%C
-		pg.fill(padded[bc*plane:(bc+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], plans)
-	})
 	ParallelFor(s.Batch*nChunks, func(_, item int) {
 		b, j0 := item/nChunks, (item%nChunks)*chunk
 		j1 := min(jmax, j0+chunk)
 		base := padded[b*C*plane+j0:]
-		GemmRowsB(&w, j1-j0, base, rowOff, Mat{Data: tmp, Off: b*O*jmax + j0, RS: jmax, CS: 1}, false)
+		GemmRowsB(w, j1-j0, base, rowOff, Mat{Data: tmp, Off: b*O*jmax + j0, RS: jmax, CS: 1}, false)
 	})
 	// Keep the valid outputs.
 	ParallelFor(s.Batch*O, func(_, bo int) {
@@ -77,6 +58,44 @@ func convShifted(s *ConvSpec, g *geometry, in, kernel, out []float32) {
 			}
 		}
 	})
+}
+
+// shiftedInput is what both forms of the shifted lowering prepare: the phase grid, the
+// B row offsets (row (c, k) at c·plane + the tap's phase plane and shift), the weights
+// packed whole, and every (batch, channel) input plane copied into its zero-padded phase
+// planes, with NR floats of slack at the end (a tile reads NR columns from a row start).
+type shiftedInput struct {
+	pg      *phaseGrid
+	plane   int // floats of all phase planes of one input plane
+	rowOff  []int
+	w       PackedA
+	padded  []float32
+	release func()
+}
+
+// prepareShifted prepares a shiftedInput for s; release returns its buffers.
+func prepareShifted(s *ConvSpec, g *geometry, in, kernel []float32) *shiftedInput {
+	C, O := s.InChannels, s.OutChannels
+	K := prod(s.KernelSpatial)
+	pg := newPhaseGrid(s.KernelSpatial, g.kdil, g.pad, g.stride, s.OutSpatial)
+	plane := pg.nph * pg.plane
+	rowOff := make([]int, C*K)
+	for k := 0; k < K; k++ {
+		for c := 0; c < C; c++ {
+			rowOff[c*K+k] = c*plane + pg.tapOff[k]
+		}
+	}
+	wbuf := getBuf(PackedALen(O, C*K))
+	w := PackWholeA(canonicalKernel(s, kernel), O, C*K, wbuf)
+	padded := getBuf(s.Batch*C*plane + NR)
+	clear(padded[s.Batch*C*plane:])
+	plans := pg.plan(s.InSpatial)
+	ParallelFor(s.Batch*C, func(_, bc int) {
+		b, c := bc/C, bc%C
+		pg.fill(padded[bc*plane:(bc+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], plans)
+	})
+	return &shiftedInput{pg: pg, plane: plane, rowOff: rowOff, w: w, padded: padded,
+		release: func() { putBuf(wbuf); putBuf(padded) }}
 }
 
 // padPlane copies one spatial plane src (dims in) into dst (dims pd) at offset padLow per

@@ -56,28 +56,10 @@ func shiftPanels(out, pst []int) []shiftPanel {
 func convShiftedPanels(s *ConvSpec, g *geometry, in, kernel, out []float32,
 	rows func(kc int, a, b []float32, rowOff []int, tile *[MR * NR]float32)) {
 	C, O := s.InChannels, s.OutChannels
-	K := prod(s.KernelSpatial)
-	pg := newPhaseGrid(s.KernelSpatial, g.kdil, g.pad, g.stride, s.OutSpatial)
-	plane := pg.nph * pg.plane
-	CK := C * K
-	rowOff := make([]int, CK)
-	for k := 0; k < K; k++ {
-		for c := 0; c < C; c++ {
-			rowOff[c*K+k] = c*plane + pg.tapOff[k]
-		}
-	}
-	wbuf := getBuf(PackedALen(O, CK))
-	defer putBuf(wbuf)
-	w := PackWholeA(canonicalKernel(s, kernel), O, CK, wbuf)
-	// NR floats of slack: a panel's tile reads NR columns from its start.
-	padded := getBuf(s.Batch*C*plane + NR)
-	defer putBuf(padded)
-	clear(padded[s.Batch*C*plane:])
-	plans := pg.plan(s.InSpatial)
-	ParallelFor(s.Batch*C, func(_, bc int) {
-		b, c := bc/C, bc%C
-		pg.fill(padded[bc*plane:(bc+1)*plane], in[b*s.InBatchStride+c*s.InChanStride:], plans)
-	})
+	p := prepareShifted(s, g, in, kernel)
+	defer p.release()
+	pg, plane, rowOff, w, padded := p.pg, p.plane, p.rowOff, &p.w, p.padded
+	CK := len(rowOff)
 	panels := shiftPanels(s.OutSpatial, pg.pst)
 	per := max(1, ceilDiv(s.Batch*len(panels), 4*Workers()))
 	nItems := ceilDiv(len(panels), per)
