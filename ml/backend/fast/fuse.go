@@ -12,7 +12,7 @@ import (
 // fuseMinSize is the smallest output (in elements) a fused run may have. Small runs
 // (an optimizer's update of a bias or a norm's scale: ten ops on 64 values) are fused
 // too: one step instead of one per op saves each op's fixed cost (about 3 µs).
-var fuseMinSize = 1
+const fuseMinSize = 1
 
 // fuseChunk is the number of elements each chained op handles at a time in a fused
 // group: small enough that the chunks of all intermediates stay in L1/L2.

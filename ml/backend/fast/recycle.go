@@ -25,7 +25,7 @@ type recycler struct {
 }
 
 // shapeKey identifies a shape without formatting it (Shape.String cost ~0.4 µs per
-// get and put); shapes of more than maxKeyRank axes share the zero key's "not kept".
+// get and put); shapes of more than maxKeyRank axes have no key and are never kept.
 type shapeKey struct {
 	dt   dtypes.DType
 	rank int

@@ -85,11 +85,9 @@ func Conv(s *ConvSpec, in, kernel, out []float32) error {
 		return err
 	}
 	g := newGeometry(s)
-	if tapRowsApplies(s, g) {
-		convTapRows(s, g, in, kernel, out, microRowsB())
-		return nil
-	}
 	switch {
+	case tapRowsApplies(s, g):
+		convTapRows(s, g, in, kernel, out, microRowsB())
 	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UsePhases && g.tapPhased() && (s.OutChannels > MC || s.Batch < 8 || !UseShifted):
 		return convTapPhases(s, g, in, kernel, out)
 	case prod(s.KernelSpatial) > prod(s.OutSpatial) && UseTapsGemm && s.OutChannels > MC && s.Batch >= 8:
